@@ -1,0 +1,290 @@
+"""The typed, cross-referenced coalition that every later stage reads.
+
+`validate.py` is the only producer of these objects: by the time a `Coalition`
+exists, every id has been resolved to the object it names, every vocabulary id
+carries its label, and every entity knows the file and line it came from.
+Nothing here imports rendering code; nothing downstream sees raw YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from . import vocab
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a value was written: a path relative to the content folder."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary entry: its fixed id and the label people read."""
+
+    id: str
+    label: str
+    custom: bool = False  # from coalition.yaml extra_vocabulary ("Other")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(eq=False)
+class Contact:
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(eq=False)
+class Invitation:
+    """A partner's own invitation details; None means "use the coalition default"."""
+
+    sender: Person | None = None
+    rationale: str | None = None
+    resources_offered: str | None = None
+    power_sharing: str | None = None
+    what_is_different: str | None = None
+    sent: dt.date | None = None
+    response: str | None = None
+
+
+@dataclass(eq=False)
+class Partner:
+    id: str
+    name: str
+    type: Term
+    relationship: str
+    stage: str
+    source: Source
+    website: str | None = None
+    summary: str | None = None
+    populations: tuple[Term, ...] = ()
+    domains: tuple[Term, ...] = ()
+    assets: tuple[Term, ...] = ()
+    asset_notes: str | None = None
+    aligned_initiatives: str | None = None
+    motivations: str | None = None
+    roles: str | None = None
+    considerations: str | None = None
+    contact: Contact | None = None
+    invitation: Invitation | None = None
+    # dotted field path -> where it was written (for errors raised later)
+    positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
+    # filled by validate: people whose organization is this partner, roster order
+    people: list[Person] = field(default_factory=list, repr=False)
+
+    @property
+    def is_member(self) -> bool:
+        return self.stage == "member"
+
+    @property
+    def gets_letter(self) -> bool:
+        return self.stage in vocab.LETTER_STAGES
+
+    @property
+    def relationship_label(self) -> str:
+        return vocab.RELATIONSHIPS[self.relationship]
+
+    @property
+    def stage_label(self) -> str:
+        return vocab.STAGES[self.stage]
+
+    def position(self, dotted: str) -> Source:
+        """Where `dotted` (e.g. "invitation.sender") was written, else the file."""
+        while dotted:
+            if dotted in self.positions:
+                return self.positions[dotted]
+            dotted = dotted.rpartition(".")[0]
+        return self.source
+
+
+@dataclass(eq=False)
+class Person:
+    id: str
+    name: str
+    source: Source
+    organization: Partner | None = None
+    title: str | None = None
+    pronouns: str | None = None
+    bio: str | None = None
+    community_member: bool = False
+    compensated: bool = False
+    roles: tuple[Term, ...] = ()
+    working_groups: list[WorkingGroup] = field(default_factory=list, repr=False)
+    champion: bool = False
+    email: str | None = None
+    phone: str | None = None
+    public: bool = False
+
+    @property
+    def affiliation(self) -> str:
+        """The organization's name, or how a community member serves."""
+        if self.organization is not None:
+            return self.organization.name
+        return "Community member" if self.community_member else ""
+
+
+@dataclass(eq=False)
+class WorkingGroup:
+    id: str
+    name: str
+    source: Source
+    description: str | None = None
+    lead: Person | None = None
+    areas: tuple[Term, ...] = ()
+    meets: str | None = None
+    # filled by validate: roster people who list this group, roster order
+    members: list[Person] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CoalitionInvitation:
+    """Defaults for every invitation letter."""
+
+    what_is_different: str | None = None
+    resources_offered: str | None = None
+    power_sharing: str | None = None
+    respond_by: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Meetings:
+    management_team: str | None = None
+    working_groups: str | None = None
+    champions: str | None = None
+
+
+@dataclass(frozen=True)
+class Reflection:
+    prompt: str
+    answer: str
+
+
+@dataclass(eq=False)
+class Statement:
+    id: str
+    kind: str
+    author: str  # the id (individual, institutional) or the team's free text
+    statement: str
+    source: Source
+    title: str | None = None
+    identities: Mapping[str, str] = field(default_factory=dict)
+    reflections: tuple[Reflection, ...] = ()
+    public: bool = False
+    author_person: Person | None = None  # kind individual
+    author_partner: Partner | None = None  # kind institutional
+
+    @property
+    def kind_label(self) -> str:
+        return vocab.STATEMENT_KINDS[self.kind]
+
+    @property
+    def author_name(self) -> str:
+        if self.author_person is not None:
+            return self.author_person.name
+        if self.author_partner is not None:
+            return self.author_partner.name
+        return self.author
+
+
+@dataclass(eq=False)
+class Page:
+    name: str  # the file's stem; the page's URL slug
+    title: str
+    body: str  # Markdown
+    source: Source
+    order: int | None = None
+    draft: bool = False
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The fixed vocabularies merged with a coalition's extra entries."""
+
+    populations: Mapping[str, Term]
+    areas: Mapping[str, Term]
+    assets: Mapping[str, Term]
+    organization_types: Mapping[str, Term]
+    roles: Mapping[str, Term]
+
+
+@dataclass(eq=False)
+class Coalition:
+    name: str
+    community: str
+    mission: str
+    convener: Partner
+    project_manager: Person
+    content_dir: Path
+    source: Source
+    vocabulary: Vocabulary
+    decision_model: str | None = None
+    site_url: str | None = None
+    language: str = "en"
+    needs_populations: tuple[Term, ...] = ()
+    needs_areas: tuple[Term, ...] = ()
+    needs_assets: tuple[Term, ...] = ()
+    data_points: tuple[DataPoint, ...] = ()
+    invitation: CoalitionInvitation = field(default_factory=CoalitionInvitation)
+    working_groups: tuple[WorkingGroup, ...] = ()
+    meetings: Meetings = field(default_factory=Meetings)
+    partners: tuple[Partner, ...] = ()  # sorted by id
+    people: tuple[Person, ...] = ()  # roster order
+    statements: tuple[Statement, ...] = ()  # sorted by id
+    pages: tuple[Page, ...] = ()  # by order, then title
+    static_files: tuple[str, ...] = ()  # paths relative to content/static, sorted
+    positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
+
+    @property
+    def decision_model_label(self) -> str | None:
+        if self.decision_model is None:
+            return None
+        return vocab.DECISION_MODEL_NAMES[self.decision_model]
+
+    @property
+    def members(self) -> tuple[Partner, ...]:
+        return tuple(p for p in self.partners if p.is_member)
+
+    @property
+    def letter_partners(self) -> tuple[Partner, ...]:
+        return tuple(p for p in self.partners if p.gets_letter)
+
+    def partner(self, partner_id: str) -> Partner:
+        return self._index("partners")[partner_id]
+
+    def person(self, person_id: str) -> Person:
+        return self._index("people")[person_id]
+
+    def _index(self, kind: str) -> dict:
+        cache = self.__dict__.setdefault("_indexes", {})
+        if kind not in cache:
+            cache[kind] = {item.id: item for item in getattr(self, kind)}
+        return cache[kind]
+
+    def position(self, dotted: str) -> Source:
+        while dotted:
+            if dotted in self.positions:
+                return self.positions[dotted]
+            dotted = dotted.rpartition(".")[0]
+        return self.source

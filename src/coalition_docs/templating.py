@@ -1,0 +1,123 @@
+"""The Jinja environments: theme lookup with file-by-file overrides, filters.
+
+The default theme is the project's `templates/` folder (shipped inside the
+package as `coalition_docs/theme` when installed from a wheel). A coalition
+overrides any file of it by putting a file of the same relative name into a
+`templates/` folder beside its content folder, as MkDocs's `custom_dir` does.
+Every environment uses StrictUndefined: a template that asks for something the
+data does not have fails loudly instead of printing a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: the source checkout's templates/, or the packaged copy."""
+    for candidate in (PACKAGE_DIR.parents[1] / "templates", PACKAGE_DIR / "theme"):
+        if (candidate / "site").is_dir() or (candidate / "documents").is_dir():
+            return candidate
+    return PACKAGE_DIR.parents[1] / "templates"
+
+
+class Theme:
+    """Where templates and assets come from: overrides first, then the default."""
+
+    def __init__(self, content_dir: Path, default_dir: Path | None = None):
+        self.default_dir = (default_dir or default_theme_dir()).resolve()
+        override = (Path(content_dir).resolve().parent / "templates").resolve()
+        # The project's own example lives beside its default theme: no override.
+        self.override_dir = override if override != self.default_dir and override.is_dir() else None
+
+    @property
+    def search_path(self) -> list[Path]:
+        return [d for d in (self.override_dir, self.default_dir) if d is not None]
+
+    def find(self, relative: str) -> Path:
+        """The file that wins for `relative` (e.g. "site/style.css")."""
+        for base in self.search_path:
+            candidate = base / relative
+            if candidate.is_file():
+                return candidate
+        raise FileNotFoundError(relative)
+
+    def files(self, folder: str) -> list[str]:
+        """Every file under `folder` in the merged theme, as sorted relative paths."""
+        found: set[str] = set()
+        for base in self.search_path:
+            root = base / folder
+            if root.is_dir():
+                found.update(
+                    p.relative_to(base).as_posix() for p in root.rglob("*") if p.is_file()
+                )
+        return sorted(found)
+
+    def environment(self, *, autoescape: bool) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.search_path]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=autoescape,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(
+            markdown=markdown_filter,
+            markdown_inline=markdown_inline_filter,
+            date=format_date,
+            labels=join_labels,
+            paragraphs=paragraphs,
+        )
+        return env
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # CommonMark with raw HTML off; markdown-it's validateLink refuses
+    # javascript:, vbscript:, file: and non-image data: URLs.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        "table"
+    )
+
+
+def render_markdown(text: str | None) -> str:
+    return _markdown().render(text or "")
+
+
+def markdown_filter(text: str | None) -> Markup:
+    return Markup(render_markdown(text))
+
+
+def markdown_inline_filter(text: str | None) -> Markup:
+    return Markup(_markdown().renderInline(text or ""))
+
+
+def format_date(value: dt.date | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "iso":
+        return value.isoformat()
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def join_labels(terms: Iterable[object], sep: str = ", ") -> str:
+    return sep.join(str(term) for term in terms)
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split into paragraphs at blank lines (for letters)."""
+    return [p.strip() for p in _BLANK_LINES.split(text or "") if p.strip()]
