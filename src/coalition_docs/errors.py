@@ -72,6 +72,19 @@ class BuildError(CoalitionDocsError):
     exit_code = EXIT_CONTENT
 
 
+def field_path(loc: Iterable[object]) -> str:
+    """('people', 3, 'organization') -> 'people[3].organization'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part == "[key]":
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
 def did_you_mean(found: object, candidates: Iterable[str]) -> str | None:
     """A "did you mean" hint for a near miss, or None."""
     if not isinstance(found, str):

@@ -1,0 +1,61 @@
+# coalition-docs: `make build` sets everything up and builds the example coalition;
+# `make test` adds the test needs and runs the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONTENT ?= content
+OUT ?= build
+
+# Debian packages: WeasyPrint's libraries (Pango is usually present already;
+# libharfbuzz-subset0 makes PDFs faster and byte-stable).
+APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Extra for the tests: headless Chromium for browser tests, poppler for PDF pictures,
+# Hugo for the site benchmark, Node for axe-core.
+APT_TEST := chromium poppler-utils nodejs npm
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build test check serve bench clean system-build system-test
+
+build: $(VENV)/.installed system-build
+	$(BIN)/coalition-docs build $(CONTENT) --out $(OUT)
+
+check: $(VENV)/.installed
+	$(BIN)/coalition-docs check $(CONTENT)
+
+test: $(VENV)/.installed-test system-build system-test node_modules/.installed
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test system-build
+	$(BIN)/python benchmarks/bench_load.py
+
+# Install the Debian packages that are missing, once (apt-get update only if needed).
+system-build:
+	@missing=""; for p in $(APT_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+system-test:
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean:
+	rm -rf $(OUT) .pytest_cache

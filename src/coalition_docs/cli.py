@@ -1,0 +1,169 @@
+"""The command line: check, build, new, schema (in the style of MkDocs and Hugo)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_OK, CoalitionDocsError, ContentErrors, UsageError
+from .templating import PACKAGE_DIR
+
+EPILOG = """\
+examples:
+  coalition-docs new my-coalition            start a coalition folder from the example
+  coalition-docs check content               validate content/, list every problem
+  coalition-docs build content --out build   write build/site and build/documents
+  coalition-docs build --only site           rebuild only the public website
+  coalition-docs schema --out .schemas       JSON Schemas for your editor
+
+Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code is 2 as well
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def example_dir() -> Path:
+    for candidate in (PACKAGE_DIR.parents[1] / "content", PACKAGE_DIR / "example"):
+        if (candidate / "coalition.yaml").is_file():
+            return candidate
+    raise CoalitionDocsError("the example coalition is missing from this installation")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coalition-docs",
+        description="Build a Mobility Coalition's public website and printable documents "
+        "from the YAML records in its content folder.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"coalition-docs {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="validate the content and report every problem",
+                                description="Validate a content folder; print every problem as "
+                                "path:line:column: message, then a count.")
+    check.add_argument("content", nargs="?", default="content", type=Path,
+                       help="the content folder (default: content)")
+
+    build = commands.add_parser("build", help="validate, then build the site and documents",
+                                description="Validate the content, then write OUT/site (the public "
+                                "website) and OUT/documents (internal PDFs).")
+    build.add_argument("content", nargs="?", default="content", type=Path,
+                       help="the content folder (default: content)")
+    build.add_argument("--out", "-o", default="build", type=Path, help="the output folder (default: build)")
+    build.add_argument("--only", choices=("site", "documents"),
+                       help="build one part; the other keeps its previous output")
+
+    new = commands.add_parser("new", help="start a new coalition folder from the example",
+                              description="Create DIR with content/ (a copy of the example coalition) "
+                              "and templates/ (for overriding the default theme). DIR must be new or empty.")
+    new.add_argument("dir", type=Path, help="the folder to create")
+
+    from .schema import FILE_SCHEMAS
+
+    kinds = [k for k in FILE_SCHEMAS if k != "page"]
+    schema = commands.add_parser("schema", help="print JSON Schema for the content files",
+                                 description="Print the JSON Schema of one kind of file, or of all of "
+                                 "them keyed by file pattern; with --out, write one file per kind and "
+                                 "print the editor settings that use them.")
+    schema.add_argument("kind", nargs="?", choices=kinds, help="one kind of file")
+    schema.add_argument("--out", type=Path, help="write KIND.schema.json files into this folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return COMMANDS[args.command](args)
+    except ContentErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return exc.exit_code
+    except CoalitionDocsError as exc:
+        print(f"coalition-docs: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("coalition-docs: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+
+
+def cmd_check(args) -> int:
+    from .validate import load_coalition
+
+    coalition = load_coalition(args.content)
+    print(
+        f"{args.content}: no problems found ({len(coalition.partners)} partners, "
+        f"{len(coalition.people)} people, {len(coalition.statements)} statements, "
+        f"{len(coalition.pages)} pages)."
+    )
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    result = build(args.content, args.out, only=args.only)
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    target: Path = args.dir
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"refusing to write into {target}: it is not empty (expected a new or empty folder)")
+    source = example_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target / "content", ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    (target / "templates").mkdir()
+    (target / "templates" / "README.md").write_text(
+        "# Theme overrides\n\nPut a file here with the same path as one in coalition-docs' default\n"
+        "theme (for example `site/assets/style.css` or `documents/letter.html`) and it is used\n"
+        "instead of the default. Everything you do not override comes from the default theme.\n",
+        encoding="utf-8",
+    )
+    (target / ".gitignore").write_text("build/\n", encoding="utf-8")
+    print(f"Created {target} from the example coalition.\n"
+          f"Next: edit {target / 'content'}, then run\n"
+          f"  coalition-docs check {target / 'content'}\n"
+          f"  coalition-docs build {target / 'content'} --out {target / 'build'}")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .schema import FILE_GLOBS, json_schema, json_schema_text
+
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        settings = {}
+        for kind, pattern in FILE_GLOBS.items():
+            path = args.out / f"{kind}.schema.json"
+            path.write_text(json_schema_text(kind), encoding="utf-8")
+            settings[str(path)] = [f"content/{pattern}"]
+        print("Wrote the schemas. For VS Code's YAML extension, add to .vscode/settings.json:")
+        print(json.dumps({"yaml.schemas": settings}, indent=2))
+        return EXIT_OK
+    if args.kind:
+        sys.stdout.write(json_schema_text(args.kind))
+        return EXIT_OK
+    combined = {pattern: json_schema(kind) for kind, pattern in FILE_GLOBS.items()}
+    sys.stdout.write(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "schema": cmd_schema}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""The allow-list: the only view of a coalition that the site's templates see.
+
+`public_view(coalition)` copies, field by field, what the content format's
+"What is public" section names, and nothing else:
+
+- the coalition's name, community, mission, decision model, meeting rhythm,
+  working groups (name, description, areas, meets; the lead only if public)
+  and the convener's name;
+- partners whose stage is `member`: name, type, website, summary,
+  populations, domains, assets;
+- people whose `public` is true: name, title, pronouns, bio, organization
+  name, roles, working groups, champion;
+- statements whose `public` is true: kind, title, statement, and the author's
+  name when the author is a public person, a member organization, or a team;
+- pages that are not drafts, and the files of `static/`.
+
+The public objects are frozen and hold no reference back into the model, so a
+template cannot walk from a public object to a private one. Two choices where
+the contract leaves room, both on the side of privacy:
+
+- A public person's organization is named only when it is a member: a partner
+  that is not a member does not appear on the site at all.
+- The ids that become URLs and anchors are those of things already public
+  (members, public people, working groups, pages). A public statement whose
+  author is not named is anchored by its position, not by its file name,
+  because a file name may carry the author's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from . import model, vocab
+
+
+@dataclass(frozen=True)
+class PublicTerm:
+    """A vocabulary entry as the site shows it."""
+
+    id: str
+    label: str
+    pillar: str | None = None  # areas only: the pillar id, None for a custom area
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """A working group named from elsewhere (a person's groups)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    id: str
+    name: str
+    title: str | None
+    pronouns: str | None
+    bio: str | None  # Markdown
+    organization_id: str | None  # set only when the organization is a member
+    organization_name: str | None  # likewise
+    roles: tuple[PublicTerm, ...]
+    working_groups: tuple[GroupRef, ...]
+    champion: bool
+
+
+@dataclass(frozen=True)
+class PublicPartner:
+    id: str
+    name: str
+    type: PublicTerm
+    website: str | None  # http(s) URLs only
+    summary: str | None  # Markdown
+    populations: tuple[PublicTerm, ...]
+    domains: tuple[PublicTerm, ...]
+    assets: tuple[PublicTerm, ...]
+    people: tuple[PublicPerson, ...]  # its public people, roster order
+
+    @property
+    def website_label(self) -> str | None:
+        """The website without its scheme and trailing slash, for link text."""
+        if not self.website:
+            return None
+        parts = urlsplit(self.website)
+        shown = parts.netloc + (parts.path if parts.path != "/" else "")
+        return shown.removeprefix("www.") or self.website
+
+
+@dataclass(frozen=True)
+class PublicWorkingGroup:
+    id: str
+    name: str
+    description: str | None  # Markdown
+    areas: tuple[PublicTerm, ...]
+    meets: str | None
+    lead: PublicPerson | None  # None when there is no lead or the lead is not public
+    members: tuple[PublicPerson, ...]  # public people who list the group, roster order
+
+
+@dataclass(frozen=True)
+class PublicStatement:
+    anchor: str  # the statement's id when its author is named, else statement-N
+    kind: str
+    kind_label: str
+    title: str | None
+    statement: str  # Markdown
+    author_name: str | None  # None when the author may not be named
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    name: str  # URL slug
+    title: str
+    body: str  # Markdown
+    order: int | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class PublicMeetings:
+    management_team: str | None
+    working_groups: str | None
+    champions: str | None
+
+
+@dataclass(frozen=True)
+class PublicCoalition:
+    name: str
+    community: str
+    mission: str  # Markdown
+    decision_model: str | None
+    decision_model_label: str | None  # short name, "Consensus"
+    decision_model_description: str | None  # one sentence, "Consensus: we work ..."
+    meetings: PublicMeetings
+    convener_name: str
+    convener_id: str | None  # set only when the convener is a member (for a link)
+    site_url: str | None  # normalised to end with "/"
+    language: str
+
+
+@dataclass(frozen=True)
+class PublicSite:
+    """Everything a site template may read."""
+
+    coalition: PublicCoalition
+    members: tuple[PublicPartner, ...]  # by name
+    people: tuple[PublicPerson, ...]  # roster order
+    working_groups: tuple[PublicWorkingGroup, ...]  # coalition.yaml order
+    statements: tuple[PublicStatement, ...]  # by statement id
+    pages: tuple[PublicPage, ...]  # navigation order
+    static_files: tuple[str, ...]  # relative to content/static
+    organization_types: tuple[PublicTerm, ...]  # the full fixed vocabulary
+    areas: tuple[PublicTerm, ...]  # the 24 areas, then custom areas members use
+    roles: tuple[PublicTerm, ...]  # the management roles, in the chapter's order
+
+    def member(self, partner_id: str) -> PublicPartner:
+        for partner in self.members:
+            if partner.id == partner_id:
+                return partner
+        raise KeyError(partner_id)
+
+
+def public_view(coalition: model.Coalition) -> PublicSite:
+    """The public view of `coalition`: only what the content format calls public."""
+    member_ids = {p.id for p in coalition.partners if p.is_member}
+
+    people: dict[str, PublicPerson] = {}
+    for person in coalition.people:
+        if person.public:
+            people[person.id] = _person(person, member_ids)
+
+    members = tuple(
+        sorted(
+            (_partner(p, people) for p in coalition.partners if p.is_member),
+            key=lambda p: (p.name.casefold(), p.id),
+        )
+    )
+
+    groups = tuple(_working_group(g, people) for g in coalition.working_groups)
+
+    statements = tuple(
+        _statement(s, index, member_ids)
+        for index, s in enumerate((s for s in coalition.statements if s.public), start=1)
+    )
+
+    pages = tuple(
+        PublicPage(
+            name=page.name,
+            title=page.title,
+            body=page.body,
+            order=page.order,
+            description=page.description,
+        )
+        for page in coalition.pages
+        if not page.draft
+    )
+
+    used_custom_areas: dict[str, PublicTerm] = {}
+    for partner in members:
+        for term in partner.domains:
+            if term.id not in vocab.AREAS:
+                used_custom_areas.setdefault(term.id, term)
+    areas = tuple(PublicTerm(a, label, vocab.PILLAR_OF_AREA[a]) for a, label in vocab.AREAS.items())
+    areas += tuple(sorted(used_custom_areas.values(), key=lambda t: t.label.casefold()))
+
+    convener = coalition.convener
+    decision = coalition.decision_model
+    site = PublicCoalition(
+        name=coalition.name,
+        community=coalition.community,
+        mission=coalition.mission,
+        decision_model=decision,
+        decision_model_label=vocab.DECISION_MODEL_NAMES[decision] if decision else None,
+        decision_model_description=vocab.DECISION_MODELS[decision] if decision else None,
+        meetings=PublicMeetings(
+            management_team=coalition.meetings.management_team,
+            working_groups=coalition.meetings.working_groups,
+            champions=coalition.meetings.champions,
+        ),
+        convener_name=convener.name,
+        convener_id=convener.id if convener.is_member else None,
+        site_url=_site_url(coalition.site_url),
+        language=coalition.language or "en",
+    )
+
+    return PublicSite(
+        coalition=site,
+        members=members,
+        people=tuple(people.values()),
+        working_groups=groups,
+        statements=statements,
+        pages=pages,
+        static_files=tuple(coalition.static_files),
+        organization_types=tuple(PublicTerm(i, label) for i, label in vocab.ORGANIZATION_TYPES.items()),
+        areas=areas,
+        roles=tuple(PublicTerm(i, label) for i, label in vocab.MANAGEMENT_ROLES.items()),
+    )
+
+
+def _terms(terms: Iterable[model.Term]) -> tuple[PublicTerm, ...]:
+    return tuple(PublicTerm(t.id, t.label, vocab.PILLAR_OF_AREA.get(t.id)) for t in terms)
+
+
+def _person(person: model.Person, member_ids: set[str]) -> PublicPerson:
+    org = person.organization
+    named_org = org is not None and org.id in member_ids
+    return PublicPerson(
+        id=person.id,
+        name=person.name,
+        title=person.title,
+        pronouns=person.pronouns,
+        bio=person.bio,
+        organization_id=org.id if named_org else None,
+        organization_name=org.name if named_org else None,
+        roles=tuple(PublicTerm(r.id, r.label) for r in person.roles),
+        working_groups=tuple(GroupRef(g.id, g.name) for g in person.working_groups),
+        champion=bool(person.champion),
+    )
+
+
+def _partner(partner: model.Partner, people: dict[str, PublicPerson]) -> PublicPartner:
+    return PublicPartner(
+        id=partner.id,
+        name=partner.name,
+        type=PublicTerm(partner.type.id, partner.type.label),
+        website=_web_url(partner.website),
+        summary=partner.summary,
+        populations=_terms(partner.populations),
+        domains=_terms(partner.domains),
+        assets=_terms(partner.assets),
+        people=tuple(people[p.id] for p in partner.people if p.id in people),
+    )
+
+
+def _working_group(group: model.WorkingGroup, people: dict[str, PublicPerson]) -> PublicWorkingGroup:
+    lead = people.get(group.lead.id) if group.lead is not None else None
+    return PublicWorkingGroup(
+        id=group.id,
+        name=group.name,
+        description=group.description,
+        areas=_terms(group.areas),
+        meets=group.meets,
+        lead=lead,
+        members=tuple(people[p.id] for p in group.members if p.id in people),
+    )
+
+
+def _statement(statement: model.Statement, index: int, member_ids: set[str]) -> PublicStatement:
+    author: str | None = None
+    if statement.kind == "team":
+        author = statement.author
+    elif statement.author_person is not None:
+        author = statement.author_person.name if statement.author_person.public else None
+    elif statement.author_partner is not None:
+        author = statement.author_partner.name if statement.author_partner.id in member_ids else None
+    return PublicStatement(
+        anchor=statement.id if author is not None else f"statement-{index}",
+        kind=statement.kind,
+        kind_label=vocab.STATEMENT_KINDS[statement.kind],
+        title=statement.title,
+        statement=statement.statement,
+        author_name=author,
+    )
+
+
+def _web_url(url: str | None) -> str | None:
+    """Only http(s) links reach an href; anything else is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ("http", "https") else None
+
+
+def _site_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    return url if url.endswith("/") else url + "/"

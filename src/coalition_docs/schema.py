@@ -1,0 +1,263 @@
+"""The declared schema of every content file, and its JSON Schema export.
+
+One pydantic model per file kind, exactly as content-format.md lists the
+fields, plus the optional additions this project documents in its README
+(marked "addition" below). Unknown fields are refused (`extra="forbid"`), so a
+typo is an error with a "did you mean", never silently ignored. Fixed
+vocabularies are Literals; the three a coalition may extend (populations,
+areas, assets) are ids here and checked against the merged vocabulary in
+validate.py, where coalition.yaml's extra_vocabulary is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from . import vocab
+
+Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _http_url(value: str) -> str:
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest or " " in value:
+        raise ValueError("url")
+    return value
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or " " in value:
+        raise ValueError("email")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
+Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
+
+
+def _vocab_ids(table: dict | Any, what: str) -> Any:
+    """A list of ids from `table`, open to the coalition's own extra ids."""
+    return Field(
+        default_factory=list,
+        description=f"{what}: ids from the fixed vocabulary or coalition.yaml extra_vocabulary",
+        json_schema_extra={
+            "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}
+        },
+    )
+
+
+def _literal(table: dict) -> Any:
+    return Literal[tuple(table)]  # type: ignore[valid-type]
+
+
+OrganizationType = _literal(vocab.ORGANIZATION_TYPES)
+Relationship = _literal(vocab.RELATIONSHIPS)
+Stage = _literal(vocab.STAGES)
+Response = _literal(vocab.RESPONSES)
+DecisionModel = _literal(vocab.DECISION_MODELS)
+ManagementRole = _literal(vocab.MANAGEMENT_ROLES)
+StatementKind = _literal(vocab.STATEMENT_KINDS)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+# -- coalition.yaml ----------------------------------------------------------
+
+
+class SiteSettings(Strict):
+    url: Url | None = Field(None, description="The public base URL; may carry a sub-path")
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = "en"
+
+
+class Needs(Strict):
+    populations: list[Id] = _vocab_ids(vocab.POPULATIONS, "Worksheet part 1, question 1")
+    areas: list[Id] = _vocab_ids(vocab.AREAS, "Worksheet part 1, question 2")
+    assets: list[Id] = _vocab_ids(vocab.ASSETS, "Worksheet part 1, question 3")
+
+
+class DataPointEntry(Strict):
+    text: Text
+    source: str | None = None
+
+
+class InvitationDefaults(Strict):
+    what_is_different: str | None = None
+    resources_offered: str | None = None
+    power_sharing: str | None = None
+    respond_by: dt.date | None = None
+
+
+class WorkingGroupEntry(Strict):
+    id: Id
+    name: Text
+    description: str | None = None
+    lead: Id | None = None
+    areas: list[Id] = _vocab_ids(vocab.AREAS, "Areas the group works on")
+    meets: str | None = None
+
+
+class MeetingsEntry(Strict):
+    management_team: str | None = None
+    working_groups: str | None = None
+    champions: str | None = None
+
+
+class ExtraVocabulary(Strict):
+    populations: dict[Id, Text] = Field(default_factory=dict)
+    areas: dict[Id, Text] = Field(default_factory=dict)
+    assets: dict[Id, Text] = Field(default_factory=dict)
+
+
+class CoalitionFile(Strict):
+    """coalition.yaml: the coalition itself."""
+
+    name: Text
+    community: Text
+    convener: Id = Field(description="Partner id of the convening (backbone) organization")
+    project_manager: Id = Field(description="Person id, introduced in every invitation letter")
+    decision_model: DecisionModel | None = None
+    mission: Text
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    needs: Needs = Field(default_factory=Needs)
+    data_points: list[DataPointEntry] = Field(default_factory=list)
+    invitation: InvitationDefaults = Field(default_factory=InvitationDefaults)
+    working_groups: list[WorkingGroupEntry] = Field(default_factory=list)
+    meetings: MeetingsEntry = Field(default_factory=MeetingsEntry)
+    extra_vocabulary: ExtraVocabulary = Field(default_factory=ExtraVocabulary)
+
+
+# -- partners/ID.yaml --------------------------------------------------------
+
+
+class ContactEntry(Strict):
+    name: str | None = None
+    title: str | None = None
+    email: Email | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class PartnerInvitation(Strict):
+    sender: Id | None = None
+    rationale: str | None = None
+    resources_offered: str | None = None
+    power_sharing: str | None = None
+    what_is_different: str | None = None
+    sent: dt.date | None = None
+    response: Response | None = None
+
+
+class PartnerFile(Strict):
+    """partners/ID.yaml: one organization of the inventory."""
+
+    name: Text
+    type: OrganizationType
+    relationship: Relationship
+    stage: Stage = "inventory"
+    website: Url | None = None
+    summary: str | None = None
+    populations: list[Id] = _vocab_ids(vocab.POPULATIONS, "Target populations served")
+    domains: list[Id] = _vocab_ids(vocab.AREAS, "Domains of work")
+    assets: list[Id] = _vocab_ids(vocab.ASSETS, "Assets")
+    asset_notes: str | None = None
+    aligned_initiatives: str | None = None
+    motivations: str | None = None
+    roles: str | None = None
+    considerations: str | None = None
+    contact: ContactEntry | None = None
+    invitation: PartnerInvitation | None = None
+
+
+# -- roster.yaml -------------------------------------------------------------
+
+
+class PersonEntry(Strict):
+    id: Id
+    name: Text
+    organization: Id | None = None
+    title: str | None = None
+    pronouns: str | None = None
+    bio: str | None = None
+    community_member: bool = False
+    compensated: bool = False
+    roles: list[ManagementRole] = Field(default_factory=list)
+    working_groups: list[Id] = Field(default_factory=list)
+    champion: bool = False
+    email: Email | None = None
+    phone: str | None = None
+    public: bool = False
+
+
+class RosterFile(Strict):
+    """roster.yaml: the people who serve on the coalition."""
+
+    people: list[PersonEntry] = Field(default_factory=list)
+
+
+# -- positionality/ID.yaml ---------------------------------------------------
+
+
+class ReflectionEntry(Strict):
+    prompt: Text
+    answer: Text
+
+
+class StatementFile(Strict):
+    """positionality/ID.yaml: one positionality statement."""
+
+    kind: StatementKind
+    author: Text = Field(description="Person id (individual), partner id (institutional) or free text (team)")
+    title: str | None = None
+    identities: dict[str, str] = Field(default_factory=dict)
+    reflections: list[ReflectionEntry] = Field(default_factory=list)
+    statement: Text
+    public: bool = False
+
+
+# -- pages/NAME.md front matter ----------------------------------------------
+
+
+class PageFrontMatter(Strict):
+    """The YAML front matter of pages/NAME.md."""
+
+    title: Text
+    order: int | None = None
+    draft: bool = False
+    description: str | None = Field(None, description="addition: a one-line summary for search engines")
+
+
+FILE_SCHEMAS: dict[str, type[Strict]] = {
+    "coalition": CoalitionFile,
+    "partner": PartnerFile,
+    "roster": RosterFile,
+    "positionality": StatementFile,
+    "page": PageFrontMatter,
+}
+
+# Which files each schema applies to, for editors' YAML language servers.
+FILE_GLOBS: dict[str, str] = {
+    "coalition": "coalition.yaml",
+    "partner": "partners/*.yaml",
+    "roster": "roster.yaml",
+    "positionality": "positionality/*.yaml",
+}
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    model = FILE_SCHEMAS[kind]
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"coalition-docs/{kind}.schema.json"
+    return schema
+
+
+def json_schema_text(kind: str) -> str:
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

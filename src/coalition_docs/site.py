@@ -1,0 +1,766 @@
+"""The public website: which pages exist, and how each one is rendered.
+
+The site is a list of planned pages (`plan_site`): each names its output path,
+its template and the page-specific variables it adds to the common ones. A full
+build renders them one by one; an incremental build can render any one alone
+with `render_page`. Templates receive the public view only (`public.py`), never
+the model.
+
+Every link is relative: a page at `members/harbor/index.html` reaches the home
+page as `../../`, so the folder works under any sub-path of a host. Links use
+clean URLs (`members/harbor/`); `site.js` adds `index.html` to them when the
+site is opened from disk. The 404 page is the exception: a host serves it at
+whatever depth the missing URL had, so its links are absolute paths built from
+the path of `site.url`.
+
+After writing, `check_links` reads every HTML and CSS file it wrote and fails
+the build, naming the page and the link, when an internal link, asset or
+`#anchor` does not resolve.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping
+from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from . import model, vocab
+from .errors import BuildError
+from .public import PublicPerson, PublicSite, PublicTerm, PublicWorkingGroup, public_view
+from .templating import Theme, render_markdown
+
+SITE_FOLDER = "site"
+
+# Top-level names the site uses itself; a Markdown page may not take one.
+RESERVED_NAMES = frozenset(
+    {
+        "index",
+        "404",
+        "assets",
+        "static",
+        "members",
+        "people",
+        "structure",
+        "working-groups",
+        "statements",
+        "coverage",
+        "sitemap",
+    }
+)
+
+# A Markdown page with one of these names becomes the home page's call to action.
+CALL_TO_ACTION_PAGES = ("get-involved", "join", "join-us", "participate", "contact")
+
+FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+# Static font faces the stylesheet uses; other weights are not copied.
+FONT_STYLES = {
+    "regular": ("400", "normal"),
+    "italic": ("400", "italic"),
+    "bold": ("700", "normal"),
+    "bolditalic": ("700", "italic"),
+}
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One page of the site, before rendering."""
+
+    path: str  # output path inside site/, e.g. "members/harbor/index.html"
+    template: str  # theme-relative template name, e.g. "site/member.html"
+    title: str
+    section: str  # which navigation entry is current ("" for none)
+    context: Mapping[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    in_sitemap: bool = True
+
+    @property
+    def url(self) -> str:
+        """The clean URL relative to the site root: "", "members/", "members/harbor/"."""
+        return self.path.removesuffix("index.html")
+
+    @property
+    def root(self) -> str:
+        """The relative prefix from this page back to the site root."""
+        return "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str  # relative to the site root
+    section: str
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan_site(view: PublicSite) -> list[PlannedPage]:
+    """Every page of the site, in navigation order, each with its own variables."""
+    coalition = view.coalition
+    for page in view.pages:
+        if page.name in RESERVED_NAMES:
+            raise BuildError(
+                f"pages/{page.name}.md: the name '{page.name}' is used by the site itself; "
+                "rename the file (reserved: " + ", ".join(sorted(RESERVED_NAMES)) + ")"
+            )
+
+    pages: list[PlannedPage] = [
+        PlannedPage(
+            path="index.html",
+            template="site/home.html",
+            title=coalition.name,
+            section="home",
+            context={
+                "stats": _stats(view),
+                "call_to_action": _call_to_action(view),
+            },
+        ),
+        PlannedPage(
+            path="structure/index.html",
+            template="site/structure.html",
+            title="How we are organized",
+            section="structure",
+            context=_structure(view),
+        ),
+        PlannedPage(
+            path="members/index.html",
+            template="site/members.html",
+            title="Members",
+            section="members",
+            context=_directory(view),
+        ),
+    ]
+    for member in view.members:
+        pages.append(
+            PlannedPage(
+                path=f"members/{member.id}/index.html",
+                template="site/member.html",
+                title=member.name,
+                section="members",
+                context={
+                    "member": member,
+                    "groups": _groups_of(view, member.people),
+                },
+            )
+        )
+    pages.append(
+        PlannedPage(
+            path="people/index.html",
+            template="site/people.html",
+            title="People",
+            section="people",
+            context={"sections": _people_sections(view)},
+        )
+    )
+    if view.working_groups:
+        pages.append(
+            PlannedPage(
+                path="working-groups/index.html",
+                template="site/working-groups.html",
+                title="Working groups",
+                section="working-groups",
+                context={"groups": view.working_groups},
+            )
+        )
+        for group in view.working_groups:
+            pages.append(
+                PlannedPage(
+                    path=f"working-groups/{group.id}/index.html",
+                    template="site/working-group.html",
+                    title=group.name,
+                    section="working-groups",
+                    context={"group": group, "related_members": _related_members(view, group)},
+                )
+            )
+    if view.statements:
+        pages.append(
+            PlannedPage(
+                path="statements/index.html",
+                template="site/statements.html",
+                title="Positionality statements",
+                section="statements",
+                context={"statements": view.statements},
+            )
+        )
+    pages.append(
+        PlannedPage(
+            path="coverage/index.html",
+            template="site/coverage.html",
+            title="What our members cover",
+            section="coverage",
+            context={"coverage": _coverage(view)},
+        )
+    )
+    for page in view.pages:
+        pages.append(
+            PlannedPage(
+                path=f"{page.name}/index.html",
+                template="site/page.html",
+                title=page.title,
+                section=page.name,
+                description=page.description,
+                context={"markdown_page": page},
+            )
+        )
+    pages.append(
+        PlannedPage(
+            path="404.html",
+            template="site/404.html",
+            title="Page not found",
+            section="",
+            in_sitemap=False,
+        )
+    )
+    return pages
+
+
+def navigation(view: PublicSite) -> list[NavItem]:
+    """The main navigation: the site's own sections, then the Markdown pages."""
+    items = [NavItem("Members", "members/", "members"), NavItem("People", "people/", "people")]
+    items.append(NavItem("Structure", "structure/", "structure"))
+    if view.working_groups:
+        items.append(NavItem("Working groups", "working-groups/", "working-groups"))
+    if view.statements:
+        items.append(NavItem("Statements", "statements/", "statements"))
+    items.append(NavItem("Coverage", "coverage/", "coverage"))
+    items.extend(NavItem(p.title, f"{p.name}/", p.name) for p in view.pages)
+    return items
+
+
+def _stats(view: PublicSite) -> dict[str, int]:
+    covered = {t.id for m in view.members for t in m.domains if t.id in vocab.AREAS}
+    return {
+        "members": len(view.members),
+        "working_groups": len(view.working_groups),
+        "people": len(view.people),
+        "areas_covered": len(covered),
+        "areas_total": len(vocab.AREAS),
+    }
+
+
+def _call_to_action(view: PublicSite) -> NavItem | None:
+    by_name = {p.name: p for p in view.pages}
+    for name in CALL_TO_ACTION_PAGES:
+        if name in by_name:
+            return NavItem(by_name[name].title, f"{name}/", name)
+    return None
+
+
+def _groups_of(view: PublicSite, people: Iterable[PublicPerson]) -> tuple[PublicWorkingGroup, ...]:
+    wanted = {g.id for person in people for g in person.working_groups}
+    return tuple(g for g in view.working_groups if g.id in wanted)
+
+
+def _related_members(view: PublicSite, group: PublicWorkingGroup) -> tuple:
+    areas = {t.id for t in group.areas}
+    if not areas:
+        return ()
+    return tuple(m for m in view.members if areas.intersection(t.id for t in m.domains))
+
+
+# ---------------------------------------------------------------- directory
+
+
+def _directory(view: PublicSite) -> dict[str, Any]:
+    type_counts: dict[str, int] = {}
+    area_counts: dict[str, int] = {}
+    for member in view.members:
+        type_counts[member.type.id] = type_counts.get(member.type.id, 0) + 1
+        for term in member.domains:
+            area_counts[term.id] = area_counts.get(term.id, 0) + 1
+    type_options = [(t, type_counts.get(t.id, 0)) for t in view.organization_types]
+    area_groups = []
+    for pillar_id, pillar_label, _ in vocab.PILLARS:
+        options = [(t, area_counts.get(t.id, 0)) for t in view.areas if t.pillar == pillar_id]
+        area_groups.append((pillar_label, options))
+    custom = [(t, area_counts.get(t.id, 0)) for t in view.areas if t.pillar is None]
+    if custom:
+        area_groups.append(("Other areas", custom))
+    return {"members": view.members, "type_options": type_options, "area_groups": area_groups}
+
+
+# ---------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    person: PublicPerson
+    full: bool  # the person's full card; False: a link to the card shown earlier
+    note: str | None = None  # e.g. "Lead"
+
+
+@dataclass(frozen=True)
+class PeopleGroup:
+    title: str | None
+    anchor: str | None
+    meets: str | None
+    entries: tuple[PersonEntry, ...]
+
+
+@dataclass(frozen=True)
+class PeopleSection:
+    anchor: str
+    title: str
+    intro: str | None
+    groups: tuple[PeopleGroup, ...]
+
+
+def _people_sections(view: PublicSite) -> list[PeopleSection]:
+    """Management team by role, champions, working groups, everyone else.
+
+    Each person's card (with bio) appears once, where they first appear; later
+    mentions link back to it.
+    """
+    shown: set[str] = set()
+
+    def entries(people: Iterable[PublicPerson], notes: Mapping[str, str] | None = None):
+        out = []
+        for person in people:
+            out.append(PersonEntry(person, person.id not in shown, (notes or {}).get(person.id)))
+            shown.add(person.id)
+        return tuple(out)
+
+    meetings = view.coalition.meetings
+    sections: list[PeopleSection] = []
+
+    role_groups = []
+    for role in view.roles:
+        holders = [p for p in view.people if any(r.id == role.id for r in p.roles)]
+        if holders:
+            role_groups.append(PeopleGroup(role.label, None, None, entries(holders)))
+    if role_groups:
+        sections.append(
+            PeopleSection("management-team", "Management team", meetings.management_team, tuple(role_groups))
+        )
+
+    champions = [p for p in view.people if p.champion]
+    if champions:
+        sections.append(
+            PeopleSection(
+                "champions",
+                "Champions",
+                meetings.champions,
+                (PeopleGroup(None, None, None, entries(champions)),),
+            )
+        )
+
+    group_blocks = []
+    for group in view.working_groups:
+        people = ([group.lead] if group.lead else []) + [
+            p for p in group.members if group.lead is None or p.id != group.lead.id
+        ]
+        if people:
+            notes = {group.lead.id: "Lead"} if group.lead else {}
+            group_blocks.append(
+                PeopleGroup(group.name, f"group-{group.id}", group.meets, entries(people, notes))
+            )
+    if group_blocks:
+        sections.append(
+            PeopleSection("working-groups", "Working groups", meetings.working_groups, tuple(group_blocks))
+        )
+
+    others = [p for p in view.people if p.id not in shown]
+    if others:
+        sections.append(
+            PeopleSection(
+                "others",
+                "Also part of the coalition",
+                None,
+                (PeopleGroup(None, None, None, entries(others)),),
+            )
+        )
+    return sections
+
+
+# ---------------------------------------------------------------- structure
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _structure(view: PublicSite) -> dict[str, Any]:
+    """Figure 2-2 drawn from the data: three rings, working groups on the middle one."""
+    size = 720
+    c = size / 2
+    rings = {"champions": 350, "partners": 262, "management": 112}
+    groups = view.working_groups
+    n = len(groups)
+    nodes = []
+    # Nodes sit on the middle ring except its top, where the ring's label goes.
+    orbit = (rings["management"] + rings["partners"]) / 2 + 4
+    gap = math.radians(64)  # half the opening left at the top for the label
+    labelled = n <= 7
+    if n:
+        span = 2 * math.pi - 2 * gap
+        step = span / n
+        radius = min(64.0, orbit * step / 2 - 6)
+        for i, group in enumerate(groups):
+            angle = -math.pi / 2 + gap + step * (i + 0.5)
+            x = c + orbit * math.cos(angle)
+            y = c + orbit * math.sin(angle)
+            lines = _wrap(group.name, 12 if radius >= 56 else 9)[:4] if labelled else [str(i + 1)]
+            if labelled and len(_wrap(group.name, 12 if radius >= 56 else 9)) > 4:
+                lines[-1] = lines[-1].rstrip(".,") + "…"
+            font = 15 if labelled else 20
+            first = -(len(lines) - 1) * font * 1.15 / 2
+            nodes.append(
+                {
+                    "group": group,
+                    "number": i + 1,
+                    "x": round(x, 1),
+                    "y": round(y, 1),
+                    "r": round(radius, 1),
+                    "font": font,
+                    "lines": [(line, round(first + k * font * 1.15 + font * 0.35, 1)) for k, line in enumerate(lines)],
+                }
+            )
+    management = []
+    for role in view.roles:
+        holders = tuple(p for p in view.people if any(r.id == role.id for r in p.roles))
+        management.append((role, holders))
+    return {
+        "figure": {
+            "size": size,
+            "center": c,
+            "rings": rings,
+            "nodes": nodes,
+            "labelled": labelled,
+        },
+        "management": management,
+        "champions": tuple(p for p in view.people if p.champion),
+        "groups": groups,
+    }
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def _coverage(view: PublicSite) -> dict[str, Any]:
+    """How many members work on each area (by pillar) and are of each type."""
+    area_counts: dict[str, int] = {}
+    type_counts: dict[str, int] = {}
+    for member in view.members:
+        type_counts[member.type.id] = type_counts.get(member.type.id, 0) + 1
+        for term in member.domains:
+            area_counts[term.id] = area_counts.get(term.id, 0) + 1
+    total = len(view.members)
+
+    def row(term: PublicTerm, count: int) -> dict[str, Any]:
+        share = 0 if not total else round(100 * count / total, 1)
+        return {"term": term, "count": count, "share": share}
+
+    pillars = []
+    for pillar_id, pillar_label, _ in vocab.PILLARS:
+        rows = [row(t, area_counts.get(t.id, 0)) for t in view.areas if t.pillar == pillar_id]
+        pillars.append(
+            {
+                "id": pillar_id,
+                "label": pillar_label,
+                "rows": rows,
+                "covered": sum(1 for r in rows if r["count"]),
+            }
+        )
+    custom = [row(t, area_counts.get(t.id, 0)) for t in view.areas if t.pillar is None]
+    types = [row(t, type_counts.get(t.id, 0)) for t in view.organization_types]
+    covered = sum(p["covered"] for p in pillars)
+    return {
+        "members": total,
+        "pillars": pillars,
+        "custom_areas": custom,
+        "types": types,
+        "areas_covered": covered,
+        "areas_total": len(vocab.AREAS),
+        "gaps": [r["term"] for p in pillars for r in p["rows"] if not r["count"]],
+        "types_covered": sum(1 for r in types if r["count"]),
+    }
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_markdown(text: str) -> Markup:
+    return Markup(render_markdown(text))
+
+
+def _markdown(text: str | None) -> Markup:
+    return _cached_markdown(text or "")
+
+
+@jinja2.pass_context
+def _url(context: Any, path: str = "") -> str:
+    """A link from the current page to `path` (relative to the site root)."""
+    return (context["root"] + path) or "./"
+
+
+def site_environment(theme: Theme) -> jinja2.Environment:
+    """The theme's HTML environment with the site's helpers; compile once, reuse."""
+    env = theme.environment(autoescape=True)
+    env.filters["markdown"] = _markdown
+    env.globals["url"] = _url
+    return env
+
+
+def base_path(view: PublicSite) -> str:
+    """The path part of site.url ("/coalition/"), or "/" without a URL."""
+    if not view.coalition.site_url:
+        return "/"
+    path = urlsplit(view.coalition.site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False) -> str:
+    """The HTML of one planned page."""
+    root = base_path(view) if page.path == "404.html" else page.root
+    site_url = view.coalition.site_url
+    canonical = site_url + page.url if site_url and page.in_sitemap else None
+    variables = {
+        "site": view,
+        "coalition": view.coalition,
+        "page": page,
+        "nav": navigation(view),
+        "root": root,
+        "canonical": canonical,
+        "has_fonts": has_fonts,
+    }
+    variables.update(page.context)
+    return env.get_template(page.template).render(variables)
+
+
+def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], site_dir: Path) -> tuple[list[str], bool]:
+    """Copy the theme's assets, its fonts and content/static; return paths and whether fonts exist."""
+    written: list[str] = []
+    for rel in theme.files("site/assets"):
+        target = site_dir / "assets" / rel.removeprefix("site/assets/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(theme.find(rel), target)
+        written.append(target.relative_to(site_dir).as_posix())
+
+    faces = []
+    for rel in theme.files("fonts"):
+        name = PurePosixPath(rel).name
+        face = _font_face(name)
+        if face is None:
+            continue
+        target = site_dir / "assets" / "fonts" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(theme.find(rel), target)
+        written.append(target.relative_to(site_dir).as_posix())
+        faces.append(face)
+    if faces:
+        css = "\n".join(faces) + "\n"
+        (site_dir / "assets" / "fonts.css").write_text(css, encoding="utf-8")
+        written.append("assets/fonts.css")
+
+    static_root = Path(content_dir) / "static"
+    for rel in static_files:
+        source = static_root / rel
+        target = site_dir / "static" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target.relative_to(site_dir).as_posix())
+    return written, bool(faces)
+
+
+def _font_face(filename: str) -> str | None:
+    """An @font-face rule for a font file named like NotoSans-BoldItalic.ttf."""
+    stem, dot, suffix = filename.rpartition(".")
+    if "." + suffix.lower() not in FONT_SUFFIXES:
+        return None
+    family_part, _, style_part = stem.partition("-")
+    if "[" in family_part:  # a variable font, NotoSans[wdth,wght].ttf
+        family_part, _, axes = family_part.partition("[")
+        if "wght" not in axes:
+            return None
+        weight, style = "100 900", "italic" if "italic" in stem.lower() else "normal"
+    else:
+        key = style_part.lower()
+        if key not in FONT_STYLES:
+            return None
+        weight, style = FONT_STYLES[key]
+    family = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", family_part)
+    fmt = {"woff2": "woff2", "woff": "woff", "ttf": "truetype", "otf": "opentype"}[suffix.lower()]
+    return (
+        "@font-face {\n"
+        f'  font-family: "{family}";\n'
+        f'  src: url("fonts/{filename}") format("{fmt}");\n'
+        f"  font-weight: {weight};\n"
+        f"  font-style: {style};\n"
+        "  font-display: swap;\n"
+        "}"
+    )
+
+
+def sitemap_xml(view: PublicSite, pages: Iterable[PlannedPage]) -> str | None:
+    """sitemap.xml with absolute URLs of the public pages, or None without site.url."""
+    site_url = view.coalition.site_url
+    if not site_url:
+        return None
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        if page.in_sitemap:
+            lines.append(f"  <url><loc>{xml_escape(site_url + page.url)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def build_site(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str]:
+    """Write the public site into dest/site; return the written paths, sorted."""
+    view = public_view(coalition)
+    site_dir = Path(dest) / SITE_FOLDER
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    site_dir.mkdir(parents=True)
+
+    written, has_fonts = copy_assets(theme, coalition.content_dir, view.static_files, site_dir)
+    env = site_environment(theme)
+    pages = plan_site(view)
+    made_dirs: set[Path] = set()
+    html_pages: dict[str, str] = {}
+    for page in pages:
+        text = render_page(env, view, page, has_fonts=has_fonts)
+        target = site_dir / page.path
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        target.write_text(text, encoding="utf-8")
+        html_pages[page.path] = text
+        written.append(page.path)
+
+    sitemap = sitemap_xml(view, pages)
+    if sitemap is not None:
+        (site_dir / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+        written.append("sitemap.xml")
+
+    check_links(site_dir, written, base_path(view), html_pages)
+    return sorted(written)
+
+
+# ---------------------------------------------------------------- link checking
+
+# The site's HTML comes from autoescaped templates and markdown-it, which both
+# quote every attribute with double quotes, so a pattern reads it reliably.
+_LINK_ATTR = re.compile(r'<[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')
+_SRCSET_ATTR = re.compile(r'\ssrcset="([^"]*)"')
+_ID_ATTR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
+_NAME_ATTR = re.compile(r'<a\s[^>]*?\bname="([^"]*)"')
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""")
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def _links_in(text: str, is_css: bool) -> list[str]:
+    if is_css:
+        return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
+    links = [html.unescape(v) for v in _LINK_ATTR.findall(text)]
+    for value in _SRCSET_ATTR.findall(text):
+        for candidate in html.unescape(value).split(","):
+            if candidate.strip():
+                links.append(candidate.split()[0])
+    return links
+
+
+def check_links(
+    site_dir: Path,
+    files: Iterable[str],
+    base: str = "/",
+    texts: Mapping[str, str] | None = None,
+) -> None:
+    """Raise BuildError naming every page and link that does not resolve.
+
+    Checks links and assets of every HTML file and `url()` of every CSS file in
+    `files` (paths inside `site_dir`). Relative links resolve from the page;
+    absolute paths (the 404 page's) must start with `base`, the path of
+    site.url. A directory link resolves to its index.html; `#anchors` must name
+    an id in the target page.
+    """
+    site_dir = Path(site_dir)
+    texts = dict(texts or {})
+    existing = set(files)
+    ids: dict[str, set[str]] = {}
+
+    def text_of(path: str) -> str:
+        if path not in texts:
+            texts[path] = (site_dir / path).read_text(encoding="utf-8", errors="replace")
+        return texts[path]
+
+    def ids_of(path: str) -> set[str]:
+        if path not in ids:
+            body = text_of(path)
+            ids[path] = {html.unescape(v) for v in _ID_ATTR.findall(body)}
+            ids[path].update(html.unescape(v) for v in _NAME_ATTR.findall(body))
+        return ids[path]
+
+    def exists(path: str) -> bool:
+        return path in existing or (site_dir / path).is_file()
+
+    problems: list[str] = []
+    for path in sorted(existing):
+        is_css = path.endswith(".css")
+        if not (path.endswith(".html") or is_css):
+            continue
+        folder = path.rpartition("/")[0]
+        for link in _links_in(text_of(path), is_css):
+            if _EXTERNAL.match(link):
+                continue
+            parts = urlsplit(link)
+            link_path = unquote(parts.path)
+            if link.startswith("/"):
+                if not link_path.startswith(base):
+                    problems.append(f"{path}: broken link '{link}' (outside the site's path {base})")
+                    continue
+                joined = link_path[len(base):]
+            elif link_path:
+                joined = f"{folder}/{link_path}" if folder else link_path
+            else:
+                joined = path
+            rel = _normalise(joined)
+            if rel is None:
+                problems.append(f"{path}: broken link '{link}' (leaves the site)")
+                continue
+            last = joined.rpartition("/")[2]
+            if joined.endswith("/") or last in ("", ".", "..") and joined != path:
+                rel = f"{rel}/index.html" if rel else "index.html"
+            elif not exists(rel) and exists(f"{rel}/index.html"):
+                rel = f"{rel}/index.html"
+            if not exists(rel):
+                problems.append(f"{path}: broken link '{link}' (no such file: {rel})")
+                continue
+            fragment = unquote(parts.fragment)
+            if fragment and rel.endswith(".html") and fragment not in ids_of(rel):
+                problems.append(f"{path}: broken link '{link}' (no id '{fragment}' in {rel})")
+    if problems:
+        raise BuildError("the built site has broken links:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def _normalise(rel: str) -> str | None:
+    out: list[str] = []
+    for part in rel.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not out:
+                return None
+            out.pop()
+        else:
+            out.append(part)
+    return "/".join(out)

@@ -1,0 +1,141 @@
+"""load.py: YAML with positions, duplicate keys, tags, alias bombs, UTF-8, links, front matter."""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+
+import pytest
+
+from coalition_docs.load import INVALID, LoadError, load_page_file, load_yaml_file, parse_yaml
+
+
+def test_positions_of_values_and_keys():
+    doc = parse_yaml("name: Zoë\nlist:\n  - a\n  - {b: 2}\n", "f.yaml")
+    assert doc.data == {"name": "Zoë", "list": ["a", {"b": 2}]}
+    assert (doc.position(("name",)).line, doc.position(("name",)).column) == (1, 7)
+    assert doc.position(("list", 1, "b")).line == 4
+    assert doc.position(("list", 1, "b"), prefer_key=True).column == 6
+    # a missing value points at its nearest written parent
+    assert doc.position(("list", 1, "missing")).line == 4
+
+
+def test_duplicate_key_is_reported_with_both_lines():
+    doc = parse_yaml("name: a\ntype: nonprofit\nname: b\n", "partners/x.yaml")
+    assert [p.format() for p in doc.problems] == [
+        "partners/x.yaml:3:1: name: duplicate key 'name' (expected each key once, found it again; "
+        "first written at line 1)"
+    ]
+
+
+def test_python_tag_executes_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    doc = parse_yaml(f'x: !!python/object/apply:os.system ["touch {marker}"]\n', "f.yaml")
+    assert not marker.exists()
+    assert doc.data == {"x": INVALID}
+    assert [p.format() for p in doc.problems] == [
+        "f.yaml:1:4: x: unsupported YAML tag '!!python/object/apply:os.system' "
+        "(expected plain text, numbers, dates, lists and maps)"
+    ]
+
+
+def test_impossible_date_is_located():
+    doc = parse_yaml("sent: 2026-02-30\n", "f.yaml")
+    assert [p.format() for p in doc.problems] == [
+        "f.yaml:1:7: sent: not a real date (expected a date such as 2027-01-15, found '2026-02-30')"
+    ]
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_fast_and_small():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        parse_yaml(billion_laughs(), "bomb.yaml")
+    elapsed = time.perf_counter() - started
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert "aliases expand this YAML beyond a sane size" in caught.value.problem.message
+    assert caught.value.problem.path == "bomb.yaml"
+    assert elapsed < 1.0
+    assert grown_kib < 50 * 1024
+
+
+def test_recursive_alias_is_refused():
+    with pytest.raises(LoadError) as caught:
+        parse_yaml("a: &x [1, *x]\n", "f.yaml")
+    assert caught.value.problem.format() == (
+        "f.yaml:1:4: recursive alias: a value contains itself (expected a tree of values)"
+    )
+
+
+def test_syntax_error_is_located():
+    with pytest.raises(LoadError) as caught:
+        parse_yaml("name: [a, b\ntype: x\n", "partners/x.yaml")
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("partners/x.yaml", 2)
+    assert problem.message.startswith("YAML syntax error:")
+
+
+def test_file_must_be_utf8(tmp_path):
+    (tmp_path / "f.yaml").write_bytes("name: ok\ntitle: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(LoadError) as caught:
+        load_yaml_file(tmp_path / "f.yaml", tmp_path)
+    assert caught.value.problem.format() == (
+        "f.yaml:2:11: file is not valid UTF-8 (expected UTF-8 text, found byte 0xe9); save the file as UTF-8"
+    )
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    (tmp_path / "f.yaml").write_bytes("\ufeffname: Adébáyọ̀\n".encode("utf-8"))
+    assert load_yaml_file(tmp_path / "f.yaml", tmp_path).data == {"name": "Adébáyọ̀"}
+
+
+def test_link_outside_content_is_refused(tmp_path):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("name: secret\n")
+    root = tmp_path / "content"
+    root.mkdir()
+    os.symlink(outside, root / "f.yaml")
+    with pytest.raises(LoadError) as caught:
+        load_yaml_file(root / "f.yaml", root)
+    assert caught.value.problem.message.startswith("file resolves outside the content folder")
+
+
+def test_link_inside_content_is_fine(tmp_path):
+    (tmp_path / "real.yaml").write_text("name: ok\n")
+    os.symlink(tmp_path / "real.yaml", tmp_path / "f.yaml")
+    assert load_yaml_file(tmp_path / "f.yaml", tmp_path).data == {"name": "ok"}
+
+
+def test_front_matter_lines_are_counted_in_the_page_file(tmp_path):
+    (tmp_path / "p.md").write_text("---\ntitle: About\norder: [1\n---\nBody\n")
+    with pytest.raises(LoadError) as caught:
+        load_page_file(tmp_path / "p.md", tmp_path)
+    assert caught.value.problem.path == "p.md"
+    assert caught.value.problem.line == 4
+
+
+def test_front_matter_and_body(tmp_path):
+    (tmp_path / "p.md").write_text("---\ntitle: About\n---\n# Hello\n")
+    page = load_page_file(tmp_path / "p.md", tmp_path)
+    assert page.front.data == {"title": "About"}
+    assert page.front.position(("title",)).line == 2
+    assert page.body == "# Hello\n"
+    assert page.body_line == 4
+
+
+def test_page_without_front_matter(tmp_path):
+    (tmp_path / "p.md").write_text("# Hello\n")
+    with pytest.raises(LoadError) as caught:
+        load_page_file(tmp_path / "p.md", tmp_path)
+    assert caught.value.problem.format() == (
+        "p.md:1:1: page has no front matter (expected a first line '---' opening YAML front matter "
+        "with at least a title, found '# Hello')"
+    )

@@ -1,0 +1,258 @@
+"""validate.py: every rule of the content format, as the exact line a user sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from coalition_docs.errors import ContentErrors, UsageError
+from coalition_docs.validate import load_coalition
+
+from .conftest import edit
+
+
+def problems(content) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        load_coalition(content)
+    return [p.format() for p in caught.value.problems]
+
+
+def test_minimal_fixture_is_valid_and_cross_referenced(content):
+    c = load_coalition(content)
+    assert c.convener.name == "Test Backbone"
+    assert c.project_manager.name == "Pat Manager"
+    assert c.project_manager.organization is c.convener
+    assert c.working_groups[0].lead is c.project_manager
+    assert c.working_groups[0].members == [c.project_manager]
+    assert c.partner("city-hall").invitation.sender is c.project_manager
+    assert [t.label for t in c.needs_populations] == ["Young people", "Older adults"]
+    assert c.needs_populations[1].custom is True
+    assert c.partner("test-backbone").stage == "member"
+    assert c.partner("city-hall").stage == "invite"
+    assert c.person("nguyen-thi-huong").name == "Nguyễn Thị Hương"
+    assert c.pages[0].title == "About"
+    assert str(c.invitation.respond_by) == "2027-01-15"
+
+
+def test_unknown_field_gets_did_you_mean(content):
+    edit(content / "partners/test-backbone.yaml", "website:", "websit:")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:5:1: unknown field 'websit' (expected one of name, type, relationship, "
+        "stage, website, summary, populations, domains, assets, asset_notes, aligned_initiatives, motivations, "
+        "roles, considerations, contact, invitation)\n    did you mean 'website'?"
+    ]
+
+
+def test_unknown_nested_field(content):
+    edit(content / "partners/city-hall.yaml", "  title: Mayor", "  titel: Mayor")
+    [line] = problems(content)
+    assert line.startswith("partners/city-hall.yaml:7:3: unknown field 'titel' in contact (expected one of name, ")
+    assert line.endswith("did you mean 'title'?")
+
+
+def test_vocabulary_typo(content):
+    edit(content / "partners/test-backbone.yaml", "type: nonprofit", "type: non-profit")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:2:7: type: unknown value (expected one of local-government, nonprofit, "
+        "advocacy-group, philanthropy, research-organization, anchor-institution, private-sector, "
+        "found 'non-profit')\n    did you mean 'nonprofit'?"
+    ]
+
+
+def test_stage_and_relationship_values(content):
+    edit(content / "partners/test-backbone.yaml", "stage: member", "stage: members")
+    edit(content / "partners/test-backbone.yaml", "relationship: existing", "relationship: old")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:3:15: relationship: unknown value (expected one of existing, new, "
+        "found 'old')",
+        "partners/test-backbone.yaml:4:8: stage: unknown value (expected one of inventory, invite, invited, "
+        "member, declined, keep-informed, found 'members')\n    did you mean 'member'?",
+    ]
+
+
+def test_area_typo_and_label_instead_of_id(content):
+    edit(content / "partners/test-backbone.yaml", "domains: [housing-stability]",
+         "domains: [housing-stabilty, transportation]")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas in "
+        "content-format.md or extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
+        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas in "
+        "content-format.md or extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
+    ]
+
+
+def test_extra_vocabulary_extends_the_lists(content):
+    edit(content / "partners/test-backbone.yaml", "populations: [young-people]",
+         "populations: [young-people, older-adults]")
+    assert load_coalition(content).partner("test-backbone").populations[1].label == "Older adults"
+
+
+def test_extra_vocabulary_may_not_redefine(content):
+    edit(content / "coalition.yaml", "    older-adults: Older adults", "    young-people: Youth")
+    edit(content / "coalition.yaml", "[young-people, older-adults]", "[young-people]")
+    assert problems(content) == [
+        "coalition.yaml:33:5: extra_vocabulary.populations.young-people: already a standard id "
+        "(expected a new id, found one of the fixed populations)"
+    ]
+
+
+def test_missing_required_fields(content):
+    edit(content / "partners/test-backbone.yaml", "name: Test Backbone\n", "")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:1:1: name: required field is missing (expected text, found nothing)"
+    ]
+
+
+def test_wrong_kinds_of_value(content):
+    edit(content / "roster.yaml", "    public: true", "    public: maybe")
+    edit(content / "roster.yaml", "    roles: [project-manager]", "    roles: project-manager")
+    assert problems(content) == [
+        "roster.yaml:6:12: people[0].roles: wrong kind of value (expected a list, found 'project-manager')",
+        "roster.yaml:8:13: people[0].public: wrong kind of value (expected true or false, found 'maybe')",
+    ]
+
+
+def test_ids_follow_the_rule(content):
+    edit(content / "roster.yaml", "  - id: pat-manager", "  - id: Pat_Manager")
+    lines = problems(content)
+    assert lines[0] == (
+        "coalition.yaml:4:18: project_manager: no such person (expected an id from roster.yaml, "
+        "found 'pat-manager')\n    did you mean 'Pat_Manager'?"
+    )
+    assert "roster.yaml:2:9: people[0].id: not a valid id (expected an id of lowercase letters, digits and " \
+           "single hyphens, found 'Pat_Manager')\n    did you mean 'pat-manager'?" in lines
+
+
+def test_partner_file_name_is_its_id(content):
+    (content / "partners/test-backbone.yaml").rename(content / "partners/City Hall Two.yaml")
+    lines = problems(content)
+    assert ("partners/City Hall Two.yaml:1:1: file name is not a valid id (expected an id of lowercase "
+            "letters, digits and single hyphens, found 'City Hall Two')\n    rename it to city-hall-two.yaml") in lines
+
+
+def test_yml_extension_is_pointed_out(content):
+    (content / "partners/city-hall.yaml").rename(content / "partners/city-hall.yml")
+    assert ("partners/city-hall.yml:1:1: file is ignored: wrong extension (expected city-hall.yaml, "
+            "found city-hall.yml)") in problems(content)
+
+
+def test_urls_must_be_http(content):
+    edit(content / "partners/test-backbone.yaml", "https://example.org/", "javascript:alert(1)")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:5:10: website: not a valid web address (expected an http:// or https:// "
+        "address, found 'javascript:alert(1)')"
+    ]
+
+
+def test_email_shape(content):
+    edit(content / "partners/city-hall.yaml", "alex@example.org", "alex at example")
+    assert problems(content) == [
+        "partners/city-hall.yaml:8:10: contact.email: not a valid email (expected an email address such as "
+        "name@example.org, found 'alex at example')"
+    ]
+
+
+def test_dates_are_real(content):
+    edit(content / "coalition.yaml", "respond_by: 2027-01-15", "respond_by: next week")
+    edit(content / "partners/city-hall.yaml", "  rationale: You run the city.",
+         "  rationale: You run the city.\n  sent: 2026-13-01")
+    assert problems(content) == [
+        "coalition.yaml:21:15: invitation.respond_by: wrong kind of value (expected a date such as 2027-01-15, "
+        "found 'next week')",
+        "partners/city-hall.yaml:15:9: invitation.sent: not a real date (expected a date such as 2027-01-15, "
+        "found '2026-13-01')",
+    ]
+
+
+def test_broken_references_each_at_their_line(content):
+    edit(content / "coalition.yaml", "convener: test-backbone", "convener: test-backbon")
+    edit(content / "coalition.yaml", "    lead: pat-manager", "    lead: pat")
+    edit(content / "roster.yaml", "    organization: test-backbone", "    organization: backbone")
+    edit(content / "roster.yaml", "    working_groups: [homes]", "    working_groups: [home]")
+    edit(content / "partners/city-hall.yaml", "  sender: pat-manager", "  sender: pat-manger")
+    (content / "positionality/me.yaml").write_text("kind: individual\nauthor: nobody\nstatement: Hi.\n")
+    (content / "positionality/us.yaml").write_text("kind: institutional\nauthor: city-hal\nstatement: Hi.\n")
+    assert problems(content) == [
+        "coalition.yaml:3:11: convener: no such partner (expected the id of a file in partners/, "
+        "found 'test-backbon')\n    did you mean 'test-backbone'?",
+        "coalition.yaml:26:11: working_groups[0].lead: no such person (expected an id from roster.yaml, "
+        "found 'pat')",
+        "partners/city-hall.yaml:13:11: invitation.sender: no such person (expected an id from roster.yaml, "
+        "found 'pat-manger')\n    did you mean 'pat-manager'?",
+        "positionality/me.yaml:2:9: author: no such person (expected an id from roster.yaml, found 'nobody')",
+        "positionality/us.yaml:2:9: author: no such partner (expected the id of a file in partners/, "
+        "found 'city-hal')\n    did you mean 'city-hall'?",
+        "roster.yaml:4:19: people[0].organization: no such partner (expected the id of a file in partners/, "
+        "found 'backbone')\n    did you mean 'test-backbone'?",
+        "roster.yaml:6:22: people[0].working_groups[0]: no such working group (expected one of homes, "
+        "found 'home')\n    did you mean 'homes'?",
+    ]
+
+
+def test_team_statement_author_is_free_text(content):
+    c = load_coalition(content)
+    assert c.statements[0].author_name == "The management team"
+
+
+def test_duplicate_ids(content):
+    edit(content / "roster.yaml", "  - id: nguyen-thi-huong", "  - id: pat-manager")
+    edit(content / "coalition.yaml", "meetings:", "  - id: homes\n    name: Homes again\nmeetings:")
+    assert problems(content) == [
+        "coalition.yaml:29:9: working_groups[1].id: duplicate working group id (expected each id once, "
+        "found 'homes' again; first used at line 23)",
+        "roster.yaml:9:9: people[1].id: duplicate person id (expected each id once, found 'pat-manager' "
+        "again; first used at line 2)",
+    ]
+
+
+def test_errors_in_many_files_are_all_reported_sorted(content):
+    edit(content / "roster.yaml", "name: Pat Manager", "nmae: Pat Manager")
+    edit(content / "coalition.yaml", "decision_model: consensus", "decision_model: consensos")
+    (content / "pages/broken.md").write_text("---\ntitle: [\n---\n")
+    lines = problems(content)
+    assert [line.split(":")[0] for line in lines] == [
+        "coalition.yaml", "pages/broken.md", "roster.yaml", "roster.yaml"]
+    assert lines[0].endswith("found 'consensos')\n    did you mean 'consensus'?")
+
+
+def test_required_files_and_folders(tmp_path):
+    (tmp_path / "content").mkdir()
+    assert problems(tmp_path / "content") == [
+        "coalition.yaml:1:1: required file is missing (expected coalition.yaml in the content folder)",
+        "partners/:1:1: required folder is missing (expected a folder partners/ in the content folder; "
+        "it may be empty)",
+        "roster.yaml:1:1: required file is missing (expected roster.yaml in the content folder)",
+    ]
+
+
+def test_missing_content_folder_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError):
+        load_coalition(tmp_path / "nowhere")
+
+
+def test_empty_roster_and_partners_are_allowed_in_principle(content):
+    (content / "roster.yaml").write_text("people: []\n")
+    lines = problems(content)  # the coalition still needs its project manager
+    assert all("no such person" in line for line in lines)
+
+
+def test_page_front_matter_is_checked(content):
+    (content / "pages/faq.md").write_text("---\norder: first\n---\nText\n")
+    assert problems(content) == [
+        "pages/faq.md:2:1: title: required field is missing (expected text, found nothing)",
+        "pages/faq.md:2:8: order: wrong kind of value (expected a whole number, found 'first')",
+    ]
+
+
+def test_top_level_must_be_a_map(content):
+    (content / "partners/test-backbone.yaml").write_text("- just\n- a list\n")
+    assert "partners/test-backbone.yaml:1:1: expected a map of fields at the top of the file, found a list" \
+        in problems(content)
+
+
+def test_static_link_outside_is_refused(content, tmp_path):
+    (content / "static").mkdir()
+    (tmp_path / "outside.png").write_bytes(b"x")
+    (content / "static/logo.png").symlink_to(tmp_path / "outside.png")
+    assert problems(content) == [
+        "static/logo.png:1:1: file resolves outside the content folder (expected a file inside it, found a link)"
+    ]
