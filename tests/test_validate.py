@@ -183,7 +183,7 @@ def test_broken_references_each_at_their_line(content):
         "found 'city-hal')\n    did you mean 'city-hall'?",
         "roster.yaml:4:19: people[0].organization: no such partner (expected the id of a file in partners/, "
         "found 'backbone')\n    did you mean 'test-backbone'?",
-        "roster.yaml:6:22: people[0].working_groups[0]: no such working group (expected one of homes, "
+        "roster.yaml:7:22: people[0].working_groups[0]: no such working group (expected one of homes, "
         "found 'home')\n    did you mean 'homes'?",
     ]
 

@@ -1,0 +1,139 @@
+"""cli.py: commands, exit codes, output on stdout/stderr, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coalition_docs import __version__
+from coalition_docs.cli import main
+
+from .conftest import EXAMPLE, edit, run_cli
+
+
+def test_check_valid_content(capsys, content):
+    code, out, err = run_cli(capsys, "check", content)
+    assert code == 0
+    assert out == f"{content}: no problems found (2 partners, 2 people, 1 statements, 1 pages).\n"
+    assert err == ""
+
+
+def test_check_reports_every_problem_and_a_count(capsys, content):
+    edit(content / "partners/test-backbone.yaml", "type: nonprofit", "type: nonprofitt")
+    edit(content / "roster.yaml", "name: Pat Manager", "nmae: Pat Manager")
+    code, out, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("partners/test-backbone.yaml:2:7: type: unknown value (expected one of ")
+    assert lines[1] == "    did you mean 'nonprofit'?"
+    assert lines[2] == "roster.yaml:2:5: people[0].name: required field is missing (expected text, found nothing)"
+    assert lines[3].startswith("roster.yaml:3:5: unknown field 'nmae' in people[0] (expected one of id, name,")
+    assert lines[4] == "    did you mean 'name'?"
+    assert lines[-1] == "3 errors found."
+    assert "Traceback" not in err
+
+
+def test_example_coalition_passes_check(capsys):
+    code, out, err = run_cli(capsys, "check", EXAMPLE)
+    assert (code, err) == (0, "")
+    assert "no problems found" in out
+
+
+def test_build_refuses_bad_content_and_writes_nothing(capsys, content, tmp_path):
+    edit(content / "coalition.yaml", "convener: test-backbone", "convener: nobody")
+    out_dir = tmp_path / "out"
+    code, out, err = run_cli(capsys, "build", content, "--out", out_dir)
+    assert code == 1
+    assert err.splitlines()[0].startswith("coalition.yaml:3:11: convener: no such partner")
+    assert not out_dir.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["content"]  # no staging folder left behind
+
+
+def test_build_refuses_a_foreign_non_empty_folder(capsys, content, tmp_path):
+    out_dir = tmp_path / "mine"
+    out_dir.mkdir()
+    (out_dir / "thesis.docx").write_text("precious")
+    code, out, err = run_cli(capsys, "build", content, "--out", out_dir)
+    assert code == 2
+    assert "refusing to write the build into" in err
+    assert "not made by coalition-docs" in err
+    assert (out_dir / "thesis.docx").read_text() == "precious"
+
+
+def test_build_refuses_the_content_folder(capsys, content):
+    code, _, err = run_cli(capsys, "build", content, "--out", content)
+    assert code == 2
+    assert "it holds the content folder" in err
+
+
+def test_usage_errors_exit_2(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "check", tmp_path / "missing")
+    assert code == 2
+    assert err == (f"coalition-docs: error: content folder not found: {tmp_path / 'missing'} "
+                   "(expected a folder holding coalition.yaml)\n")
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "--only", "pdf"])
+    assert caught.value.code == 2
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"coalition-docs {__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for word in ("check", "build", "new", "schema", "examples:", "Exit status"):
+        assert word in text
+
+
+def test_new_scaffolds_from_the_example(capsys, tmp_path):
+    target = tmp_path / "my-coalition"
+    code, out, _ = run_cli(capsys, "new", target)
+    assert code == 0
+    assert (target / "content/coalition.yaml").read_bytes() == (EXAMPLE / "coalition.yaml").read_bytes()
+    assert (target / "templates/README.md").is_file()
+    code, _, err = run_cli(capsys, "check", target / "content")
+    assert (code, err) == (0, "")
+
+
+def test_new_refuses_a_non_empty_folder(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("keep me")
+    code, _, err = run_cli(capsys, "new", tmp_path)
+    assert code == 2
+    assert "it is not empty" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_schema_prints_json_schema(capsys):
+    code, out, _ = run_cli(capsys, "schema", "partner")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["name", "type", "relationship"]
+    assert "nonprofit" in json.dumps(schema["properties"]["type"])
+    code, out, _ = run_cli(capsys, "schema")
+    assert set(json.loads(out)) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml"}
+
+
+def test_schema_out_writes_files_and_editor_settings(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "schema", "--out", tmp_path / "schemas")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
+        "coalition.schema.json", "partner.schema.json", "positionality.schema.json", "roster.schema.json"]
+    assert '"yaml.schemas"' in out
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    (tmp_path / "coalition.yaml").write_text("name: [unclosed\n")
+    result = subprocess.run([sys.executable, "-m", "coalition_docs.cli", "check", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith("coalition.yaml:2:1: YAML syntax error:")

@@ -1,0 +1,31 @@
+"""schema.py: the JSON Schema export agrees with the declared models."""
+
+from __future__ import annotations
+
+import json
+
+from coalition_docs import vocab
+from coalition_docs.schema import FILE_GLOBS, json_schema
+
+
+def test_every_file_kind_has_a_strict_schema():
+    for kind in FILE_GLOBS:
+        schema = json_schema(kind)
+        assert schema["additionalProperties"] is False
+        assert schema["$schema"].startswith("https://json-schema.org/")
+        json.dumps(schema)
+
+
+def test_vocabulary_ids_are_offered_for_completion():
+    partner = json.dumps(json_schema("partner"))
+    for table in (vocab.POPULATIONS, vocab.AREAS, vocab.ASSETS, vocab.ORGANIZATION_TYPES):
+        for key in table:
+            assert f'"{key}"' in partner
+
+
+def test_labels_live_in_one_place():
+    assert len(vocab.AREAS) == 24
+    assert [p for p, _, _ in vocab.PILLARS] == ["neighborhoods", "education", "work", "health", "governance"]
+    assert len(vocab.ASSETS) == 16
+    assert len(vocab.POPULATIONS) == 9
+    assert len(vocab.ORGANIZATION_TYPES) == 7
