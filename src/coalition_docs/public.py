@@ -28,8 +28,8 @@ the contract leaves room, both on the side of privacy:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from . import model, vocab

@@ -20,14 +20,19 @@ the build, naming the page and the link, when an internal link, asset or
 
 from __future__ import annotations
 
-import functools
 import html
 import math
+import multiprocessing
+import os
 import re
 import shutil
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -36,7 +41,13 @@ from markupsafe import Markup
 
 from . import model, vocab
 from .errors import BuildError
-from .public import PublicPerson, PublicSite, PublicTerm, PublicWorkingGroup, public_view
+from .public import (
+    PublicPerson,
+    PublicSite,
+    PublicTerm,
+    PublicWorkingGroup,
+    public_view,
+)
 from .templating import Theme, render_markdown
 
 SITE_FOLDER = "site"
@@ -60,6 +71,9 @@ RESERVED_NAMES = frozenset(
 
 # A Markdown page with one of these names becomes the home page's call to action.
 CALL_TO_ACTION_PAGES = ("get-involved", "join", "join-us", "participate", "contact")
+
+# A link with a scheme (https:, mailto:) or a network path (//host) leaves the site.
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 # Static font faces the stylesheet uses; other weights are not copied.
@@ -333,14 +347,19 @@ def _people_sections(view: PublicSite) -> list[PeopleSection]:
     meetings = view.coalition.meetings
     sections: list[PeopleSection] = []
 
-    role_groups = []
-    for role in view.roles:
-        holders = [p for p in view.people if any(r.id == role.id for r in p.roles)]
-        if holders:
-            role_groups.append(PeopleGroup(role.label, None, None, entries(holders)))
-    if role_groups:
+    role_order = {role.id: index for index, role in enumerate(view.roles)}
+    team = sorted(
+        (p for p in view.people if p.roles),
+        key=lambda p: min(role_order.get(r.id, len(role_order)) for r in p.roles),
+    )
+    if team:
         sections.append(
-            PeopleSection("management-team", "Management team", meetings.management_team, tuple(role_groups))
+            PeopleSection(
+                "management-team",
+                "Management team",
+                meetings.management_team,
+                (PeopleGroup(None, None, None, entries(team)),),
+            )
         )
 
     champions = [p for p in view.people if p.champion]
@@ -399,26 +418,28 @@ def _structure(view: PublicSite) -> dict[str, Any]:
     """Figure 2-2 drawn from the data: three rings, working groups on the middle one."""
     size = 720
     c = size / 2
-    rings = {"champions": 350, "partners": 262, "management": 112}
+    rings = {"champions": 354, "partners": 278, "management": 102}
     groups = view.working_groups
     n = len(groups)
     nodes = []
     # Nodes sit on the middle ring except its top, where the ring's label goes.
-    orbit = (rings["management"] + rings["partners"]) / 2 + 4
+    orbit = (rings["management"] + rings["partners"]) / 2
     gap = math.radians(64)  # half the opening left at the top for the label
     labelled = n <= 7
     if n:
         span = 2 * math.pi - 2 * gap
         step = span / n
-        radius = min(64.0, orbit * step / 2 - 6)
+        radius = min(76.0, orbit * step / 2 - 6)
         for i, group in enumerate(groups):
             angle = -math.pi / 2 + gap + step * (i + 0.5)
             x = c + orbit * math.cos(angle)
             y = c + orbit * math.sin(angle)
-            lines = _wrap(group.name, 12 if radius >= 56 else 9)[:4] if labelled else [str(i + 1)]
-            if labelled and len(_wrap(group.name, 12 if radius >= 56 else 9)) > 4:
-                lines[-1] = lines[-1].rstrip(".,") + "…"
-            font = 15 if labelled else 20
+            width = 12 if radius >= 66 else 10
+            lines = _wrap(group.name, width) if labelled else [str(i + 1)]
+            if len(lines) > 4:
+                lines = lines[:4]
+                lines[-1] = lines[-1].rstrip(".,;:") + "…"
+            font = (17 if radius >= 66 else 15) if labelled else 22
             first = -(len(lines) - 1) * font * 1.15 / 2
             nodes.append(
                 {
@@ -495,13 +516,44 @@ def _coverage(view: PublicSite) -> dict[str, Any]:
 # ---------------------------------------------------------------- rendering
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_markdown(text: str) -> Markup:
-    return Markup(render_markdown(text))
+_MARKDOWN_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 
 
-def _markdown(text: str | None) -> Markup:
-    return _cached_markdown(text or "")
+def _markdown_filter() -> Any:
+    """The site's `markdown` filter: Markdown as HTML, relative links rebased.
+
+    A coalition's Markdown appears on pages at different depths (a member's
+    summary is on the directory and on the member's page), so a relative link
+    or image in it means "from the site root": `members/harbor/`,
+    `static/map.png`; a leading "/" means the same. Links that start with
+    "./" or "../" are kept as written (relative to the page they are on), and
+    so are external links and `#anchors`. Each text is rendered once per build.
+    """
+    html_of: dict[str, str] = {}
+    rebased: dict[tuple[str, str], Markup] = {}
+
+    @jinja2.pass_context
+    def markdown(context: Any, text: str | None) -> Markup:
+        text = text or ""
+        root = context["root"]
+        done = rebased.get((text, root))
+        if done is None:
+            rendered = html_of.get(text)
+            if rendered is None:
+                rendered = html_of[text] = render_markdown(text)
+            if "href=" in rendered or "src=" in rendered:
+                rendered = _MARKDOWN_LINK.sub(lambda m: _rebase(m, root), rendered)
+            done = rebased[(text, root)] = Markup(rendered)
+        return done
+
+    return markdown
+
+
+def _rebase(match: re.Match[str], root: str) -> str:
+    value = match.group(2)
+    if not value or value.startswith(("#", "./", "../")) or value in (".", "..") or _EXTERNAL.match(value):
+        return match.group(0)
+    return f'{match.group(1)}{root}{value.lstrip("/")}"'
 
 
 @jinja2.pass_context
@@ -513,7 +565,8 @@ def _url(context: Any, path: str = "") -> str:
 def site_environment(theme: Theme) -> jinja2.Environment:
     """The theme's HTML environment with the site's helpers; compile once, reuse."""
     env = theme.environment(autoescape=True)
-    env.filters["markdown"] = _markdown
+    env.auto_reload = False  # one environment per build: no need to stat templates per page
+    env.filters["markdown"] = _markdown_filter()
     env.globals["url"] = _url
     return env
 
@@ -541,7 +594,22 @@ def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *,
         "has_fonts": has_fonts,
     }
     variables.update(page.context)
-    return env.get_template(page.template).render(variables)
+    try:
+        return env.get_template(page.template).render(variables)
+    except jinja2.TemplateError as error:
+        raise BuildError(f"{_template_location(error)}: {error} (while rendering {page.path})") from error
+
+
+def _template_location(error: BaseException) -> str:
+    """"file:line" of the template that failed, from the error or its traceback."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    tb = error.__traceback__
+    while tb is not None:  # the innermost template frame wins
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith((".html", ".xml", ".txt")):
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    return f"{filename or 'template'}:{line or 1}"
 
 
 def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], site_dir: Path) -> tuple[list[str], bool]:
@@ -557,17 +625,19 @@ def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], si
     for rel in theme.files("fonts"):
         name = PurePosixPath(rel).name
         face = _font_face(name)
-        if face is None:
+        if face is None and not name.upper().startswith(("OFL", "LICENSE")):
             continue
         target = site_dir / "assets" / "fonts" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(theme.find(rel), target)
         written.append(target.relative_to(site_dir).as_posix())
-        faces.append(face)
-    if faces:
+        if face is not None:
+            faces.append(face)
+    if faces and "assets/fonts.css" not in written:  # a theme's own fonts.css wins
         css = "\n".join(faces) + "\n"
         (site_dir / "assets" / "fonts.css").write_text(css, encoding="utf-8")
         written.append("assets/fonts.css")
+    has_fonts = "assets/fonts.css" in written
 
     static_root = Path(content_dir) / "static"
     for rel in static_files:
@@ -576,12 +646,17 @@ def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], si
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target.relative_to(site_dir).as_posix())
-    return written, bool(faces)
+    return written, has_fonts
+
+
+def theme_has_fonts(theme: Theme) -> bool:
+    """Whether the theme ships font files the site uses (and so writes assets/fonts.css)."""
+    return any(_font_face(PurePosixPath(rel).name) for rel in theme.files("fonts"))
 
 
 def _font_face(filename: str) -> str | None:
     """An @font-face rule for a font file named like NotoSans-BoldItalic.ttf."""
-    stem, dot, suffix = filename.rpartition(".")
+    stem, _, suffix = filename.rpartition(".")
     if "." + suffix.lower() not in FONT_SUFFIXES:
         return None
     family_part, _, style_part = stem.partition("-")
@@ -624,6 +699,74 @@ def sitemap_xml(view: PublicSite, pages: Iterable[PlannedPage]) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+# Large sites render in forked worker processes too (the machine's cores, at
+# most MAX_WORKERS), each writing its share of the pages; small ones, and any
+# process that already runs threads (forking those is unsafe), render serially.
+PARALLEL_MIN_PAGES = 200
+MAX_WORKERS = 4
+_SHARED: tuple | None = None  # what forked workers inherit: env, view, pages, site_dir, has_fonts
+
+
+def _workers(page_count: int) -> int:
+    if page_count < PARALLEL_MIN_PAGES or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def _render_share(start: int, step: int) -> list[tuple[str, str]]:
+    """Render and write every `step`-th planned page from `start`."""
+    assert _SHARED is not None
+    env, view, pages, site_dir, has_fonts = _SHARED
+    done = []
+    for page in pages[start::step]:
+        text = render_page(env, view, page, has_fonts=has_fonts)
+        _write(site_dir / page.path, text)
+        done.append((page.path, text))
+    return done
+
+
+def _render_all(theme, env, view, pages, site_dir, has_fonts) -> dict[str, str]:
+    """Render and write every page; return their HTML by path."""
+    global _SHARED
+    workers = _workers(len(pages))
+    _SHARED = (env, view, pages, site_dir, has_fonts)
+    try:
+        if workers == 1:
+            return dict(_render_share(0, 1))
+        for name in theme.files("site"):  # compile every template once, before forking
+            if name.endswith(".html"):
+                env.get_template(name)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            jobs = {share: pool.submit(_render_share, share, workers) for share in range(1, workers)}
+            results = _render_share(0, workers)
+            for share, job in jobs.items():
+                try:
+                    results += job.result()
+                except Exception:  # noqa: BLE001 - any failure: redo the share here
+                    # Render that share here: the error, if real, is raised
+                    # again with its own traceback (and a lost worker costs
+                    # only time).
+                    results += _render_share(share, workers)
+        return dict(results)
+    finally:
+        _SHARED = None
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
 def build_site(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str]:
     """Write the public site into dest/site; return the written paths, sorted."""
     view = public_view(coalition)
@@ -635,17 +778,8 @@ def build_site(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str
     written, has_fonts = copy_assets(theme, coalition.content_dir, view.static_files, site_dir)
     env = site_environment(theme)
     pages = plan_site(view)
-    made_dirs: set[Path] = set()
-    html_pages: dict[str, str] = {}
-    for page in pages:
-        text = render_page(env, view, page, has_fonts=has_fonts)
-        target = site_dir / page.path
-        if target.parent not in made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(target.parent)
-        target.write_text(text, encoding="utf-8")
-        html_pages[page.path] = text
-        written.append(page.path)
+    html_pages = _render_all(theme, env, view, pages, site_dir, has_fonts)
+    written.extend(html_pages)
 
     sitemap = sitemap_xml(view, pages)
     if sitemap is not None:
@@ -659,24 +793,29 @@ def build_site(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str
 # ---------------------------------------------------------------- link checking
 
 # The site's HTML comes from autoescaped templates and markdown-it, which both
-# quote every attribute with double quotes, so a pattern reads it reliably.
-_LINK_ATTR = re.compile(r'<[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')
-_SRCSET_ATTR = re.compile(r'\ssrcset="([^"]*)"')
-_ID_ATTR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
-_NAME_ATTR = re.compile(r'<a\s[^>]*?\bname="([^"]*)"')
+# quote every attribute with double quotes and escape quotes inside text, so
+# one pattern reads every link and id reliably (and fast).
+_ATTR = re.compile(r'\s(href|src|srcset|id)="([^"]*)"')
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""")
-_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+MAX_REPORTED_LINKS = 50
 
 
-def _links_in(text: str, is_css: bool) -> list[str]:
+def _scan(text: str, is_css: bool) -> tuple[list[str], set[str]]:
+    """The links and the ids of one HTML or CSS file."""
     if is_css:
-        return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
-    links = [html.unescape(v) for v in _LINK_ATTR.findall(text)]
-    for value in _SRCSET_ATTR.findall(text):
-        for candidate in html.unescape(value).split(","):
-            if candidate.strip():
-                links.append(candidate.split()[0])
-    return links
+        return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)], set()
+    links: list[str] = []
+    ids: set[str] = set()
+    for name, value in _ATTR.findall(text):
+        if "&" in value:
+            value = html.unescape(value)
+        if name == "id":
+            ids.add(value)
+        elif name == "srcset":
+            links.extend(c.split()[0] for c in value.split(",") if c.strip())
+        else:
+            links.append(value)
+    return links, ids
 
 
 def check_links(
@@ -688,68 +827,93 @@ def check_links(
     """Raise BuildError naming every page and link that does not resolve.
 
     Checks links and assets of every HTML file and `url()` of every CSS file in
-    `files` (paths inside `site_dir`). Relative links resolve from the page;
-    absolute paths (the 404 page's) must start with `base`, the path of
-    site.url. A directory link resolves to its index.html; `#anchors` must name
-    an id in the target page.
+    `files` (paths inside `site_dir`; `texts` may hold their contents already).
+    Relative links resolve from the page; absolute paths (the 404 page's) must
+    start with `base`, the path of site.url. A folder link resolves to its
+    index.html; an `#anchor` must name an id in the target page.
     """
     site_dir = Path(site_dir)
-    texts = dict(texts or {})
+    texts = texts or {}
     existing = set(files)
     ids: dict[str, set[str]] = {}
+    scanned: dict[str, list[str]] = {}
 
-    def text_of(path: str) -> str:
-        if path not in texts:
-            texts[path] = (site_dir / path).read_text(encoding="utf-8", errors="replace")
-        return texts[path]
-
-    def ids_of(path: str) -> set[str]:
-        if path not in ids:
-            body = text_of(path)
-            ids[path] = {html.unescape(v) for v in _ID_ATTR.findall(body)}
-            ids[path].update(html.unescape(v) for v in _NAME_ATTR.findall(body))
-        return ids[path]
+    def scan(path: str) -> None:
+        text = texts.get(path)
+        if text is None:
+            text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
+        scanned[path], ids[path] = _scan(text, path.endswith(".css"))
 
     def exists(path: str) -> bool:
         return path in existing or (site_dir / path).is_file()
 
+    split: dict[str, tuple[str, str]] = {}  # link -> (path, fragment)
+    targets: dict[str, str | None] = {}  # joined path -> file, or None
+
+    def target(joined: str, page: str) -> str | None:
+        """The file a joined link path reaches, or None."""
+        rel = _normalise(joined)
+        if rel is None:
+            return None
+        last = joined.rpartition("/")[2]
+        if joined.endswith("/") or (last in ("", ".", "..") and joined != page):
+            return f"{rel}/index.html" if rel else "index.html"
+        if not exists(rel) and exists(f"{rel}/index.html"):
+            return f"{rel}/index.html"
+        return rel
+
+    pages = sorted(p for p in existing if p.endswith((".html", ".css")))
+    for path in pages:
+        scan(path)
     problems: list[str] = []
-    for path in sorted(existing):
-        is_css = path.endswith(".css")
-        if not (path.endswith(".html") or is_css):
-            continue
+    for path in pages:
         folder = path.rpartition("/")[0]
-        for link in _links_in(text_of(path), is_css):
-            if _EXTERNAL.match(link):
+        root = "../" * path.count("/")
+        for link in scanned[path]:
+            if link in split:
+                link_path, fragment = split[link]
+            elif _EXTERNAL.match(link):
+                split[link] = ("", "\0external")
                 continue
-            parts = urlsplit(link)
-            link_path = unquote(parts.path)
+            else:
+                parts = urlsplit(link)
+                link_path, fragment = split[link] = (unquote(parts.path), unquote(parts.fragment))
+            if fragment == "\0external":
+                continue
             if link.startswith("/"):
                 if not link_path.startswith(base):
                     problems.append(f"{path}: broken link '{link}' (outside the site's path {base})")
                     continue
                 joined = link_path[len(base):]
+            elif link_path.startswith(root) and not link_path.startswith("../", len(root)):
+                joined = link_path[len(root):]  # the usual case: from the site root, any depth
             elif link_path:
                 joined = f"{folder}/{link_path}" if folder else link_path
             else:
                 joined = path
-            rel = _normalise(joined)
+            if joined in targets:
+                rel = targets[joined]
+            else:
+                rel = targets[joined] = target(joined, path)
             if rel is None:
                 problems.append(f"{path}: broken link '{link}' (leaves the site)")
                 continue
-            last = joined.rpartition("/")[2]
-            if joined.endswith("/") or last in ("", ".", "..") and joined != path:
-                rel = f"{rel}/index.html" if rel else "index.html"
-            elif not exists(rel) and exists(f"{rel}/index.html"):
-                rel = f"{rel}/index.html"
             if not exists(rel):
                 problems.append(f"{path}: broken link '{link}' (no such file: {rel})")
                 continue
-            fragment = unquote(parts.fragment)
-            if fragment and rel.endswith(".html") and fragment not in ids_of(rel):
-                problems.append(f"{path}: broken link '{link}' (no id '{fragment}' in {rel})")
+            if fragment and rel.endswith(".html"):
+                if rel not in ids:
+                    scan(rel)
+                if fragment not in ids[rel]:
+                    problems.append(f"{path}: broken link '{link}' (no id '{fragment}' in {rel})")
     if problems:
-        raise BuildError("the built site has broken links:\n" + "\n".join(f"  {p}" for p in problems))
+        shown = problems[:MAX_REPORTED_LINKS]
+        if len(problems) > len(shown):
+            shown.append(f"... and {len(problems) - len(shown)} more")
+        raise BuildError(
+            f"the built site has {len(problems)} broken link{'s' if len(problems) != 1 else ''}:\n"
+            + "\n".join(f"  {p}" for p in shown)
+        )
 
 
 def _normalise(rel: str) -> str | None:

@@ -1,0 +1,450 @@
+"""The public website: pages, privacy, escaping, links under a sub-path, overrides."""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import re
+import threading
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from coalition_docs import site as site_module
+from coalition_docs.errors import BuildError
+from coalition_docs.public import public_view
+from coalition_docs.site import (
+    build_site,
+    check_links,
+    plan_site,
+    render_page,
+    site_environment,
+)
+from coalition_docs.templating import Theme
+from coalition_docs.validate import load_coalition
+
+from .site_helpers import MARKER_PREFIX, write_site_content
+
+SUB_PATH_URL = "https://example.org/coalition/"
+
+
+def build(root: Path, site_url: str = SUB_PATH_URL) -> tuple[Path, list[str], Path]:
+    content = root / "content"
+    if not content.exists():
+        write_site_content(content, site_url=site_url)
+    coalition = load_coalition(content)
+    out = root / "out"
+    written = build_site(coalition, Theme(content), out)
+    return out / "site", written, content
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def site_dir(built) -> Path:
+    return built[0]
+
+
+def read(site_dir: Path, rel: str) -> str:
+    return (site_dir / rel).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- what is built
+
+
+def test_pages_and_clean_urls(built):
+    site_dir, written, _ = built
+    for rel in [
+        "index.html",
+        "structure/index.html",
+        "members/index.html",
+        "members/riverbend-works/index.html",
+        "people/index.html",
+        "working-groups/index.html",
+        "working-groups/homes/index.html",
+        "statements/index.html",
+        "coverage/index.html",
+        "about/index.html",
+        "get-involved/index.html",
+        "404.html",
+        "sitemap.xml",
+        "assets/style.css",
+        "assets/site.js",
+        "static/logo.svg",
+    ]:
+        assert rel in written, rel
+    on_disk = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    assert written == on_disk
+
+
+def test_language_landmarks_and_skip_link(site_dir):
+    for path in site_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert '<html lang="en">' in text
+        assert 'href="#main-content"' in text and 'id="main-content"' in text
+        assert text.count("<h1") == 1, path
+        assert "<main" in text and "<nav" in text and "<footer" in text
+
+
+def test_relative_links_with_root_prefix(site_dir):
+    member = read(site_dir, "members/riverbend-works/index.html")
+    assert 'href="../../assets/style.css"' in member
+    assert 'href="../../people/"' in member
+    home = read(site_dir, "index.html")
+    assert 'href="assets/style.css"' in home
+    assert 'href="members/"' in home
+    assert 'href="https://example.org/coalition/"' in home  # canonical
+
+
+def test_404_uses_absolute_paths_under_the_sub_path(site_dir):
+    text = read(site_dir, "404.html")
+    assert 'href="/coalition/assets/style.css"' in text
+    assert 'href="/coalition/members/"' in text
+    assert 'rel="canonical"' not in text
+
+
+def test_sitemap_lists_public_pages_with_absolute_urls(built):
+    site_dir, written, _ = built
+    tree = ET.parse(site_dir / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    pages = [p for p in written if p.endswith(".html") and p != "404.html"]
+    assert len(urls) == len(pages)
+    for url in urls:
+        assert url.startswith(SUB_PATH_URL)
+        rel = url[len(SUB_PATH_URL):]
+        assert (site_dir / rel / "index.html").is_file() or (site_dir / rel).is_file(), url
+
+
+def test_structure_figure_is_accessible_svg_with_text_equivalent(site_dir):
+    text = read(site_dir, "structure/index.html")
+    svg = text[text.index("<svg"):text.index("</svg>")]
+    assert 'role="img"' in svg and 'aria-labelledby="structure-title structure-desc"' in svg
+    assert '<title id="structure-title">' in svg and '<desc id="structure-desc">' in svg
+    desc = svg[svg.index("<desc"):svg.index("</desc>")]
+    after = text[text.index("</svg>"):]
+    for name in ["Stable Homes", "Learning from the Start", "Good Jobs and Income", "Healthy Neighborhoods"]:
+        assert name in desc and name in after  # the figure's description and the text equivalent
+        assert name.split()[0] in svg[svg.index("</desc>"):]  # drawn as a node label
+    assert "Management team" in text and "Champions" in text and "twice a year" in text
+
+
+def test_members_directory_lists_everything_and_filters_progressively(site_dir):
+    text = read(site_dir, "members/index.html")
+    assert text.count("data-member ") == 8
+    assert re.search(r'<form[^>]*data-filter-form[^>]*hidden', text)  # shown by JS only
+    assert 'data-type="philanthropy"' in text
+    assert 'data-areas="housing-affordability housing-stability social-capital"' in text
+    assert '<option value="riverfront-access">Access to the riverfront (1)</option>' in text
+
+
+def test_member_page(site_dir):
+    text = read(site_dir, "members/riverbend-housing-alliance/index.html")
+    for expected in [
+        "Riverbend Housing Alliance",
+        "Nonprofit or community-based organization",
+        "<strong>legal aid</strong>",
+        "People experiencing housing instability or homelessness",
+        "Housing stability",
+        "Strong connections to community members",
+        'href="https://www.riverbend-housing-alliance.example.org/"',
+        "Amara Okafor",
+        "Stable Homes",
+    ]:
+        assert expected in text, expected
+
+
+def test_people_page_shows_each_card_once(site_dir):
+    text = read(site_dir, "people/index.html")
+    assert text.count('id="person-daniel-cho"') == 1
+    assert "Data lead" in text and "Champion" in text
+    assert "Nguyễn Thị Hương" in text
+    assert 'id="group-homes"' in text
+
+
+def test_coverage_is_a_table_per_pillar(site_dir):
+    text = read(site_dir, "coverage/index.html")
+    assert text.count('<table class="bar-table"') == 5 + 1 + 1  # pillars, other areas, types
+    assert text.count('<th scope="row">') == 24 + 1 + 7
+    assert "17 of the 24 areas" in text
+    assert "Gap: none yet" in text
+
+
+def test_statements_page(site_dir):
+    text = read(site_dir, "statements/index.html")
+    assert 'id="amara-okafor"' in text
+    assert "Who we are as a team" in text
+    assert "As a resident, I bring what I see" in text
+
+
+def test_static_and_fonts_are_copied(built):
+    site_dir, written, content = built
+    assert (site_dir / "static" / "logo.svg").read_bytes() == (content / "static" / "logo.svg").read_bytes()
+    if any(p.startswith("assets/fonts/") for p in written):
+        assert "assets/fonts.css" in written
+        assert "@font-face" in read(site_dir, "assets/fonts.css")
+
+
+# ---------------------------------------------------------------- privacy and escaping
+
+
+def test_no_private_marker_in_any_file(built):
+    site_dir, written, _ = built
+    assert len(written) > 20
+    for rel in written:
+        data = (site_dir / rel).read_bytes().lower()
+        assert MARKER_PREFIX.encode() not in data, rel
+    # The file names too.
+    assert all(MARKER_PREFIX not in rel for rel in written)
+
+
+def test_public_fields_do_appear(site_dir):
+    # Guards the privacy test against passing on an empty site.
+    everything = "".join(p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html"))
+    for name in ["Amara Okafor", "Riverbend Works", "Marcus Bell", "Who we are as a team", "Get involved"]:
+        assert name in everything
+
+
+def test_markdown_raw_html_and_javascript_links_are_not_passed_through(site_dir):
+    text = read(site_dir, "about/index.html")
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert" in text
+    for path in site_dir.rglob("*.html"):
+        lowered = path.read_text(encoding="utf-8").lower()
+        assert not re.search(r'(href|src)="\s*javascript:', lowered), path
+
+
+def test_markdown_links_are_relative_to_the_site_root(site_dir):
+    # The same summary on the directory and on the member's own page.
+    assert 'href="../working-groups/homes/"' in read(site_dir, "members/index.html")
+    assert 'href="../../working-groups/homes/"' in read(site_dir, "members/riverbend-housing-alliance/index.html")
+    about = read(site_dir, "about/index.html")
+    assert 'src="../static/logo.svg"' in about
+    assert 'href="../coverage/"' in about  # a leading "/" means the site root too
+    assert 'href="../people/#champions"' in about
+    assert 'href="../working-groups/"' in read(site_dir, "get-involved/index.html")  # "../" kept as written
+
+
+def test_content_is_escaped(tmp_path):
+    content = tmp_path / "content"
+    write_site_content(content)
+    partner = content / "partners" / "riverbend-works.yaml"
+    text = partner.read_text(encoding="utf-8")
+    text = text.replace("name: Riverbend Works", "name: 'Works <script>alert(\"x\")</script> & \"Co\"'")
+    partner.write_text(text, encoding="utf-8")
+    site_dir, _, _ = build(tmp_path)
+    page = read(site_dir, "members/riverbend-works/index.html")
+    assert "<script>alert" not in page
+    assert "Works &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Co&#34;" in page
+    directory = read(site_dir, "members/index.html")
+    assert "<script>alert" not in directory
+
+
+# ---------------------------------------------------------------- links
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_sub_path_site_has_no_broken_link_over_http(built, tmp_path):
+    site_dir = built[0]
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "coalition").symlink_to(site_dir, target_is_directory=True)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        start = origin + "/coalition/"
+        queue = [start, origin + "/coalition/404.html", origin + "/coalition/sitemap.xml"]
+        seen: set[str] = set()
+        broken: list[str] = []
+        pages = 0
+        while queue and len(seen) < 2000:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = response.read()
+                    kind = response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as error:
+                broken.append(f"{url} -> {error.code}")
+                continue
+            if "html" not in kind:
+                continue
+            pages += 1
+            parser = _Links()
+            parser.feed(body.decode("utf-8"))
+            for link in parser.links:
+                target = urljoin(url, link).partition("#")[0]
+                if urlsplit(target).netloc == urlsplit(origin).netloc:
+                    assert urlsplit(target).path.startswith("/coalition/"), f"{url} links outside: {link}"
+                    queue.append(target)
+        assert not broken, broken
+        assert pages >= 25
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_link_checker_names_the_page_and_the_link(tmp_path):
+    content = tmp_path / "content"
+    write_site_content(content)
+    (content / "pages" / "broken.md").write_text(
+        "---\ntitle: Broken\n---\n[gone](nowhere/) and [anchor](people/#nobody) "
+        "and [up](../../outside/)\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as caught:
+        build(tmp_path)
+    message = str(caught.value)
+    assert "broken/index.html: broken link '../nowhere/' (no such file: nowhere/index.html)" in message
+    assert "broken/index.html: broken link '../people/#nobody' (no id 'nobody' in people/index.html)" in message
+    assert "broken/index.html: broken link '../../outside/' (leaves the site)" in message  # kept as written
+
+
+def test_link_checker_accepts_good_links_and_css_urls(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "assets" / "fonts").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="a/#x">a</a><a href="#top">t</a><p id="top"></p>')
+    (site / "a" / "index.html").write_text('<a href="../">home</a><a href="..">up</a><i id="x"></i>'
+                                           '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">m</a>')
+    (site / "assets" / "style.css").write_text('@font-face { src: url("fonts/A.ttf"); }')
+    (site / "assets" / "fonts" / "A.ttf").write_bytes(b"")
+    files = ["index.html", "a/index.html", "assets/style.css", "assets/fonts/A.ttf"]
+    check_links(site, files)
+    (site / "assets" / "style.css").write_text("body { background: url(missing.png) }")
+    with pytest.raises(BuildError, match=r"assets/style.css: broken link 'missing.png'"):
+        check_links(site, files)
+
+
+def test_reserved_page_name_fails(tmp_path):
+    content = tmp_path / "content"
+    write_site_content(content)
+    (content / "pages" / "members.md").write_text("---\ntitle: Clash\n---\nHi\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="pages/members.md"):
+        build(tmp_path)
+
+
+# ---------------------------------------------------------------- structure of the code
+
+
+def test_pages_render_one_at_a_time(built):
+    _, _, content = built
+    coalition = load_coalition(content)
+    view = public_view(coalition)
+    env = site_environment(Theme(content))
+    pages = plan_site(view)
+    member = next(p for p in pages if p.path == "members/city-of-riverbend/index.html")
+    html_text = render_page(env, view, member)
+    assert "City of Riverbend" in html_text
+    assert member.url == "members/city-of-riverbend/"
+    assert member.root == "../../"
+    assert [p.path for p in pages].count("index.html") == 1
+
+
+def test_theme_overrides_beside_the_content_folder(tmp_path):
+    content = tmp_path / "content"
+    write_site_content(content)
+    overrides = tmp_path / "templates" / "site"
+    (overrides / "assets").mkdir(parents=True)
+    (overrides / "assets" / "style.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    (overrides / "assets" / "extra.js").write_text("/* extra */\n", encoding="utf-8")
+    (overrides / "page.html").write_text(
+        '{% extends "site/base.html" %}{% block main %}<h1>Custom {{ markdown_page.title }}</h1>{% endblock %}',
+        encoding="utf-8",
+    )
+    site_dir, written, _ = build(tmp_path)
+    assert "rebeccapurple" in read(site_dir, "assets/style.css")
+    assert "assets/extra.js" in written
+    assert "assets/site.js" in written  # the default theme still fills the gaps
+    assert "<h1>Custom About the coalition</h1>" in read(site_dir, "about/index.html")
+
+
+def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    write_site_content(content)
+    coalition = load_coalition(content)
+    monkeypatch.setattr(site_module, "_workers", lambda count: 3)
+    parallel = build_site(coalition, Theme(content), tmp_path / "parallel")
+    monkeypatch.setattr(site_module, "_workers", lambda count: 1)
+    serial = build_site(coalition, Theme(content), tmp_path / "serial")
+    assert parallel == serial
+    for rel in serial:
+        assert (tmp_path / "parallel" / "site" / rel).read_bytes() == (tmp_path / "serial" / "site" / rel).read_bytes()
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_template_error_names_template_line_and_page(tmp_path, monkeypatch, workers):
+    content = tmp_path / "content"
+    write_site_content(content)
+    overrides = tmp_path / "templates" / "site"
+    overrides.mkdir(parents=True)
+    (overrides / "member.html").write_text(
+        '{% extends "site/base.html" %}{% block main %}\n'
+        '{% if member.id == "riverbend-works" %}{{ member.no_such_field }}{% endif %}\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(site_module, "_workers", lambda count: workers)
+    with pytest.raises(BuildError) as caught:
+        build(tmp_path)
+    message = str(caught.value)
+    assert "member.html:2:" in message
+    assert "no_such_field" in message
+    assert "members/riverbend-works/index.html" in message
+
+
+def test_site_without_url_has_no_sitemap_and_root_404(tmp_path):
+    content = tmp_path / "content"
+    write_site_content(content)
+    coalition_file = content / "coalition.yaml"
+    text = coalition_file.read_text(encoding="utf-8")
+    coalition_file.write_text(text.replace("  url: https://example.org/coalition/\n", ""), encoding="utf-8")
+    site_dir, written, _ = build(tmp_path)
+    assert "sitemap.xml" not in written
+    assert 'href="/assets/style.css"' in read(site_dir, "404.html")
+    assert 'rel="canonical"' not in read(site_dir, "index.html")
+
+
+def test_example_content_builds(tmp_path):
+    example = Path(__file__).resolve().parents[1] / "content"
+    if not (example / "coalition.yaml").is_file():
+        pytest.skip("the example content/ is not there yet")
+    written = build_site(load_coalition(example), Theme(example), tmp_path)
+    assert "index.html" in written and "members/index.html" in written
+
+
+def test_reserved_names_cover_every_top_level_folder():
+    view_names = {p.path.split("/")[0] for p in plan_site(_empty_view()) if p.template != "site/page.html"}
+    for name in view_names:
+        assert name.removesuffix(".html") in site_module.RESERVED_NAMES
+
+
+def _empty_view():
+    fixture = Path(__file__).parent / "fixtures" / "minimal"
+    return public_view(load_coalition(fixture))
