@@ -10,9 +10,11 @@ OUT ?= build
 # Debian packages: WeasyPrint's libraries (Pango is usually present already;
 # libharfbuzz-subset0 makes PDFs faster and byte-stable).
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# Extra for the tests: headless Chromium for browser tests, poppler for PDF pictures,
-# Hugo for the site benchmark, Node for axe-core.
-APT_TEST := chromium poppler-utils nodejs npm
+# Extra for the tests: headless Chromium for browser tests, poppler for PDF pictures;
+# Node and npm (for axe-core) only when the machine has no npm of its own.
+APT_TEST := chromium poppler-utils $(if $(shell command -v npm),,nodejs npm)
+# Extra for the benchmarks: Hugo, the yardstick for the site build.
+APT_BENCH := hugo
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -28,7 +30,10 @@ test: $(VENV)/.installed-test system-build system-test node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test system-build
+	@dpkg -s $(APT_BENCH) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_BENCH); }
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_letters.py
 
 # Install the Debian packages that are missing, once (apt-get update only if needed).
 system-build:
