@@ -1,0 +1,16 @@
+"""The wheel carries the default theme and the example coalition."""
+
+from __future__ import annotations
+
+import tomllib
+
+from .conftest import ROOT
+
+
+def test_every_theme_and_example_folder_is_packaged():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = set(config["packages"])
+    for top, package in (("templates", "coalition_docs.theme"), ("content", "coalition_docs.example")):
+        for folder in [ROOT / top, *(p for p in (ROOT / top).rglob("*") if p.is_dir())]:
+            parts = folder.relative_to(ROOT / top).parts
+            assert ".".join((package, *parts)) in packages, f"{folder} is not packaged"
