@@ -137,3 +137,10 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0].startswith("coalition.yaml:2:1: YAML syntax error:")
+
+
+def test_schema_kinds_match_the_schema_module():
+    from coalition_docs.cli import SCHEMA_KINDS
+    from coalition_docs.schema import FILE_GLOBS
+
+    assert tuple(FILE_GLOBS) == SCHEMA_KINDS

@@ -24,6 +24,11 @@ Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage e
 """
 
 
+# The kinds of file `schema` knows (schema.FILE_GLOBS; kept here so that
+# --help and --version need not import pydantic). tests/test_cli.py checks.
+SCHEMA_KINDS = ("coalition", "partner", "roster", "positionality")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own exit code is 2 as well
         self.print_usage(sys.stderr)
@@ -68,14 +73,11 @@ def make_parser() -> argparse.ArgumentParser:
                               "and templates/ (for overriding the default theme). DIR must be new or empty.")
     new.add_argument("dir", type=Path, help="the folder to create")
 
-    from .schema import FILE_SCHEMAS
-
-    kinds = [k for k in FILE_SCHEMAS if k != "page"]
     schema = commands.add_parser("schema", help="print JSON Schema for the content files",
                                  description="Print the JSON Schema of one kind of file, or of all of "
                                  "them keyed by file pattern; with --out, write one file per kind and "
                                  "print the editor settings that use them.")
-    schema.add_argument("kind", nargs="?", choices=kinds, help="one kind of file")
+    schema.add_argument("kind", nargs="?", choices=SCHEMA_KINDS, help="one kind of file")
     schema.add_argument("--out", type=Path, help="write KIND.schema.json files into this folder")
     return parser
 
