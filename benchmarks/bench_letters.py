@@ -1,0 +1,90 @@
+"""Time the invitation letters of a generated coalition against a plain WeasyPrint loop.
+
+    python benchmarks/bench_letters.py [--partners 1000] [--seed 1]
+
+Generates a coalition with benchmarks/generate.py (about one partner in five is
+at an invitation stage), then times two ways of making its letters, each in
+this one process:
+
+- ours: coalition_docs.documents on the letters' part of the plan: the Jinja
+  templates, one WeasyPrint setup (one FontConfiguration, the stylesheets
+  parsed once), every letters/ID.pdf, and letters.pdf from the pages already
+  laid out;
+- plain: for the same letter HTML (rendered before the clock starts, with the
+  same fonts and print stylesheet inlined), a loop that calls
+  `weasyprint.HTML(string=...).write_pdf()` once per letter with the same PDF
+  options. It writes no letters.pdf.
+
+Prints both wall-clock figures and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate
+
+from coalition_docs import documents
+from coalition_docs.templating import Theme
+from coalition_docs.validate import load_coalition
+
+
+def letters_plan(coalition) -> documents.DocumentPlan:
+    plan = documents.plan_documents(coalition)
+    letters = tuple(d for d in plan.documents if d.template == documents.LETTER_TEMPLATE)
+    return documents.DocumentPlan(letters, plan.bundles)
+
+
+def ours(coalition, theme: Theme, out: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    written = documents.render_plan(letters_plan(coalition), coalition, theme, out)
+    return time.perf_counter() - started, len(written)
+
+
+def plain(coalition, theme: Theme, out: Path) -> tuple[float, int]:
+    import weasyprint
+
+    plan = letters_plan(coalition)
+    env = documents.document_environment(theme)
+    html = documents.check_documents(env, plan)
+    style = documents.font_faces_css(theme) + theme.find(documents.STYLESHEET).read_text(encoding="utf-8")
+    pages = {path: text.replace("</head>", f"<style>{style}</style></head>", 1) for path, text in html.items()}
+    base_url = theme.find(documents.STYLESHEET).parent.resolve().as_uri() + "/"
+    (out / "letters").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for path, text in pages.items():
+        weasyprint.HTML(string=text, base_url=base_url).write_pdf(
+            out / path, pdf_identifier=documents.pdf_identifier(coalition.name, path), **documents.PDF_OPTIONS)
+    return time.perf_counter() - started, len(pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--partners", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        generate(content, args.partners, seed=args.seed)
+        coalition = load_coalition(content)
+        theme = Theme(content)
+        letters = len(coalition.letter_partners)
+        plain_s, plain_n = plain(coalition, theme, Path(tmp) / "plain")
+        ours_s, ours_n = ours(coalition, theme, Path(tmp) / "ours")
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+    print(f"{len(coalition.partners)} partners, {letters} letters")
+    print(f"plain WeasyPrint loop: {plain_s:.2f} s ({plain_n} PDFs, {plain_s / max(plain_n, 1) * 1000:.0f} ms a letter)")
+    print(f"coalition-docs:        {ours_s:.2f} s ({ours_n} PDFs including letters.pdf, "
+          f"{ours_s / max(letters, 1) * 1000:.0f} ms a letter)")
+    print(f"ratio plain / ours: {plain_s / ours_s:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
