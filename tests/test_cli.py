@@ -144,3 +144,11 @@ def test_schema_kinds_match_the_schema_module():
     from coalition_docs.schema import FILE_GLOBS
 
     assert tuple(FILE_GLOBS) == SCHEMA_KINDS
+
+
+def test_check_reports_what_a_letter_lacks(capsys, content):
+    edit(content / "partners/city-hall.yaml", "  name: Alex Mayor\n", "")
+    code, out, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.splitlines()[0] == "partners/city-hall.yaml:6:3: partner city-hall: the letter needs contact.name"
+    assert err.splitlines()[-1] == "1 error found."

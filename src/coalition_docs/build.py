@@ -48,6 +48,12 @@ def build(content: Path, out: Path, only: str | None = None) -> BuildResult:
     check_output_folder(out, content)
     coalition = load_coalition(content)
     theme = Theme(content)
+    if only in (None, "documents"):
+        # Gather every problem before rendering anything: a letter that lacks a
+        # value fails the build before the site is rendered, not after.
+        from .documents import check_letters
+
+        check_letters(coalition, theme)
     result = BuildResult(out)
     with Staging(out) as staging:
         for stage in STAGES:

@@ -102,9 +102,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(args) -> int:
+    from .documents import check_letters
+    from .templating import Theme
     from .validate import load_coalition
 
     coalition = load_coalition(args.content)
+    check_letters(coalition, Theme(args.content))
     print(
         f"{args.content}: no problems found ({len(coalition.partners)} partners, "
         f"{len(coalition.people)} people, {len(coalition.statements)} statements, "

@@ -606,6 +606,14 @@ def check_documents(env: jinja2.Environment, plan: DocumentPlan) -> dict[str, st
     return html
 
 
+def check_letters(coalition: model.Coalition, theme: Theme) -> None:
+    """Fill every document template without rendering PDFs: what `check` runs.
+
+    Raises ContentErrors naming every value a letter needs and the content lacks.
+    """
+    check_documents(document_environment(theme), plan_documents(coalition))
+
+
 def build_documents(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str]:
     """Write the PDFs into dest/documents; return their paths relative to it, sorted."""
     out = Path(dest) / DOCUMENTS_FOLDER
