@@ -167,24 +167,24 @@ MOTIVES = ["They want {area} to be treated as a shared problem rather than one a
            "Residents they serve keep naming {area} as the barrier that matters most."]
 GROUPS = [
     ("homes-and-neighborhoods", "Homes and Neighborhoods",
-     "Keeping families housed and neighborhoods connected: rents people can pay, fewer evictions, "
-     "and transit that reaches the jobs.",
+     ("Keeping families housed and neighborhoods connected: rents people can pay, fewer evictions, "
+      "and transit that reaches the jobs."),
      ["housing-affordability", "housing-stability", "transportation-access", "social-capital"],
      "Second Tuesday of each month, 6 pm, with dinner and child care"),
     ("good-jobs-and-wealth", "Good Jobs and Family Wealth",
-     "More jobs that pay a living wage, fair paths into them, and ways for families to save and build "
-     "assets, from apprenticeships to **cooperative ownership**.",
+     ("More jobs that pay a living wage, fair paths into them, and ways for families to save and build "
+      "assets, from apprenticeships to **cooperative ownership**."),
      ["employment-opportunities", "jobs-paying-living-wages", "financial-security",
       "wealth-building-opportunities"],
      "First Thursday of each month, noon"),
     ("learning-futures", "Learning Futures",
-     "From preschool seats to home internet to the first year of college: making sure every child "
-     "can learn without a barrier in the way.",
+     ("From preschool seats to home internet to the first year of college: making sure every child "
+      "can learn without a barrier in the way."),
      ["access-to-preschool", "effective-public-education", "digital-access", "preparation-for-college"],
      "Every other Wednesday, 4:30 pm"),
     ("health-and-safety", "Health and Safety",
-     "Healthy births, clean air, care close to home, and neighborhoods where people feel safe and are "
-     "treated fairly.",
+     ("Healthy births, clean air, care close to home, and neighborhoods where people feel safe and are "
+      "treated fairly."),
      ["access-to-health-services", "neonatal-health", "environmental-quality", "just-policing"],
      "Last Monday of each month, 5:30 pm, online and in person"),
 ]
@@ -446,7 +446,6 @@ def _people(r: random.Random, count: int, convener: str, orgs: list[str], commun
 
 
 def _statements(r: random.Random, coalition: str, community: str, pm: dict, convener_name: str) -> dict:
-    first = pm["name"].split()[0]
     team = {
         "kind": "team",
         "author": f"The management team of the {coalition}",
@@ -675,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     except FileExistsError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote a coalition of {args.partners} partners into {args.out}")
+    print(f"wrote a coalition of {args.partners} partner{'' if args.partners == 1 else 's'} into {args.out}")
     return 0
 
 
