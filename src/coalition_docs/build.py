@@ -1,21 +1,22 @@
-"""Orchestration: validate everything, render every stage, then swap the output in.
+"""Orchestration: validate everything, render what changed, then swap the output in.
 
 As in MkDocs's build command, everything is gathered and checked before any
 file of the output is touched; stages render into a staging folder that
-output.py swaps in only when all of them succeeded.
+output.py swaps in only when all of them succeeded. An incremental build
+(manifest.py) carries unchanged outputs over from the previous build and
+renders only the rest; when no input changed at all it stops before parsing
+any YAML.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .output import Staging, carry_over, check_output_folder, write_manifest
+from .manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
+from .output import Staging, carry_over, check_output_folder
 from .templating import Theme
-from .validate import load_coalition
 
 STAGES = ("site", "documents")
 
@@ -24,45 +25,120 @@ STAGES = ("site", "documents")
 class BuildResult:
     out: Path
     written: dict[str, list[str]] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged: bool = False  # nothing changed: the previous output was kept as it was
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for p in self.written.get("site", []) if p.endswith(".html"))
+
+    @property
+    def pdfs(self) -> int:
+        return len(self.written.get("documents", []))
 
     def summary(self) -> str:
-        parts = [f"{len(files)} {stage} file{'s' if len(files) != 1 else ''}" for stage, files in self.written.items()]
-        made = ", ".join(parts) if parts else "nothing to render yet (content is valid)"
-        return f"Built {made} into {self.out} in {self.seconds:.2f} s."
+        if self.unchanged:
+            return f"Nothing changed since the last build; {self.out} is up to date ({self.seconds:.2f} s)."
+        made = []
+        if "site" in self.written:
+            made.append(f"{self.pages} page{'s' if self.pages != 1 else ''}")
+        if "documents" in self.written:
+            made.append(f"{self.pdfs} PDF{'s' if self.pdfs != 1 else ''}")
+        what = " and ".join(made) if made else "nothing"
+        parts = [f"{len(self.rendered)} rendered", f"{len(self.reused)} reused"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        return f"Built {what} into {self.out} ({', '.join(parts)}) in {self.seconds:.2f} s."
 
 
-def _stage_builder(stage: str):
-    """The stage's build function, or None while the stage does not exist yet."""
-    try:
-        module = importlib.import_module(f"coalition_docs.{stage}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"coalition_docs.{stage}":
-            return None
-        raise
-    return getattr(module, f"build_{stage}")
+class Progress:
+    """What a build tells the person waiting for it. The base class says nothing."""
+
+    def stage(self, name: str) -> None: ...
+
+    def pages(self, total: int, reused: int) -> None: ...
+
+    def documents(self, total: int, reused: int) -> None: ...
+
+    def advance_documents(self, count: int) -> None: ...
+
+    def close(self) -> None: ...
 
 
-def build(content: Path, out: Path, only: str | None = None) -> BuildResult:
+def _fingerprint_inputs(content: Path, theme: Theme, only: str | None, previous: Manifest | None):
+    return inputs_fingerprint(
+        [Path(content).resolve(), *theme.search_path],
+        {"tool": tool_fingerprint(), "only": only or "all"},
+        previous.files if previous else None,
+    )
+
+
+def build(content: Path, out: Path, only: str | None = None, *, clean: bool = False, jobs: int | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Build `content` into `out`; only what changed since the last build is rendered again.
+
+    `clean` ignores the previous build (everything is rendered); `jobs` is the
+    number of processes that render PDFs (default: every core).
+    """
     started = time.perf_counter()
+    progress = progress or Progress()
+    content, out = Path(content), Path(out)
     check_output_folder(out, content)
-    coalition = load_coalition(content)
     theme = Theme(content)
+    previous = None if clean else Manifest.read(out)
+    tool = tool_fingerprint()
+    fingerprint, files = _fingerprint_inputs(content, theme, only, previous)
+    result = BuildResult(out)
+    if previous is not None and previous.fingerprint == fingerprint and previous.tool == tool \
+            and previous.outputs_intact(out):
+        result.unchanged = True
+        result.reused = sorted(previous.outputs)
+        for path in previous.outputs:
+            result.written.setdefault(path.partition("/")[0], []).append(path.partition("/")[2])
+        result.seconds = time.perf_counter() - started
+        return result
+
+    progress.stage("Checking the content")
+    from .validate import load_coalition
+
+    coalition = load_coalition(content)
     if only in (None, "documents"):
         # Gather every problem before rendering anything: a letter that lacks a
         # value fails the build before the site is rendered, not after.
         from .documents import check_letters
 
         check_letters(coalition, theme)
-    result = BuildResult(out)
-    with Staging(out) as staging:
+
+    staged = Staging(out)
+    with staged as staging:
+        outputs = Outputs(previous, staged, tool)
         for stage in STAGES:
             if only and stage != only:
                 carry_over(out, staging, stage)
+                if previous is not None:
+                    for path, record in previous.outputs.items():
+                        if path.startswith(stage + "/"):
+                            outputs.records[path] = record
                 continue
-            builder = _stage_builder(stage)
-            if builder is not None:
-                result.written[stage] = builder(coalition, theme, staging)
-        write_manifest(staging, {"tool": "coalition-docs", "version": __version__})
+            progress.stage({"site": "Rendering the site", "documents": "Rendering the documents"}[stage])
+            if stage == "site":
+                from .site import build_site
+
+                result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
+            else:
+                from .documents import build_documents
+
+                result.written[stage] = build_documents(coalition, theme, staging, outputs, jobs=jobs,
+                                                        progress=progress)
+        manifest = Manifest(tool, fingerprint, files, outputs.records)
+        manifest.write(staging)
+    if previous is not None:
+        result.removed = sorted(set(previous.outputs) - set(outputs.records))
+    result.rendered = sorted(outputs.rendered)
+    result.reused = sorted(outputs.reused)
     result.seconds = time.perf_counter() - started
     return result
+

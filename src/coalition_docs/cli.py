@@ -18,6 +18,7 @@ examples:
   coalition-docs check content               validate content/, list every problem
   coalition-docs build content --out build   write build/site and build/documents
   coalition-docs build --only site           rebuild only the public website
+  coalition-docs build --clean -j 4          render everything again, PDFs in 4 processes
   coalition-docs schema --out .schemas       JSON Schemas for your editor
 
 Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
@@ -33,6 +34,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own exit code is 2 as well
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {value}")
+    return value
 
 
 def example_dir() -> Path:
@@ -67,6 +78,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", default="build", type=Path, help="the output folder (default: build)")
     build.add_argument("--only", choices=("site", "documents"),
                        help="build one part; the other keeps its previous output")
+    build.add_argument("--clean", action="store_true",
+                       help="render everything again instead of only what changed")
+    build.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
+                       help="processes that render PDFs (default: one per core)")
+    noise = build.add_mutually_exclusive_group()
+    noise.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    noise.add_argument("--verbose", "-v", action="store_true", help="list every file rendered, reused or removed")
 
     new = commands.add_parser("new", help="start a new coalition folder from the example",
                               description="Create DIR with content/ (a copy of the example coalition) "
@@ -118,9 +136,21 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from .build import build
+    from .console import progress_for
 
-    result = build(args.content, args.out, only=args.only)
-    print(result.summary())
+    progress = progress_for(sys.stderr, args.quiet)
+    try:
+        result = build(args.content, args.out, only=args.only, clean=args.clean, jobs=args.jobs,
+                       progress=progress)
+    finally:
+        progress.close()
+    if args.verbose:
+        for label, paths in (("rendered", result.rendered), ("reused", result.reused),
+                             ("removed", result.removed)):
+            for path in paths:
+                print(f"  {label:8} {path}")
+    if not args.quiet:
+        print(result.summary())
     return EXIT_OK
 
 

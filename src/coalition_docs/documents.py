@@ -25,9 +25,14 @@ import copy
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
+import os
 import shutil
+import sys
+import threading
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +42,7 @@ import jinja2
 
 from . import model, vocab
 from .errors import BuildError, ContentErrors, Problem
+from .manifest import Outputs, digest_bytes, file_digest, tree_files
 from .templating import Theme
 
 DOCUMENTS_FOLDER = "documents"
@@ -614,38 +620,174 @@ def check_letters(coalition: model.Coalition, theme: Theme) -> None:
     check_documents(document_environment(theme), plan_documents(coalition))
 
 
-def build_documents(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str]:
+def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
+                    jobs: int | None = None, progress: Any = None) -> list[str]:
     """Write the PDFs into dest/documents; return their paths relative to it, sorted."""
     out = Path(dest) / DOCUMENTS_FOLDER
     if out.exists():
         shutil.rmtree(out)
-    return render_plan(plan_documents(coalition), coalition, theme, out)
+    return render_plan(plan_documents(coalition), coalition, theme, out, outputs, jobs, progress)
 
 
-def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, out: Path) -> list[str]:
-    """Check every template first, then render and write each planned PDF into out."""
+def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
+                  tool: str = "") -> dict[str, str]:
+    """The key of every planned PDF: a hash of everything it is made from.
+
+    A document's HTML already holds every value of the content and every line of
+    the templates it used; what the HTML only points at is added: the
+    stylesheets, fonts and images of the theme, the content's static files (the
+    logo), WeasyPrint's version and the PDF options.
+    """
+    from importlib.metadata import version
+
+    shared = [tool, version("weasyprint"), repr(sorted(PDF_OPTIONS.items())), font_faces_css(theme)]
+    for folder in ("documents", "fonts"):
+        for rel in theme.files(folder):
+            if not rel.endswith((".html", ".htm", ".jinja", ".md", ".txt")):
+                shared.append(f"{rel}:{file_digest(theme.find(rel))}")
+    static = Path(coalition.content_dir) / "static"
+    if static.is_dir():
+        shared += [f"static/{p.relative_to(static).as_posix()}:{file_digest(p)}" for p in tree_files(static)]
+    common = digest_bytes(*shared)
+    keys = {d.path: digest_bytes(common, d.path, html[d.path], pdf_identifier(coalition.name, d.path))
+            for d in plan.documents}
+    for bundle in plan.bundles:
+        keys[bundle.path] = digest_bytes(common, bundle.path, bundle.title, bundle.author, bundle.language,
+                                         pdf_identifier(coalition.name, bundle.path),
+                                         *(keys[part] for part in bundle.parts))
+    return keys
+
+
+@dataclass
+class _Job:
+    """Work for one process: lay out documents, write some of them, maybe bundle them."""
+
+    parts: list[tuple[str, str, bytes, bool]]  # path, HTML, PDF identifier, whether to write it
+    bundle: PlannedBundle | None = None
+    bundle_identifier: bytes = b""
+    cost: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(1 for *_, write in self.parts if write) + (1 if self.bundle else 0)
+
+
+_WORKER: tuple["PdfWriter", Path] | None = None
+
+
+def _start_worker(theme: Theme, content_dir: Path, out: Path) -> None:
+    global _WORKER
+    _WORKER = (PdfWriter(theme, content_dir), out)
+
+
+def _run_job(job: _Job) -> list[str]:
+    """Lay out and write a job's documents with this process's WeasyPrint setup."""
+    assert _WORKER is not None
+    writer, out = _WORKER
+    laid_out = []
+    written = []
+    for path, html, identifier, write in job.parts:
+        label = f"{DOCUMENTS_FOLDER}/{path}"
+        document = writer.render(html, label)
+        if write:
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer.write(document, target, identifier, label)
+            written.append(path)
+        if job.bundle is not None:
+            laid_out.append(document)
+        else:
+            del document
+    if job.bundle is not None:
+        bundle = job.bundle
+        combined = writer.combine(laid_out, bundle.title, bundle.author, bundle.language)
+        out.mkdir(parents=True, exist_ok=True)
+        writer.write(combined, out / bundle.path, job.bundle_identifier, f"{DOCUMENTS_FOLDER}/{bundle.path}")
+        written.append(bundle.path)
+    return written
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context():
+    """fork when it is safe (no threads, WeasyPrint's libraries untouched here), else spawn."""
+    if (threading.active_count() == 1 and "weasyprint" not in sys.modules
+            and "fork" in multiprocessing.get_all_start_methods()):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, out: Path,
+                outputs: Outputs | None = None, jobs: int | None = None, progress: Any = None) -> list[str]:
+    """Check every template first, then render the planned PDFs whose key changed into out.
+
+    PDFs render in a pool of `jobs` processes (default: every core), each with
+    one WeasyPrint setup (font configuration, parsed stylesheets) that it reuses
+    for every document it lays out. A bundle (letters.pdf) is made in the
+    process that lays out its parts, from the pages already laid out.
+    """
+    outputs = outputs if outputs is not None else Outputs()
     env = document_environment(theme)
     html = check_documents(env, plan)  # nothing is written unless every template is satisfied
-    writer = PdfWriter(theme, coalition.content_dir)
-    bundled = {part for bundle in plan.bundles for part in bundle.parts}
-    kept: dict[str, Any] = {}
-    written: list[str] = []
-    made: set[Path] = set()
-    for planned in plan.documents:
-        label = f"{DOCUMENTS_FOLDER}/{planned.path}"
-        document = writer.render(html.pop(planned.path), label)
-        target = out / planned.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        writer.write(document, target, pdf_identifier(coalition.name, planned.path), label)
-        written.append(planned.path)
-        if planned.path in bundled:
-            kept[planned.path] = document
+    keys = document_keys(plan, html, coalition, theme, outputs.tool)
+    prefix = f"{out.name}/"
+    fresh = {path for path, key in keys.items() if not outputs.take(prefix + path, key)}
+    identifier = {path: pdf_identifier(coalition.name, path) for path in keys}
+
+    work: list[_Job] = []
+    bundled: set[str] = set()
     for bundle in plan.bundles:
-        label = f"{DOCUMENTS_FOLDER}/{bundle.path}"
-        combined = writer.combine([kept[p] for p in bundle.parts], bundle.title, bundle.author, bundle.language)
-        out.mkdir(parents=True, exist_ok=True)
-        writer.write(combined, out / bundle.path, pdf_identifier(coalition.name, bundle.path), label)
-        written.append(bundle.path)
-    return sorted(written)
+        if bundle.path in fresh:
+            parts = [(p, html[p], identifier[p], p in fresh) for p in bundle.parts]
+            work.append(_Job(parts, bundle, identifier[bundle.path], sum(len(h) for _, h, _, _ in parts)))
+            bundled.update(bundle.parts)
+    for planned in plan.documents:
+        if planned.path in fresh and planned.path not in bundled:
+            text = html[planned.path]
+            work.append(_Job([(planned.path, text, identifier[planned.path], True)], cost=len(text)))
+    work.sort(key=lambda job: -job.cost)  # the longest first: the pool finishes together
+    total = sum(job.count for job in work)
+    if progress is not None:
+        progress.documents(len(keys), len(keys) - total)
+
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, jobs or default_jobs())
+    written: list[str] = []
+    if jobs == 1 or len(work) < 2:
+        _start_worker(theme, coalition.content_dir, out)
+        try:
+            for job in work:
+                written += _run_job(job)
+                if progress is not None:
+                    progress.advance_documents(job.count)
+        finally:
+            _stop_worker()
+    else:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=_pool_context(),
+                                 initializer=_start_worker,
+                                 initargs=(theme, coalition.content_dir, out)) as pool:
+            futures = {pool.submit(_run_job, job): job for job in work}
+            try:
+                for future in as_completed(futures):
+                    written += future.result()
+                    if progress is not None:
+                        progress.advance_documents(futures[future].count)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    for path in written:
+        outputs.made(prefix + path, keys[path])
+    return sorted(keys)
+
+
+def _stop_worker() -> None:
+    global _WORKER
+    _WORKER = None

@@ -9,15 +9,17 @@ folder that carries its manifest file.
 
 from __future__ import annotations
 
-import json
+import ctypes
+import ctypes.util
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from .errors import UsageError
+from .manifest import MANIFEST
 
-MANIFEST = ".coalition-docs.json"
+STAGING_MARK = ".coalition-docs-staging"
 
 
 def check_output_folder(out: Path, content: Path) -> None:
@@ -45,16 +47,25 @@ def check_output_folder(out: Path, content: Path) -> None:
 
 
 class Staging:
-    """`with Staging(out) as tmp:` build into tmp; on success tmp becomes out."""
+    """`with Staging(out) as tmp:` build into tmp; on success tmp becomes out.
+
+    The staging folder is a sibling of `out` (same file system, so the final
+    rename is atomic). Unchanged files of the previous output are hard-linked
+    into it (`reuse`), never modified in place: a file that changes is written
+    as a new file. A build that fails, or is killed, leaves `out` as it was; the
+    next build removes the staging folders that killed builds left behind.
+    """
 
     def __init__(self, out: Path):
         self.out = out
         self.path: Path | None = None
 
     def __enter__(self) -> Path:
-        parent = self.out.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=parent))
+        target = self.out.resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        (self.path / STAGING_MARK).touch()
         return self.path
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -62,27 +73,76 @@ class Staging:
         if exc_type is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             return
+        (self.path / STAGING_MARK).unlink()
         self.path.chmod(0o755)  # mkdtemp makes it private; the output should not be
         self.swap()
+
+    def reuse(self, relative: str) -> bool:
+        """Carry `relative` over from the previous output; False if it is not there."""
+        assert self.path is not None
+        source = self.out / relative
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # no hard links here (another file system): copy
+            try:
+                shutil.copy2(source, target)
+            except FileNotFoundError:
+                return False
+        return True
 
     def swap(self) -> None:
         assert self.path is not None
         target = self.out.resolve()
+        if target.exists() and _exchange(self.path, target):
+            # One atomic step: `out` is the new build, the staging path the old one.
+            (self.path / STAGING_MARK).touch()
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            (old / STAGING_MARK).touch()
             os.replace(target, old / target.name)
         os.replace(self.path, target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2 = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            _renameat2 = libc.renameat2
+            _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        except (OSError, AttributeError):
+            _renameat2 = False
+    if not _renameat2:
+        return False
+    done = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove staging folders of builds of `target` that were killed (they carry our mark)."""
+    for prefix in (f".{target.name}.building-", f".{target.name}.old-"):
+        for folder in target.parent.glob(prefix + "*"):
+            if folder.is_dir() and not folder.is_symlink() and (folder / STAGING_MARK).exists():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def carry_over(previous: Path, staging: Path, folder: str) -> None:
     """Keep a stage's previous output (e.g. documents/ during `--only site`)."""
     source = previous / folder
     if source.is_dir():
-        shutil.copytree(source, staging / folder, copy_function=shutil.copy2)
-
-
-def write_manifest(staging: Path, data: dict) -> None:
-    (staging / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        shutil.copytree(source, staging / folder, copy_function=os.link)

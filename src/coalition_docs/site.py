@@ -37,10 +37,12 @@ from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from . import model, vocab
 from .errors import BuildError
+from .manifest import Outputs, digest_bytes, digest_value, file_digest
 from .public import (
     PublicPerson,
     PublicSite,
@@ -579,13 +581,33 @@ def base_path(view: PublicSite) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False) -> str:
-    """The HTML of one planned page."""
+class _TrackedSite:
+    """The public view as a template sees it, noting which of its parts the page reads.
+
+    An incremental build re-renders a page only when one of those parts, its
+    own variables or its templates changed.
+    """
+
+    __slots__ = ("_view", "_read")
+
+    def __init__(self, view: PublicSite, read: set[str]):
+        self._view = view
+        self._read = read
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._view, name)
+        self._read.add(name)
+        return value
+
+
+def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False,
+                read: set[str] | None = None) -> str:
+    """The HTML of one planned page; `read` collects the parts of `site` it used."""
     root = base_path(view) if page.path == "404.html" else page.root
     site_url = view.coalition.site_url
     canonical = site_url + page.url if site_url and page.in_sitemap else None
     variables = {
-        "site": view,
+        "site": view if read is None else _TrackedSite(view, read),
         "coalition": view.coalition,
         "page": page,
         "nav": navigation(view),
@@ -612,14 +634,27 @@ def _template_location(error: BaseException) -> str:
     return f"{filename or 'template'}:{line or 1}"
 
 
-def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], site_dir: Path) -> tuple[list[str], bool]:
-    """Copy the theme's assets, its fonts and content/static; return paths and whether fonts exist."""
+def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], site_dir: Path,
+                outputs: Outputs | None = None) -> tuple[list[str], bool]:
+    """Copy the theme's assets, its fonts and content/static; return paths and whether fonts exist.
+
+    A file whose source is unchanged since the previous build is carried over.
+    """
+    outputs = outputs if outputs is not None else Outputs()
+    prefix = f"{site_dir.name}/"
     written: list[str] = []
+
+    def copy(source: Path, rel: str) -> None:
+        key = file_digest(source)
+        if not outputs.take(prefix + rel, key):
+            target = site_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            outputs.made(prefix + rel, key)
+        written.append(rel)
+
     for rel in theme.files("site/assets"):
-        target = site_dir / "assets" / rel.removeprefix("site/assets/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(theme.find(rel), target)
-        written.append(target.relative_to(site_dir).as_posix())
+        copy(theme.find(rel), "assets/" + rel.removeprefix("site/assets/"))
 
     faces = []
     for rel in theme.files("fonts"):
@@ -627,25 +662,21 @@ def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], si
         face = _font_face(name)
         if face is None and not name.upper().startswith(("OFL", "LICENSE")):
             continue
-        target = site_dir / "assets" / "fonts" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(theme.find(rel), target)
-        written.append(target.relative_to(site_dir).as_posix())
+        copy(theme.find(rel), f"assets/fonts/{name}")
         if face is not None:
             faces.append(face)
     if faces and "assets/fonts.css" not in written:  # a theme's own fonts.css wins
         css = "\n".join(faces) + "\n"
-        (site_dir / "assets" / "fonts.css").write_text(css, encoding="utf-8")
+        key = digest_bytes(css)
+        if not outputs.take(prefix + "assets/fonts.css", key):
+            _write(site_dir / "assets" / "fonts.css", css)
+            outputs.made(prefix + "assets/fonts.css", key)
         written.append("assets/fonts.css")
     has_fonts = "assets/fonts.css" in written
 
     static_root = Path(content_dir) / "static"
     for rel in static_files:
-        source = static_root / rel
-        target = site_dir / "static" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        written.append(target.relative_to(site_dir).as_posix())
+        copy(static_root / rel, f"static/{rel}")
     return written, has_fonts
 
 
@@ -719,46 +750,105 @@ def _workers(page_count: int) -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def _render_share(start: int, step: int) -> list[tuple[str, str]]:
+def _render_share(start: int, step: int) -> list[tuple[str, str, list[str]]]:
     """Render and write every `step`-th planned page from `start`."""
     assert _SHARED is not None
     env, view, pages, site_dir, has_fonts = _SHARED
     done = []
     for page in pages[start::step]:
-        text = render_page(env, view, page, has_fonts=has_fonts)
+        read: set[str] = set()
+        text = render_page(env, view, page, has_fonts=has_fonts, read=read)
         _write(site_dir / page.path, text)
-        done.append((page.path, text))
+        done.append((page.path, text, sorted(read)))
     return done
 
 
-def _render_all(theme, env, view, pages, site_dir, has_fonts) -> dict[str, str]:
-    """Render and write every page; return their HTML by path."""
+def _render_all(theme, env, view, pages, site_dir, has_fonts) -> dict[str, tuple[str, list[str]]]:
+    """Render and write every page; return their HTML and the parts of `site` each read."""
     global _SHARED
     workers = _workers(len(pages))
     _SHARED = (env, view, pages, site_dir, has_fonts)
     try:
         if workers == 1:
-            return dict(_render_share(0, 1))
-        for name in theme.files("site"):  # compile every template once, before forking
-            if name.endswith(".html"):
-                env.get_template(name)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-            jobs = {share: pool.submit(_render_share, share, workers) for share in range(1, workers)}
-            results = _render_share(0, workers)
-            for share, job in jobs.items():
-                try:
-                    results += job.result()
-                except Exception:  # noqa: BLE001 - any failure: redo the share here
-                    # Render that share here: the error, if real, is raised
-                    # again with its own traceback (and a lost worker costs
-                    # only time).
-                    results += _render_share(share, workers)
-        return dict(results)
+            results = _render_share(0, 1)
+        else:
+            for name in theme.files("site"):  # compile every template once, before forking
+                if name.endswith(".html"):
+                    env.get_template(name)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+                jobs = {share: pool.submit(_render_share, share, workers) for share in range(1, workers)}
+                results = _render_share(0, workers)
+                for share, job in jobs.items():
+                    try:
+                        results += job.result()
+                    except Exception:  # noqa: BLE001 - any failure: redo the share here
+                        # Render that share here: the error, if real, is raised
+                        # again with its own traceback (and a lost worker costs
+                        # only time).
+                        results += _render_share(share, workers)
+        return {path: (text, read) for path, text, read in results}
     finally:
         _SHARED = None
+
+
+# What a page's key is made of, beyond its own variables. A method of the view
+# depends on the data it looks in.
+_PART_OF = {"member": "members"}
+
+
+class _PageKeys:
+    """The key of a page: a hash of everything its HTML is made from."""
+
+    def __init__(self, env: jinja2.Environment, theme: Theme, view: PublicSite, has_fonts: bool, tool: str):
+        self.env, self.theme, self.view = env, theme, view
+        self.common = digest_value(tool, view.coalition, navigation(view), has_fonts, base_path(view))
+        self._parts: dict[str, str] = {}
+        self._templates: dict[str, str] = {}
+
+    def part(self, name: str) -> str:
+        name = _PART_OF.get(name, name)
+        if name not in self._parts:
+            value = getattr(self.view, name, None)
+            self._parts[name] = digest_value(self.view if callable(value) else value)
+        return self._parts[name]
+
+    def template(self, name: str) -> str:
+        """A hash of the template and of every template it extends, includes or imports."""
+        if name not in self._templates:
+            seen: set[str] = set()
+            stack = [name]
+            while stack:
+                current = stack.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                try:
+                    source = self.theme.find(current).read_text(encoding="utf-8")
+                    references = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+                except (FileNotFoundError, jinja2.TemplateSyntaxError):
+                    continue  # rendering reports it
+                for ref in references:
+                    if ref is None:  # a computed name: any template of the theme
+                        stack.extend(t for t in self.theme.files("site") if t.endswith((".html", ".xml")))
+                    else:
+                        stack.append(ref)
+            self._templates[name] = digest_bytes(
+                *(f"{t}:{file_digest(self.theme.find(t))}" for t in sorted(seen) if self._exists(t)))
+        return self._templates[name]
+
+    def _exists(self, name: str) -> bool:
+        try:
+            self.theme.find(name)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def key(self, page: PlannedPage, reads: Iterable[str]) -> str:
+        return digest_bytes(self.common, self.template(page.template), digest_value(page),
+                            *(f"{r}={self.part(r)}" for r in sorted(reads)))
 
 
 def _write(target: Path, text: str) -> None:
@@ -767,26 +857,47 @@ def _write(target: Path, text: str) -> None:
         handle.write(text)
 
 
-def build_site(coalition: model.Coalition, theme: Theme, dest: Path) -> list[str]:
-    """Write the public site into dest/site; return the written paths, sorted."""
+def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
+               progress: Any = None) -> list[str]:
+    """Write the public site into dest/site; return the written paths, sorted.
+
+    With `outputs` from an earlier build, a page whose key is unchanged is
+    carried over instead of rendered.
+    """
+    outputs = outputs if outputs is not None else Outputs()
     view = public_view(coalition)
     site_dir = Path(dest) / SITE_FOLDER
     if site_dir.exists():
         shutil.rmtree(site_dir)
     site_dir.mkdir(parents=True)
 
-    written, has_fonts = copy_assets(theme, coalition.content_dir, view.static_files, site_dir)
+    written, has_fonts = copy_assets(theme, coalition.content_dir, view.static_files, site_dir, outputs)
     env = site_environment(theme)
     pages = plan_site(view)
-    html_pages = _render_all(theme, env, view, pages, site_dir, has_fonts)
-    written.extend(html_pages)
+    keys = _PageKeys(env, theme, view, has_fonts, outputs.tool)
+    prefix = f"{SITE_FOLDER}/"
+    todo = []
+    for page in pages:
+        old = outputs.record(prefix + page.path)
+        if old is None or not outputs.take(prefix + page.path, keys.key(page, old.deps)):
+            todo.append(page)
+    if progress is not None:
+        progress.pages(len(pages), len(pages) - len(todo))
+    rendered = _render_all(theme, env, view, todo, site_dir, has_fonts)
+    for page in todo:
+        _, read = rendered[page.path]
+        outputs.made(prefix + page.path, keys.key(page, read), read)
+    written.extend(page.path for page in pages)
 
     sitemap = sitemap_xml(view, pages)
     if sitemap is not None:
-        (site_dir / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+        key = digest_bytes(sitemap)
+        if not outputs.take(prefix + "sitemap.xml", key):
+            _write(site_dir / "sitemap.xml", sitemap)
+            outputs.made(prefix + "sitemap.xml", key)
         written.append("sitemap.xml")
 
-    check_links(site_dir, written, base_path(view), html_pages)
+    check_links(site_dir, written, base_path(view), {path: text for path, (text, _) in rendered.items()})
     return sorted(written)
 
 

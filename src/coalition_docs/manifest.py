@@ -1,0 +1,252 @@
+"""What an earlier build made, and from what: the manifest behind incremental builds.
+
+Every build writes `OUT/.coalition-docs.json`. For every output file it records
+a key: a hash of everything that file was made from (the values its template
+read, the templates and stylesheets it used, fonts and images, the tool's
+version and code). The next build computes the keys again and re-renders only
+the outputs whose key changed; the others are carried over from the previous
+output unchanged, and outputs that no longer have a source are simply not
+carried over.
+
+The manifest also records a fingerprint of every input file (content, theme,
+tool). When nothing changed at all, a build stops there: no YAML is parsed and
+no template is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from . import __version__
+
+MANIFEST = ".coalition-docs.json"
+FORMAT = 2  # bump when the manifest's shape or the meaning of a key changes
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _blake(data: bytes = b"") -> "hashlib._Hash":
+    return hashlib.blake2b(data, digest_size=16)
+
+
+def digest_bytes(*parts: bytes | str) -> str:
+    h = _blake()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: _blake()).hexdigest()
+
+
+def _feed(h, value: Any) -> None:
+    """Feed a value into a hash in a form that is the same in every process.
+
+    repr() is not enough: the order of a set of strings changes from one Python
+    process to the next (hash randomisation).
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, str):  # str and markupsafe.Markup
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data))
+        h.update(data)
+    elif isinstance(value, (bytes, bytearray)):
+        h.update(b"b%d:" % len(value))
+        h.update(value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"D{type(value).__name__}(".encode())
+        for f in dataclasses.fields(value):
+            h.update(f.name.encode() + b"=")
+            _feed(h, getattr(value, f.name))
+        h.update(b")")
+    elif isinstance(value, Mapping):
+        h.update(b"{")
+        for key, item in value.items():
+            _feed(h, key)
+            _feed(h, item)
+        h.update(b"}")
+    elif isinstance(value, (list, tuple)):
+        h.update(b"[")
+        for item in value:
+            _feed(h, item)
+        h.update(b"]")
+    elif isinstance(value, (set, frozenset)):
+        h.update(b"<")
+        for item in sorted(value, key=repr):
+            _feed(h, item)
+        h.update(b">")
+    elif isinstance(value, (PurePath, dt.date, dt.datetime)):
+        h.update(f"{type(value).__name__}:{value};".encode())
+    elif hasattr(value, "__dict__"):
+        h.update(f"O{type(value).__name__}(".encode())
+        for key in sorted(vars(value)):
+            if not key.startswith("__"):
+                h.update(key.encode() + b"=")
+                _feed(h, vars(value)[key])
+        h.update(b")")
+    else:
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def digest_value(*values: Any) -> str:
+    """A stable hash of plain data: dataclasses, mappings, sequences, strings, numbers."""
+    h = _blake()
+    for value in values:
+        _feed(h, value)
+    return h.hexdigest()
+
+
+def tool_fingerprint() -> str:
+    """The tool's version and the code it runs (an edited checkout counts as a new tool)."""
+    h = _blake(__version__.encode())
+    for path in sorted(_PACKAGE_DIR.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+def tree_files(root: Path) -> list[Path]:
+    """Every regular file under root, sorted, skipping hidden files and folders."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found.extend(Path(folder) / f for f in files if not f.startswith(".") and not f.endswith("~"))
+    return sorted(found)
+
+
+def inputs_fingerprint(roots: Iterable[Path], extra: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+                       ) -> tuple[str, dict[str, list]]:
+    """A hash over every input file (path and contents) and the build's options.
+
+    `previous` is the file table of the last manifest: a file whose size and
+    modification time are unchanged keeps its recorded digest without being read.
+    Returns the fingerprint and the new file table.
+    """
+    old = previous or {}
+    table: dict[str, list] = {}
+    h = _blake()
+    _feed(h, dict(extra))
+    for root in roots:
+        root = Path(root)
+        for path in tree_files(root):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            name = f"{root}//{path.relative_to(root).as_posix()}"
+            known = old.get(name)
+            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                digest = known[2]
+            else:
+                digest = file_digest(path)
+            table[name] = [st.st_size, st.st_mtime_ns, digest]
+            h.update(name.encode())
+            h.update(digest.encode())
+    return h.hexdigest(), table
+
+
+@dataclass
+class OutputRecord:
+    key: str
+    # Stage-specific facts the next build needs to recompute the key, e.g. which
+    # parts of the site's data a page's templates read.
+    deps: list[str] = field(default_factory=list)
+
+    def to_json(self) -> list:
+        return [self.key, self.deps] if self.deps else [self.key]
+
+    @classmethod
+    def from_json(cls, data: Any) -> "OutputRecord | None":
+        if isinstance(data, list) and data and isinstance(data[0], str):
+            deps = data[1] if len(data) > 1 and isinstance(data[1], list) else []
+            return cls(data[0], [str(d) for d in deps])
+        return None
+
+
+@dataclass
+class Manifest:
+    """The manifest of one build: `outputs` maps "site/index.html" to its record."""
+
+    tool: str = ""
+    fingerprint: str = ""
+    files: dict[str, list] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out: Path) -> "Manifest | None":
+        """The manifest of the output folder, or None if there is none (or it is unreadable)."""
+        try:
+            data = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        outputs = {}
+        for path, raw in (data.get("outputs") or {}).items():
+            record = OutputRecord.from_json(raw)
+            if record is not None:
+                outputs[path] = record
+        files = data.get("files") if isinstance(data.get("files"), dict) else {}
+        return cls(str(data.get("tool", "")), str(data.get("fingerprint", "")), files, outputs)
+
+    def write(self, folder: Path) -> None:
+        data = {
+            "generator": "coalition-docs",
+            "version": __version__,
+            "format": FORMAT,
+            "tool": self.tool,
+            "fingerprint": self.fingerprint,
+            "outputs": {path: self.outputs[path].to_json() for path in sorted(self.outputs)},
+            "files": {name: self.files[name] for name in sorted(self.files)},
+        }
+        (Path(folder) / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+    def outputs_intact(self, out: Path) -> bool:
+        """Whether every recorded output file is still there."""
+        return all((Path(out) / path).is_file() for path in self.outputs)
+
+
+class Outputs:
+    """What a stage needs to build incrementally, and what it reports back.
+
+    `take(path, key)` carries `path` (relative to the output folder) over from
+    the previous build when its recorded key equals `key`; `made(path, key)`
+    records a file the stage has just written. Every output a build keeps is in
+    `records` afterwards, with its key: the next build's manifest.
+    """
+
+    def __init__(self, previous: Manifest | None = None, staging: Any = None, tool: str = ""):
+        self.previous = previous
+        self.staging = staging
+        self.tool = tool
+        self.records: dict[str, OutputRecord] = {}
+        self.rendered: list[str] = []
+        self.reused: list[str] = []
+
+    def record(self, path: str) -> OutputRecord | None:
+        return self.previous.outputs.get(path) if self.previous else None
+
+    def take(self, path: str, key: str, deps: list[str] | None = None) -> bool:
+        old = self.record(path)
+        if old is None or old.key != key or self.staging is None or not self.staging.reuse(path):
+            return False
+        self.records[path] = OutputRecord(key, list(deps if deps is not None else old.deps))
+        self.reused.append(path)
+        return True
+
+    def made(self, path: str, key: str, deps: list[str] | None = None) -> None:
+        self.records[path] = OutputRecord(key, sorted(deps or []))
+        self.rendered.append(path)
