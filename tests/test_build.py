@@ -1,0 +1,257 @@
+"""The build engine: incremental rebuilds proven by the manifest, atomic output, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coalition_docs.build import build
+from coalition_docs.errors import ContentErrors, UsageError
+from coalition_docs.manifest import MANIFEST
+
+from .conftest import EXAMPLE, edit, run_cli
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the example coalition (content/) that a test may edit."""
+    target = tmp_path / "project" / "content"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a folder (hidden ones included) and the hash of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def keys(out: Path) -> dict[str, str]:
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return {path: record[0] for path, record in data["outputs"].items()}
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+@pytest.fixture
+def built(example: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = build(example, out, jobs=1)
+    assert not result.reused and result.rendered
+    return example, out
+
+
+def rebuild(example: Path, out: Path):
+    before_files, before_keys = snapshot(out), keys(out)
+    result = build(example, out, jobs=1)
+    after_files, after_keys = snapshot(out), keys(out)
+    return result, changed(before_files, after_files) - {MANIFEST}, changed(before_keys, after_keys)
+
+
+def test_a_full_build_records_a_key_for_every_output(built):
+    _, out = built
+    recorded = set(keys(out))
+    on_disk = set(snapshot(out)) - {MANIFEST}
+    assert recorded == on_disk
+    assert "site/index.html" in recorded and "documents/worksheet.pdf" in recorded
+
+
+def test_nothing_changed_renders_nothing_and_touches_nothing(built):
+    example, out = built
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result, files, manifest = rebuild(example, out)
+    assert result.unchanged and not result.rendered
+    assert files == set() and manifest == set()
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stamps
+    assert result.summary().startswith("Nothing changed since the last build")
+
+
+def test_an_invitation_edit_rebuilds_its_letter_and_the_combined_letters_only(built):
+    example, out = built
+    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",
+         "Café Ñandú shows every Saturday", "Café Ñandú shows each Saturday")
+    result, files, manifest = rebuild(example, out)
+    expected = {"documents/letters/cafe-nandu-workers-cooperative.pdf", "documents/letters.pdf"}
+    assert set(result.rendered) == expected
+    assert manifest == expected  # the manifest proves what changed
+    assert files == expected  # and nothing else on disk did
+
+
+def test_a_member_edit_rebuilds_its_page_the_pages_listing_it_and_the_worksheet(built):
+    example, out = built
+    partner = example / "partners" / "tessel-valley-research-institute.yaml"
+    text = partner.read_text(encoding="utf-8")
+    assert "stage: member" in text
+    edit(partner, "name: Tessel Valley Research Institute", "name: Tessel Valley Research Institute for Mobility")
+    result, files, manifest = rebuild(example, out)
+    rendered = set(result.rendered)
+    assert rendered == manifest
+    assert files <= rendered  # everything that changed was rendered again
+    # Every PDF rendered again really changed: nothing expensive is rebuilt for nothing.
+    assert {p for p in rendered if p.endswith(".pdf")} == {p for p in files if p.endswith(".pdf")}
+    for must in ("site/members/tessel-valley-research-institute/index.html", "site/members/index.html",
+                 "documents/worksheet.pdf"):
+        assert must in rendered
+    # Nothing that does not show the partner: other partners' letters, statements, pages.
+    assert not {p for p in rendered if p.startswith(("documents/letters", "documents/positionality"))}
+    assert "site/statements/index.html" not in rendered
+    assert "site/about/index.html" not in rendered
+
+
+def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(built, example, tmp_path):
+    _, out = built
+    override = example.parent / "templates" / "site"
+    override.mkdir(parents=True)
+    default = EXAMPLE.parent / "templates" / "site" / "member.html"
+    (override / "member.html").write_text(default.read_text(encoding="utf-8").replace(
+        "</main>", "<p>Member page, overridden.</p></main>", 1) if "</main>" in default.read_text(encoding="utf-8")
+        else default.read_text(encoding="utf-8") + "\n{# overridden #}\n", encoding="utf-8")
+    result, _, manifest = rebuild(example, out)
+    members = {p for p in keys(out) if p.startswith("site/members/") and p != "site/members/index.html"}
+    assert members and set(result.rendered) == members == manifest
+
+    # The base layout is used by every page.
+    layout = EXAMPLE.parent / "templates" / "site" / "base.html"
+    (override / "base.html").write_text(layout.read_text(encoding="utf-8") + "\n{# edited #}\n", encoding="utf-8")
+    result, _, _ = rebuild(example, out)
+    pages = {p for p in keys(out) if p.startswith("site/") and p.endswith(".html")}
+    assert set(result.rendered) == pages
+
+
+def test_a_removed_partner_takes_its_outputs_with_it(built):
+    example, out = built
+    (example / "partners" / "cafe-nandu-workers-cooperative.yaml").unlink()
+    result, files, _ = rebuild(example, out)
+    assert "documents/letters/cafe-nandu-workers-cooperative.pdf" in result.removed
+    assert not (out / "documents" / "letters" / "cafe-nandu-workers-cooperative.pdf").exists()
+    assert "documents/letters/cafe-nandu-workers-cooperative.pdf" not in keys(out)
+    assert {"documents/letters.pdf", "documents/worksheet.pdf"} <= set(result.rendered)
+
+
+def test_clean_renders_everything_again(built):
+    example, out = built
+    result = build(example, out, clean=True, jobs=1)
+    assert not result.reused
+    assert set(result.rendered) == set(keys(out))
+
+
+def test_parallel_pdfs_are_byte_identical_to_serial_ones(example, tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build(example, serial, only="documents", jobs=1)
+    build(example, parallel, only="documents", jobs=2)
+    assert snapshot(serial / "documents") == snapshot(parallel / "documents")
+
+
+def test_a_failing_build_leaves_the_previous_output_as_it_was(built):
+    example, out = built
+    before = snapshot(out)
+    edit(example / "coalition.yaml", "convener:", "convenor:")
+    with pytest.raises(ContentErrors):
+        build(example, out, jobs=1)
+    assert snapshot(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_template_error_leaves_the_previous_output_as_it_was(built):
+    example, out = built
+    before = snapshot(out)
+    override = example.parent / "templates" / "site"
+    override.mkdir(parents=True)
+    (override / "member.html").write_text("{% extends 'site/base.html' %}{% block main %}{{ nope.nope }}"
+                                          "{% endblock %}", encoding="utf-8")
+    code = None
+    try:
+        build(example, out, jobs=1)
+    except Exception as exc:  # a BuildError naming the template
+        code = exc
+    assert code is not None and "member.html" in str(code)
+    assert snapshot(out) == before
+
+
+KILLED_BUILD = """
+import sys, time
+from pathlib import Path
+from coalition_docs import site
+real = site._write
+def slow(target, text):
+    real(target, text)
+    Path(sys.argv[3]).touch()   # tell the test the build is under way
+    time.sleep(0.05)
+site._write = slow
+from coalition_docs.build import build
+build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
+"""
+
+
+def test_a_killed_build_leaves_the_previous_output_byte_identical(built, tmp_path):
+    example, out = built
+    before = snapshot(out)
+    started = tmp_path / "started"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(example), str(out), str(started)])
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert process.poll() is None, "the build ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(out) == before
+    leftovers = [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.building-")]
+    assert leftovers  # the killed build's staging folder...
+    result = build(example, out, jobs=1)
+    assert result.unchanged
+    edit(example / "pages" / "about.md", "the", "the", )  # no change of bytes
+    build(example, out, clean=True, jobs=1)
+    # ...is removed by the next build that stages anything.
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.building-")]
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("home", "it is your home folder"),
+    ("project", "it looks like a project folder"),
+    ("content-parent", "it holds the content folder"),
+    ("inside-content", "it is inside the content folder"),
+])
+def test_output_folder_refusals(example, tmp_path, monkeypatch, where, reason):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    project = tmp_path / "someone-elses-project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    target = {"home": home, "project": project, "content-parent": example.parent,
+              "inside-content": example / "build"}[where]
+    with pytest.raises(UsageError) as error:
+        build(example, target, jobs=1)
+    assert reason in str(error.value)
+
+
+def test_cli_quiet_verbose_and_summary(capsys, built):
+    example, out = built
+    edit(example / "pages" / "about.md", "published a mobility profile", "published a profile")
+    code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--verbose", "--jobs", "1")
+    assert code == 0 and stderr == ""
+    assert "  rendered site/about/index.html" in stdout.splitlines()
+    assert "  reused   site/index.html" in stdout.splitlines()
+    assert stdout.splitlines()[-1].startswith("Built 19 pages and 9 PDFs into")
+    assert "(1 rendered, " in stdout.splitlines()[-1]
+    code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--quiet")
+    assert (code, stdout, stderr) == (0, "", "")
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(capsys, "build", example, "--out", out, "--jobs", "0")
+    assert exit_.value.code == 2
+    assert "argument --jobs/-j: expected a whole number of at least 1, found 0" in capsys.readouterr().err
