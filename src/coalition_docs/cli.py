@@ -19,6 +19,7 @@ examples:
   coalition-docs build content --out build   write build/site and build/documents
   coalition-docs build --only site           rebuild only the public website
   coalition-docs build --clean -j 4          render everything again, PDFs in 4 processes
+  coalition-docs serve content               preview on http://127.0.0.1:8000/, live reload
   coalition-docs schema --out .schemas       JSON Schemas for your editor
 
 Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
@@ -85,6 +86,19 @@ def make_parser() -> argparse.ArgumentParser:
     noise = build.add_mutually_exclusive_group()
     noise.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     noise.add_argument("--verbose", "-v", action="store_true", help="list every file rendered, reused or removed")
+
+    serve = commands.add_parser("serve", help="build the site, serve it and rebuild on every change",
+                                description="Build the site into a temporary folder, serve it on "
+                                "http://127.0.0.1:PORT/ and rebuild whenever a content or theme file "
+                                "changes; open pages reload by themselves. A failed build shows its "
+                                "errors in the browser until you fix them.")
+    serve.add_argument("content", nargs="?", default="content", type=Path,
+                       help="the content folder (default: content)")
+    serve.add_argument("--port", "-p", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")
+    serve.add_argument("--documents", action="store_true", help="render the PDFs too (slower)")
 
     new = commands.add_parser("new", help="start a new coalition folder from the example",
                               description="Create DIR with content/ (a copy of the example coalition) "
@@ -154,6 +168,16 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    if args.out is not None:
+        from .output import check_output_folder
+
+        check_output_folder(args.out, args.content)
+    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
+
+
 def cmd_new(args) -> int:
     target: Path = args.dir
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -197,7 +221,7 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "schema": cmd_schema}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "schema": cmd_schema}
 
 
 if __name__ == "__main__":  # pragma: no cover
