@@ -20,6 +20,9 @@ examples:
   coalition-docs build --only site           rebuild only the public website
   coalition-docs build --clean -j 4          render everything again, PDFs in 4 processes
   coalition-docs serve content               preview on http://127.0.0.1:8000/, live reload
+  coalition-docs import partners.xlsx        add the rows of a spreadsheet as partners
+  coalition-docs export -o partners.csv      the partner inventory as a spreadsheet
+  coalition-docs report                      needs, types and roles nobody covers yet
   coalition-docs schema --out .schemas       JSON Schemas for your editor
 
 Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
@@ -100,6 +103,32 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")
     serve.add_argument("--documents", action="store_true", help="render the PDFs too (slower)")
 
+    imp = commands.add_parser("import", help="bring partners in from a CSV or Excel spreadsheet",
+                              description="Read a spreadsheet whose columns are the worksheet's table "
+                              "headings and write one partners/ID.yaml per row. Existing files are "
+                              "never overwritten unless --force; every bad cell is reported as "
+                              "FILE:ROW:COLUMN and then nothing is written.")
+    imp.add_argument("file", type=Path, help="a .csv or .xlsx file")
+    imp.add_argument("--content", default="content", type=Path, help="the content folder (default: content)")
+    imp.add_argument("--force", action="store_true", help="update partner files that differ from the spreadsheet")
+    imp.add_argument("--dry-run", "-n", action="store_true", help="show what would be written, write nothing")
+
+    exp = commands.add_parser("export", help="write the partner inventory to CSV or Excel",
+                              description="Write every partner under the worksheet's headings, with the "
+                              "worksheet's labels, so that `import` reads it back unchanged.")
+    exp.add_argument("--content", default="content", type=Path, help="the content folder (default: content)")
+    exp.add_argument("--format", choices=("csv", "xlsx"), help="default: from the --output file's extension")
+    exp.add_argument("--output", "-o", required=True, type=Path, help="the file to write")
+
+    report = commands.add_parser("report", help="who is missing: needs, types and roles nobody covers",
+                                 description="Show, for each need in coalition.yaml, which partners meet it "
+                                 "(members and not yet members), and every gap: needs no one meets, "
+                                 "organization types with no partner, management roles nobody holds, "
+                                 "working groups without a lead or a community member.")
+    report.add_argument("content", nargs="?", default="content", type=Path,
+                        help="the content folder (default: content)")
+    report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+
     new = commands.add_parser("new", help="start a new coalition folder from the example",
                               description="Create DIR with content/ (a copy of the example coalition) "
                               "and templates/ (for overriding the default theme). DIR must be new or empty.")
@@ -178,6 +207,43 @@ def cmd_serve(args) -> int:
     return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
 
 
+def cmd_import(args) -> int:
+    from .spreadsheets import import_spreadsheet
+
+    if not args.content.is_dir():
+        raise UsageError(f"{args.content}: no such folder (expected a content folder; "
+                         "start one with `coalition-docs new DIR`)")
+    import_spreadsheet(args.file, args.content, force=args.force, dry_run=args.dry_run)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .spreadsheets import export_spreadsheet
+    from .validate import load_coalition
+
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise UsageError(f"{args.output}: expected --format csv or xlsx, or an output file ending in "
+                         f".csv or .xlsx (found {args.output.suffix or 'no extension'})")
+    count = export_spreadsheet(load_coalition(args.content), args.output, fmt)
+    print(f"Wrote {count} partner{'s' if count != 1 else ''} to {args.output}.")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from .analysis import coverage
+    from .report import render_json, render_text
+    from .validate import load_coalition
+
+    coalition = load_coalition(args.content)
+    result = coverage(coalition)
+    if args.format == "json":
+        render_json(result, sys.stdout)
+    else:
+        render_text(result, coalition.name, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_new(args) -> int:
     target: Path = args.dir
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -221,7 +287,8 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "schema": cmd_schema}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "import": cmd_import,
+            "export": cmd_export, "report": cmd_report, "new": cmd_new, "schema": cmd_schema}
 
 
 if __name__ == "__main__":  # pragma: no cover
