@@ -76,3 +76,35 @@ def test_the_example_reports_its_gaps(capsys):
     assert data["unmet_needs"] == []
     assert [t["id"] for t in data["organization_types_without_member"]] == ["anchor-institution", "private-sector"]
     assert data["management_roles_without_anyone"] == []
+
+
+def test_the_worksheet_carries_the_gaps(content, tmp_path):
+    from pypdf import PdfReader
+
+    from coalition_docs.build import build
+
+    build(content, tmp_path / "out", only="documents", jobs=1)
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "out/documents/worksheet.pdf").pages)
+    text = " ".join(text.split())
+    for expected in ("Who is still missing", "Needs no partner meets Target populations: Older adults; "
+                     "Priority areas: Digital access",
+                     "Kinds of organization with no partner Advocacy group, Philanthropy, Research organization, "
+                     "Anchor institution, Private sector",
+                     "Kinds of organization with no member yet Local government",
+                     "Management roles nobody holds Data lead, Community engagement lead, Communications and "
+                     "outreach lead, Learning and evaluation lead",
+                     "Working groups with a gap Homes (no community member)",
+                     "Community members 1 serving, 1 of them compensated."):
+        assert expected in text, expected
+
+
+def test_the_site_shows_only_aggregate_public_gaps(content, tmp_path):
+    from coalition_docs.build import build
+
+    build(content, tmp_path / "out", only="site")
+    page = (tmp_path / "out/site/coverage/index.html").read_text(encoding="utf-8")
+    assert "Where we still have gaps" in page
+    assert "Kinds of organization not among our members yet:</strong> Local government, Advocacy group," in page
+    assert "23 areas no member works on yet:" in page
+    assert "City Hall" not in page  # a partner that is not a member is never named
+    assert "Older adults" not in page  # the coalition's needs are internal

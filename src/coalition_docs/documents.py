@@ -41,6 +41,7 @@ from typing import Any
 import jinja2
 
 from . import model, vocab
+from .analysis import NEED_KINDS, coverage
 from .errors import BuildError, ContentErrors, Problem
 from .manifest import Outputs, digest_bytes, file_digest, tree_files
 from .templating import Theme
@@ -337,6 +338,8 @@ def worksheet_context(coalition: model.Coalition) -> dict[str, Any]:
         "partners": partners,
         "invite_list": invite_list,
         "keep_informed": [p for p in partners if p.stage == "keep-informed"],
+        "gaps": coverage(coalition),
+        "need_kinds": dict(NEED_KINDS),
     }
 
 

@@ -511,6 +511,7 @@ def _coverage(view: PublicSite) -> dict[str, Any]:
         "areas_covered": covered,
         "areas_total": len(vocab.AREAS),
         "gaps": [r["term"] for p in pillars for r in p["rows"] if not r["count"]],
+        "type_gaps": [r["term"] for r in types if not r["count"]],
         "types_covered": sum(1 for r in types if r["count"]),
     }
 
