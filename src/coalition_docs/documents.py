@@ -675,11 +675,6 @@ class _Job:
         return sum(1 for *_, write in self.parts if write) + (1 if self.bundle else 0)
 
 
-try:  # letters.pdf from the letters' own files, without laying them out again
-    from .pdfjoin import concatenate as _concatenate
-except ImportError:  # pragma: no cover - until pdfjoin lands
-    _concatenate = None
-
 _WORKER: tuple["PdfWriter", Path] | None = None
 
 
@@ -749,22 +744,17 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
 
     work: list[_Job] = []
     bundled: set[str] = set()
-    joined = []  # bundles made afterwards from their parts' PDF files
     for bundle in plan.bundles:
-        if bundle.path not in fresh:
-            continue
-        if _concatenate is not None:
-            joined.append(bundle)
-            continue
-        parts = [(p, html[p], identifier[p], p in fresh) for p in bundle.parts]
-        work.append(_Job(parts, bundle, identifier[bundle.path], sum(len(h) for _, h, _, _ in parts)))
-        bundled.update(bundle.parts)
+        if bundle.path in fresh:
+            parts = [(p, html[p], identifier[p], p in fresh) for p in bundle.parts]
+            work.append(_Job(parts, bundle, identifier[bundle.path], sum(len(h) for _, h, _, _ in parts)))
+            bundled.update(bundle.parts)
     for planned in plan.documents:
         if planned.path in fresh and planned.path not in bundled:
             text = html[planned.path]
             work.append(_Job([(planned.path, text, identifier[planned.path], True)], cost=len(text)))
     work.sort(key=lambda job: -job.cost)  # the longest first: the pool finishes together
-    total = sum(job.count for job in work) + len(joined)
+    total = sum(job.count for job in work)
     if progress is not None:
         progress.documents(len(keys), len(keys) - total)
 
@@ -796,13 +786,6 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
                 for future in futures:
                     future.cancel()
                 raise
-    for bundle in joined:
-        with weasyprint_errors(f"{DOCUMENTS_FOLDER}/{bundle.path}"):
-            _concatenate([out / part for part in bundle.parts], out / bundle.path, title=bundle.title,
-                         author=bundle.author, language=bundle.language, identifier=identifier[bundle.path])
-        written.append(bundle.path)
-        if progress is not None:
-            progress.advance_documents(1)
     for path in written:
         outputs.made(prefix + path, keys[path])
     return sorted(keys)

@@ -513,9 +513,9 @@ def _extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
 def export_rows(coalition) -> list[list[str]]:
     """The inventory as rows under the worksheet's headings, labels instead of ids."""
     rows = [[heading for heading, *_ in COLUMNS]]
+    vocabs = vocabularies(_extra_vocabulary(Path(coalition.content_dir)))
     for partner in sorted(coalition.partners, key=lambda p: (p.name.casefold(), p.id)):
         raw = {**partner_data(coalition, partner.id), "id": partner.id}
-        vocabs = vocabularies(_extra_vocabulary(Path(coalition.content_dir)))
         row = []
         for _, name, kind, _ in COLUMNS:
             head, _, sub = name.partition(".")
