@@ -255,3 +255,25 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
         run_cli(capsys, "build", example, "--out", out, "--jobs", "0")
     assert exit_.value.code == 2
     assert "argument --jobs/-j: expected a whole number of at least 1, found 0" in capsys.readouterr().err
+
+
+def test_leftovers_of_killed_builds_go_but_a_running_build_keeps_its_folder(tmp_path):
+    from coalition_docs.output import STAGING_MARK, remove_leftovers
+
+    out = tmp_path / "build"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        folders = {}
+        for name, owner in (("dead", "999999999"), ("running", str(running.pid)), ("old", "")):
+            folder = tmp_path / f".build.building-{name}"
+            folder.mkdir()
+            (folder / STAGING_MARK).write_text(owner)
+            folders[name] = folder
+        someone_elses = tmp_path / ".build.building-unmarked"  # not ours: no mark
+        someone_elses.mkdir()
+        remove_leftovers(out)
+        assert {name for name, folder in folders.items() if folder.exists()} == {"running"}
+        assert someone_elses.exists()
+    finally:
+        running.kill()
+        running.wait()

@@ -65,7 +65,7 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target)
         self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-        (self.path / STAGING_MARK).touch()
+        (self.path / STAGING_MARK).write_text(str(os.getpid()), encoding="ascii")
         return self.path
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -133,12 +133,38 @@ def _exchange(a: Path, b: Path) -> bool:
     return done == 0
 
 
+def _alive(pid_text: str) -> bool:
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_leftovers(target: Path) -> None:
-    """Remove staging folders of builds of `target` that were killed (they carry our mark)."""
+    """Remove staging folders of builds of `target` that were killed.
+
+    Only folders that carry our mark are touched, and not those of a build that
+    is still running (the mark holds its process id).
+    """
     for prefix in (f".{target.name}.building-", f".{target.name}.old-"):
         for folder in target.parent.glob(prefix + "*"):
-            if folder.is_dir() and not folder.is_symlink() and (folder / STAGING_MARK).exists():
-                shutil.rmtree(folder, ignore_errors=True)
+            mark = folder / STAGING_MARK
+            if folder.is_dir() and not folder.is_symlink() and mark.is_file():
+                try:
+                    owner = mark.read_text(encoding="ascii").strip()
+                except (OSError, UnicodeDecodeError):
+                    owner = ""
+                if not _alive(owner):
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 def carry_over(previous: Path, staging: Path, folder: str) -> None:
