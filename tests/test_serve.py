@@ -44,6 +44,9 @@ def running(tmp_path: Path):
     (site / "members" / "x" / "index.html").write_text("<html><body>member x</body></html>")
     (site / "404.html").write_text("<html><body>lost</body></html>")
     (site / "style.css").write_text("body{}")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "worksheet.pdf").write_bytes(b"%PDF-1.7 test")
+    (tmp_path / "secret.txt").write_text("not for the browser")
     state = serve.BuildState()
     handler = functools.partial(serve.Handler, state=state, directory=str(site))
     server = serve.Server(("127.0.0.1", 0), handler)
@@ -109,3 +112,12 @@ def test_a_port_in_use_is_a_usage_error(capsys, content):
 def test_serve_refuses_a_folder_without_coalition_yaml(tmp_path):
     with pytest.raises(UsageError, match="no coalition.yaml here"):
         serve.serve(tmp_path)
+
+
+def test_the_pdfs_are_served_apart_from_the_site_and_nothing_beyond(running):
+    url, _ = running
+    status, body, headers = fetch(url + "__coalition_docs/documents/worksheet.pdf")
+    assert (status, body, headers["Content-Type"]) == (200, "%PDF-1.7 test", "application/pdf")
+    assert "worksheet.pdf" in fetch(url + "__coalition_docs/documents/")[1]
+    assert fetch(url + "__coalition_docs/documents/%2e%2e/secret.txt")[0] == 404
+    assert fetch(url + "documents/worksheet.pdf")[0] == 404  # never under the site's own URLs

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import CoalitionDocsError, ContentErrors, UsageError
 
 EVENTS = "/__coalition_docs/events"
+DOCUMENTS = "/__coalition_docs/documents/"  # the PDFs of `serve --documents`, never part of the site
 SCRIPT = "/__coalition_docs/livereload.js"
 HEARTBEAT_SECONDS = 10.0
 
@@ -139,6 +140,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._events()
         if path == SCRIPT:
             return self._send(200, LIVERELOAD_JS, "text/javascript; charset=utf-8")
+        if path.startswith(DOCUMENTS):
+            return super().do_GET()  # files and folder listings of OUT/documents
         if self.state.error is not None and self._wants_html(path):
             return self._send(500, error_page(self.state.error, self.state), "text/html; charset=utf-8")
         file = Path(self.translate_path(self.path))
@@ -153,6 +156,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             text = missing.read_text(encoding="utf-8") if missing.is_file() else "<h1>Not found</h1>"
             return self._send(404, inject(text, self.state), "text/html; charset=utf-8")
         return super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        if urlsplit(path).path.startswith(DOCUMENTS):
+            documents = Path(self.directory).parent / "documents"
+            rest = unquote(urlsplit(path).path[len(DOCUMENTS):])
+            target = (documents / rest).resolve()
+            return str(target) if target.is_relative_to(documents.resolve()) else str(documents / "..missing")
+        return super().translate_path(path)
 
     def _wants_html(self, path: str) -> bool:
         name = unquote(path).rsplit("/", 1)[-1]
@@ -264,8 +275,10 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
     watcher = threading.Thread(target=watch, name="coalition-docs-watch", daemon=True)
     watcher.start()
     url = f"http://{host}:{server.server_address[1]}/"
-    print(f"Serving {content} at {url}\nWatching {', '.join(str(f) for f in folders)}; "
-          f"press Ctrl+C to stop.", file=stream, flush=True)
+    print(f"Serving {content} at {url}", file=stream)
+    if documents:
+        print(f"PDFs at {url}{DOCUMENTS.lstrip('/')}", file=stream)
+    print(f"Watching {', '.join(str(f) for f in folders)}; press Ctrl+C to stop.", file=stream, flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
