@@ -62,16 +62,16 @@ def running(tmp_path: Path):
 def fetch(url: str) -> tuple[int, str, dict]:
     try:
         with urllib.request.urlopen(url) as response:
-            return response.status, response.read().decode(), dict(response.headers)
+            return response.status, response.read().decode(), {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
+        return error.code, error.read().decode(), {k.lower(): v for k, v in error.headers.items()}
 
 
 def test_the_handler_serves_clean_urls_with_the_script_and_no_caching(running):
     url, state = running
     status, body, headers = fetch(url + "members/x/")
     assert status == 200 and "member x" in body and f'data-build="{state.tag}"' in body
-    assert headers["Cache-Control"] == "no-store"
+    assert headers["cache-control"] == "no-store"
     status, body, _ = fetch(url + "style.css")
     assert (status, body) == (200, "body{}")  # assets are served as they are
     status, body, _ = fetch(url + "nowhere/")
@@ -117,7 +117,7 @@ def test_serve_refuses_a_folder_without_coalition_yaml(tmp_path):
 def test_the_pdfs_are_served_apart_from_the_site_and_nothing_beyond(running):
     url, _ = running
     status, body, headers = fetch(url + "__coalition_docs/documents/worksheet.pdf")
-    assert (status, body, headers["Content-Type"]) == (200, "%PDF-1.7 test", "application/pdf")
+    assert (status, body, headers["content-type"]) == (200, "%PDF-1.7 test", "application/pdf")
     assert "worksheet.pdf" in fetch(url + "__coalition_docs/documents/")[1]
     assert fetch(url + "__coalition_docs/documents/%2e%2e/secret.txt")[0] == 404
     assert fetch(url + "documents/worksheet.pdf")[0] == 404  # never under the site's own URLs
