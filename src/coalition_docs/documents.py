@@ -32,7 +32,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -584,19 +584,6 @@ class PdfWriter:
         with weasyprint_errors(label):
             document.write_pdf(target, pdf_identifier=identifier, **PDF_OPTIONS)
 
-    def combine(self, documents: Sequence[Any], title: str, author: str, language: str):
-        """One document with the pages of several, and its own metadata."""
-        combined = documents[0].copy([page for doc in documents for page in doc.pages])
-        metadata = copy.copy(documents[0].metadata)
-        metadata.title = title
-        metadata.authors = [author]
-        metadata.lang = language
-        metadata.description = None
-        metadata.keywords = []
-        metadata.attachments = []
-        combined.metadata = metadata
-        return combined
-
 
 # ------------------------------------------------------------------ the stage
 
@@ -663,16 +650,14 @@ def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.
 
 @dataclass
 class _Job:
-    """Work for one process: lay out documents, write some of them, maybe bundle them."""
+    """Work for one process: lay out documents and write them."""
 
     parts: list[tuple[str, str, bytes, bool]]  # path, HTML, PDF identifier, whether to write it
-    bundle: PlannedBundle | None = None
-    bundle_identifier: bytes = b""
     cost: int = 0
 
     @property
     def count(self) -> int:
-        return sum(1 for *_, write in self.parts if write) + (1 if self.bundle else 0)
+        return sum(1 for *_, write in self.parts if write)
 
 
 _WORKER: tuple["PdfWriter", Path] | None = None
@@ -687,7 +672,6 @@ def _run_job(job: _Job) -> list[str]:
     """Lay out and write a job's documents with this process's WeasyPrint setup."""
     assert _WORKER is not None
     writer, out = _WORKER
-    laid_out = []
     written = []
     for path, html, identifier, write in job.parts:
         label = f"{DOCUMENTS_FOLDER}/{path}"
@@ -697,16 +681,6 @@ def _run_job(job: _Job) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             writer.write(document, target, identifier, label)
             written.append(path)
-        if job.bundle is not None:
-            laid_out.append(document)
-        else:
-            del document
-    if job.bundle is not None:
-        bundle = job.bundle
-        combined = writer.combine(laid_out, bundle.title, bundle.author, bundle.language)
-        out.mkdir(parents=True, exist_ok=True)
-        writer.write(combined, out / bundle.path, job.bundle_identifier, f"{DOCUMENTS_FOLDER}/{bundle.path}")
-        written.append(bundle.path)
     return written
 
 
@@ -731,8 +705,9 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
 
     PDFs render in a pool of `jobs` processes (default: every core), each with
     one WeasyPrint setup (font configuration, parsed stylesheets) that it reuses
-    for every document it lays out. A bundle (letters.pdf) is made in the
-    process that lays out its parts, from the pages already laid out.
+    for every document it lays out. A bundle (letters.pdf) is joined from its
+    parts' files (pdfjoin.py) as soon as they are all written, so the letters
+    render on every core and one changed letter does not lay out the others.
     """
     outputs = outputs if outputs is not None else Outputs()
     env = document_environment(theme)
@@ -742,53 +717,83 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
     fresh = {path for path, key in keys.items() if not outputs.take(prefix + path, key)}
     identifier = {path: pdf_identifier(coalition.name, path) for path in keys}
 
-    work: list[_Job] = []
-    bundled: set[str] = set()
-    for bundle in plan.bundles:
-        if bundle.path in fresh:
-            parts = [(p, html[p], identifier[p], p in fresh) for p in bundle.parts]
-            work.append(_Job(parts, bundle, identifier[bundle.path], sum(len(h) for _, h, _, _ in parts)))
-            bundled.update(bundle.parts)
-    for planned in plan.documents:
-        if planned.path in fresh and planned.path not in bundled:
-            text = html[planned.path]
-            work.append(_Job([(planned.path, text, identifier[planned.path], True)], cost=len(text)))
+    work = [_Job([(d.path, html[d.path], identifier[d.path], True)], cost=len(html[d.path]))
+            for d in plan.documents if d.path in fresh]
     work.sort(key=lambda job: -job.cost)  # the longest first: the pool finishes together
-    total = sum(job.count for job in work)
+    # A bundle (letters.pdf) joins its parts' files once they are all written.
+    joins = [b for b in plan.bundles if b.path in fresh]
+    waiting = {b.path: {p for p in b.parts if p in fresh} for b in joins}
     if progress is not None:
-        progress.documents(len(keys), len(keys) - total)
+        progress.documents(len(keys), len(keys) - len(work) - len(joins))
 
     out.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or default_jobs())
     written: list[str] = []
-    if jobs == 1 or len(work) < 2:
+
+    def ready(done: Sequence[str]) -> list[PlannedBundle]:
+        """The bundles whose last missing part is among `done`."""
+        now = []
+        for bundle in joins:
+            parts = waiting[bundle.path]
+            if parts is not None and not parts - set(done):
+                waiting[bundle.path] = None
+                now.append(bundle)
+        return now
+
+    def join_args(bundle: PlannedBundle) -> tuple:
+        return (bundle.path, bundle.parts, bundle.title, bundle.author, bundle.language, identifier[bundle.path])
+
+    if jobs == 1 or len(work) + len(joins) < 2:
         _start_worker(theme, coalition.content_dir, out)
         try:
             for job in work:
                 written += _run_job(job)
                 if progress is not None:
                     progress.advance_documents(job.count)
+            for bundle in ready(written):
+                written.append(_join(*join_args(bundle)))
+                if progress is not None:
+                    progress.advance_documents(1)
         finally:
             _stop_worker()
     else:
         sys.stdout.flush()
         sys.stderr.flush()
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=_pool_context(),
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work) + len(joins)), mp_context=_pool_context(),
                                  initializer=_start_worker,
                                  initargs=(theme, coalition.content_dir, out)) as pool:
-            futures = {pool.submit(_run_job, job): job for job in work}
+            pending = {pool.submit(_run_job, job): job.count for job in work}
+            pending.update({pool.submit(_join, *join_args(b)): 1 for b in ready([])})
             try:
-                for future in as_completed(futures):
-                    written += future.result()
-                    if progress is not None:
-                        progress.advance_documents(futures[future].count)
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        count = pending.pop(future)
+                        result = future.result()
+                        done = result if isinstance(result, list) else [result]
+                        written += done
+                        if progress is not None:
+                            progress.advance_documents(count)
+                        for bundle in ready(written):
+                            pending[pool.submit(_join, *join_args(bundle))] = 1
             except BaseException:
-                for future in futures:
+                for future in pending:
                     future.cancel()
                 raise
     for path in written:
         outputs.made(prefix + path, keys[path])
     return sorted(keys)
+
+
+def _join(path: str, parts: Sequence[str], title: str, author: str, language: str, identifier: bytes) -> str:
+    """Make a bundle (letters.pdf) from its parts' files, keeping it a tagged PDF."""
+    from .pdfjoin import concatenate
+
+    assert _WORKER is not None
+    _, out = _WORKER
+    concatenate([out / part for part in parts], out / path, title=title, author=author, language=language,
+                identifier=identifier)
+    return path
 
 
 def _stop_worker() -> None:

@@ -1,0 +1,103 @@
+"""letters.pdf joined from the letters' files stays a whole tagged PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from coalition_docs.build import build
+from coalition_docs.pdfjoin import concatenate
+
+from .conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory) -> list[Path]:
+    work = tmp_path_factory.mktemp("join")
+    content = work / "project" / "content"
+    shutil.copytree(EXAMPLE, content)
+    build(content, work / "out", only="documents", jobs=1)
+    found = sorted((work / "out" / "documents" / "letters").glob("*.pdf"))
+    assert len(found) >= 3
+    return found
+
+
+def structure_problems(path: Path) -> list[str]:
+    """What is wrong with a PDF's structure tree, as a screen reader would meet it."""
+    reader = PdfReader(path)
+    catalog = reader.trailer["/Root"]
+    problems = []
+    if "/StructTreeRoot" not in catalog:
+        return ["no structure tree"]
+    tree = catalog["/StructTreeRoot"]
+    pages = {page.indirect_reference.idnum for page in reader.pages}
+    documents = 0
+    stack = [(tree["/K"], tree.indirect_reference.idnum)]
+    while stack:
+        kids, parent = stack.pop()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            element = kid.get_object() if hasattr(kid, "get_object") else kid
+            if not isinstance(element, dict) or "/S" not in element:
+                continue
+            documents += element["/S"] == "/Document"
+            if element.raw_get("/P").idnum != parent:
+                problems.append(f"{element['/S']}: /P is not its parent")
+            if "/Pg" in element and element.raw_get("/Pg").idnum not in pages:
+                problems.append(f"{element['/S']}: /Pg is not a page of this file")
+            if "/K" in element:
+                stack.append((element["/K"], kid.idnum if hasattr(kid, "idnum") else None))
+    if documents != 1:
+        problems.append(f"{documents} Document elements (expected 1)")
+    nums = tree["/ParentTree"]["/Nums"]
+    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    for number, page in enumerate(reader.pages):
+        mcids = [int(m) for m in re.findall(rb"/MCID (\d+)", page.get_contents().get_data())]
+        key = page.get("/StructParents")
+        if mcids and key is None:
+            problems.append(f"page {number + 1}: marked content but no /StructParents")
+            continue
+        for mcid in mcids:
+            entry = parents[int(key)][mcid].get_object()
+            if entry.raw_get("/Pg").idnum != page.indirect_reference.idnum:
+                problems.append(f"page {number + 1}: MCID {mcid} belongs to another page")
+    return problems
+
+
+def test_the_joined_file_is_one_whole_structure_tree(letters, tmp_path):
+    target = tmp_path / "letters.pdf"
+    concatenate(letters, target, title="Letters", author="The coalition", language="en", identifier=b"x" * 32)
+    assert structure_problems(target) == []
+    joined = PdfReader(target)
+    sources = [PdfReader(p) for p in letters]
+    assert len(joined.pages) == sum(len(s.pages) for s in sources)
+    texts = [page.extract_text() for s in sources for page in s.pages]
+    assert [page.extract_text() for page in joined.pages] == texts
+    catalog = joined.trailer["/Root"]
+    assert catalog["/Lang"] == "en" and bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert joined.metadata.title == "Letters" and joined.metadata.author == "The coalition"
+    xmp = catalog["/Metadata"].get_data().decode()
+    assert "<rdf:li xml:lang=\"x-default\">Letters</rdf:li>" in xmp and "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert [item.title for item in joined.outline] == [s.metadata.title for s in sources]
+    assert b"CreationDate" not in target.read_bytes() and b"ModDate" not in target.read_bytes()
+
+
+def test_a_plain_append_would_fail_the_structure_check(letters, tmp_path):
+    """The check above can fail: pypdf's own append drops the structure tree."""
+    plain = PdfWriter()
+    for path in letters:
+        plain.append(PdfReader(path))
+    target = tmp_path / "plain.pdf"
+    plain.write(target)
+    assert structure_problems(target) != []
+
+
+def test_same_sources_same_bytes(letters, tmp_path):
+    for name in ("a.pdf", "b.pdf"):
+        concatenate(letters, tmp_path / name, title="Letters", author="A", language="en", identifier=b"y" * 32)
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert str(PdfReader(tmp_path / "a.pdf").trailer["/ID"][0]) == "y" * 32
