@@ -114,7 +114,7 @@ def test_a_changed_row_is_reported_and_written_only_with_force(capsys, content, 
     assert code == 0 and "would update partners/forest-city-community-college.yaml (changed.csv:3)" in out
     assert files(content) == before
     code, out, _ = run_cli(capsys, "import", changed, "--content", content)
-    assert ("partners/forest-city-community-college.yaml differs from changed.csv:3: left as it is "
+    assert ("partners/forest-city-community-college.yaml differs from changed.csv:3 in assets: left as it is "
             "(use --force to update it)") in out.splitlines()
     assert out.splitlines()[-1] == "0 new, 1 changed (not written), 2 unchanged."
     assert files(content) == before
