@@ -476,22 +476,26 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
 
 
 def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], sheet: str, row: int) -> list[Problem]:
-    """The content format's own checks (URLs, e-mail addresses...), at the cell that fails them."""
+    """The content format's own checks (URLs, e-mail addresses...), worded as `check` words them, at the
+    cell that fails them."""
     from pydantic import ValidationError
 
+    from .load import Document, Position
     from .schema import PartnerFile
+    from .validate import _translate
 
     try:
         PartnerFile.model_validate(_nested(data))
     except ValidationError as exc:
         found = []
-        for error in exc.errors():
-            name = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
+        for item in exc.errors(include_url=False):
+            loc = tuple(str(p) for p in item["loc"] if not isinstance(p, int))
+            name = ".".join(loc)
             if name in ("type", "relationship") and name not in data:
-                continue  # already reported
+                continue  # reported already: the row has no such value
             at = cells.get(name, (sheet, row, 1))
-            found.append(Problem(*at, f"{name}: {error['msg'].lower()} (found {str(data.get(name))!r})"
-                                 if name in data else f"{name}: {error['msg'].lower()}"))
+            document = Document(at[0], data, values={(): Position(row, 1), loc: Position(at[1], at[2])})
+            found.append(_translate(document, PartnerFile, item))
         return found
     return []
 
@@ -717,9 +721,9 @@ def _extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
 def export_rows(coalition) -> list[list[str]]:
     """The inventory as rows under the worksheet's headings, labels instead of ids."""
     rows = [[heading for heading, *_ in COLUMNS]]
+    vocabs = vocabularies(_extra_vocabulary(Path(coalition.content_dir)))
     for partner in sorted(coalition.partners, key=lambda p: (p.name.casefold(), p.id)):
         raw = {**partner_data(coalition, partner.id), "id": partner.id}
-        vocabs = vocabularies(_extra_vocabulary(Path(coalition.content_dir)))
         row = []
         for _, name, kind, _ in COLUMNS:
             head, _, sub = name.partition(".")
