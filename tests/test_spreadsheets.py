@@ -477,3 +477,21 @@ contact:
     # A re-import into the original folder changes nothing.
     code, out, _ = run_cli(capsys, "import", sheet, "--content", source)
     assert out.splitlines()[-1] == "0 new, 0 changed, 15 unchanged."
+
+
+def test_a_row_with_only_a_name_above_the_next_table_is_a_partner_not_a_title(capsys, content, tmp_path):
+    sheet = tmp_path / "two.csv"
+    sheet.write_text("Organization name,Type of organization,Relationship\n"
+                     "Riverbend Bank,Private sector,new\n"
+                     "Harbor Foundation\n"
+                     "\n"
+                     "Organization name,Type of organization,Relationship\n"
+                     "County Library,Local government,existing\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        'two.csv:3:1: Harbor Foundation: no relationship (expected a value in the "Relationship" column)',
+        'two.csv:3:1: Harbor Foundation: no type of organization (expected a value in the "Type of organization" '
+        'column)',
+        "2 errors found.",
+    ]

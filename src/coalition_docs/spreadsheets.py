@@ -236,9 +236,15 @@ def read_sheets(path: Path) -> list[Sheet]:
     raise UsageError(f"{path}: expected a .csv or .xlsx file, found {suffix or 'no extension'}")
 
 
+def _is_title(text: str) -> bool:
+    """A table's title, not an organization with nothing else filled in: "Table 2 ...", "Existing partners"."""
+    return _norm(text).startswith("table ") or _relationship_of(text) is not None
+
+
 def _tables(name: str, title: str, table: list[list[str]]) -> list[Sheet]:
     """The tables of one sheet. A heading row (two or more of the worksheet's headings) starts a table; a
-    row with a single cell just above it is that table's title ("Table 2 Potential new partnerships")."""
+    row with a single cell just above it is that table's title ("Table 2 Potential new partnerships"); below
+    another table, only a row that reads as a title is one (a partner with only its name filled is a row)."""
     known = _known_headings()
     rows = [[_text(v) for v in row] for row in table]
 
@@ -255,7 +261,7 @@ def _tables(name: str, title: str, table: list[list[str]]) -> list[Sheet]:
             before = stop - 1
             while before > head and not filled(rows[before]):
                 before -= 1
-            if before > head and len(filled(rows[before])) == 1:
+            if before > head and len(filled(rows[before])) == 1 and _is_title(filled(rows[before])[0]):
                 stop = before
         above = head - 1
         while above >= 0 and not filled(rows[above]):
@@ -446,7 +452,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
             if required not in data and required not in partner.failed:
                 problems.append(Problem(sheet_name, first, 1, f"{data['name']}: no {heading.lower()} (expected "
                                         + (f"a \"{heading}\" column, or a table or sheet named for the "
-                                           "relationship)" if required == "relationship" else
+                                           "relationship)" if required not in partner.fields else
                                            f"a value in the \"{heading}\" column)")))
         given = data.pop("id", None)
         partner.fields.discard("id")
