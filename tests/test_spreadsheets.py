@@ -490,8 +490,8 @@ def test_a_row_with_only_a_name_above_the_next_table_is_a_partner_not_a_title(ca
     code, out, err = run_cli(capsys, "import", sheet, "--content", content)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        'two.csv:3:1: Harbor Foundation: no relationship (expected a value in the "Relationship" column)',
-        'two.csv:3:1: Harbor Foundation: no type of organization (expected a value in the "Type of organization" '
+        'two.csv:3:2: Harbor Foundation: no type of organization (expected a value in the "Type of organization" '
         'column)',
+        'two.csv:3:3: Harbor Foundation: no relationship (expected a value in the "Relationship" column)',
         "2 errors found.",
     ]

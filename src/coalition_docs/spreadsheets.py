@@ -349,6 +349,7 @@ class _Partner:
     where: tuple[str, int]
     fields: set[str]
     failed: set[str] = field(default_factory=set)  # fields whose cell was reported already
+    spots: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # where an empty cell of a column is
 
 
 def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, str]] | None = None,
@@ -380,10 +381,12 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
             data: dict[str, Any] = {}
             cells: dict[str, tuple[str, int, int]] = {}
             failed: set[str] = set()
+            spots: dict[str, tuple[str, int, int]] = {}
             first = row[0].row
             for index, (name, kind) in columns.items():
                 cell = row[index] if index < len(row) else Cell("", first, index + 1)
                 if not cell.value:
+                    spots[name] = (sheet.name, first, index + 1)
                     continue
                 where = (sheet.name, cell.row, cell.column)
                 if kind == "text":
@@ -425,7 +428,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
             key = _norm(data["name"])
             fields = {name for name, _ in columns.values()} | set(data)
             if key not in partners:
-                partners[key] = _Partner(data, cells, (sheet.name, first), fields, failed)
+                partners[key] = _Partner(data, cells, (sheet.name, first), fields, failed, spots)
                 continue
             # The same organization again: its other cells add to the first row's, and must agree with them.
             partner = partners[key]
@@ -443,6 +446,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
                     partner.cells[name] = cells[name]
             partner.fields |= fields
             partner.failed |= failed
+            partner.spots = {**spots, **partner.spots}
 
     ids: dict[str, str] = {}  # id -> normalized name
     by_name = {_norm(name): pid for pid, name in (existing or {}).items()}
@@ -450,7 +454,8 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
         data, (sheet_name, first) = partner.data, partner.where
         for required, heading in (("type", "Type of organization"), ("relationship", "Relationship")):
             if required not in data and required not in partner.failed:
-                problems.append(Problem(sheet_name, first, 1, f"{data['name']}: no {heading.lower()} (expected "
+                problems.append(Problem(*partner.spots.get(required, (sheet_name, first, 1)),
+                                        f"{data['name']}: no {heading.lower()} (expected "
                                         + (f"a \"{heading}\" column, or a table or sheet named for the "
                                            "relationship)" if required not in partner.fields else
                                            f"a value in the \"{heading}\" column)")))
