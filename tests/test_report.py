@@ -9,7 +9,9 @@ from coalition_docs.analysis import coverage
 from coalition_docs.report import render_text
 from coalition_docs.validate import load_coalition
 
-from .conftest import EXAMPLE, edit, run_cli
+from .conftest import EXAMPLE, FIXTURES, edit, run_cli
+
+GAPS = FIXTURES / "gaps"  # a coalition built for this: its gaps are listed in its coalition.yaml
 
 # What tests/fixtures/minimal lacks, worked out by hand from its files:
 # needs young-people, older-adults | housing-stability, digital-access | convening-power;
@@ -59,7 +61,7 @@ def test_the_terminal_report_reads_as_the_gaps(content):
     coalition = load_coalition(content)
     render_text(coverage(coalition), coalition.name, stream, width=120)
     text = stream.getvalue()
-    assert "Test Mobility Coalition: coverage of 2 partners (1 members" in text
+    assert "Test Mobility Coalition: coverage of 2 partners (1 member;" in text
     assert "Older adults (no one)" in text and "Digital access (no one)" in text
     for line in ("A need no partner meets", "Target populations: Older adults", "Priority areas: Digital access",
                  "An organization type with no partner", "Philanthropy", "An organization type with no member",
@@ -108,3 +110,116 @@ def test_the_site_shows_only_aggregate_public_gaps(content, tmp_path):
     assert "23 areas no member works on yet:" in page
     assert "City Hall" not in page  # a partner that is not a member is never named
     assert "Older adults" not in page  # the coalition's needs are internal
+
+
+# ------------------------------------------------------------------ tests/fixtures/gaps
+
+GAPS_REPORT = """\
+Riverbend Mobility Coalition: coverage of 4 partners (2 members; partners who declined do not count)
+Target populations the coalition needs
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ Need                       ┃ Members who meet it ┃ Not yet members        ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ Young people               │ River Backbone      │ —                      │
+│ People with disabilities   │ —                   │ Eastside Tenants Union │
+│ English-language learners  │ County Library      │ —                      │
+│ Recent immigrants (no one) │ —                   │ —                      │
+└────────────────────────────┴─────────────────────┴────────────────────────┘
+Priority areas the coalition needs
+┏━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ Need                   ┃ Members who meet it ┃ Not yet members        ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ Housing stability      │ River Backbone      │ Eastside Tenants Union │
+│ Digital access         │ County Library      │ —                      │
+│ Just policing (no one) │ —                   │ —                      │
+└────────────────────────┴─────────────────────┴────────────────────────┘
+Assets the coalition needs
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
+┃ Need                          ┃ Members who meet it ┃ Not yet members ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+│ Convening power               │ River Backbone      │ —               │
+│ Fundraising capacity (no one) │ —                   │ —               │
+│ Staff capacity                │ —                   │ Westgate Bank   │
+└───────────────────────────────┴─────────────────────┴─────────────────┘
+Gaps
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ What is missing                            ┃ Where                                        ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ A need no partner meets                    │ Target populations: Recent immigrants        │
+│ A need no partner meets                    │ Priority areas: Just policing                │
+│ A need no partner meets                    │ Assets: Fundraising capacity                 │
+│ A need only non-members meet               │ Target populations: People with disabilities │
+│ A need only non-members meet               │ Assets: Staff capacity                       │
+│ An organization type with no partner       │ Philanthropy                                 │
+│ An organization type with no partner       │ Research organization                        │
+│ An organization type with no partner       │ Anchor institution                           │
+│ An organization type with no member        │ Advocacy group                               │
+│ An organization type with no member        │ Private sector                               │
+│ A management role nobody holds             │ Community engagement lead                    │
+│ A management role nobody holds             │ Communications and outreach lead             │
+│ A management role nobody holds             │ Learning and evaluation lead                 │
+│ A working group without a lead             │ Schools                                      │
+│ A working group without a community member │ Safety                                       │
+│ A working group without a lead             │ Jobs                                         │
+│ A working group without a community member │ Jobs                                         │
+└────────────────────────────────────────────┴──────────────────────────────────────────────┘
+Community members serving: 3, of whom 2 are compensated.
+"""
+
+
+def test_the_report_names_every_gap_of_a_coalition_built_for_it():
+    stream = io.StringIO()
+    coalition = load_coalition(GAPS)
+    render_text(coverage(coalition), coalition.name, stream, width=100)
+    assert [line.rstrip() for line in stream.getvalue().splitlines()] == GAPS_REPORT.splitlines()
+
+
+def test_the_json_of_a_coalition_built_for_it(capsys):
+    code, out, err = run_cli(capsys, "report", GAPS, "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["partners"], data["members"]) == (4, 2)
+    assert {n["id"]: (n["members"], n["not_yet_members"]) for n in data["needs"]} == {
+        "young-people": (["River Backbone"], []),
+        "people-with-disabilities": ([], ["Eastside Tenants Union"]),
+        "english-language-learners": (["County Library"], []),
+        "recent-immigrants": ([], []),
+        "housing-stability": (["River Backbone"], ["Eastside Tenants Union"]),
+        "digital-access": (["County Library"], []),
+        "just-policing": ([], []),  # Harbor Foundation works on it, but declined
+        "convening-power": (["River Backbone"], []),
+        "fundraising-capacity": ([], []),
+        "staff-capacity": ([], ["Westgate Bank"]),
+    }
+    assert data["unmet_needs"] == [
+        {"kind": "populations", "id": "recent-immigrants", "label": "Recent immigrants"},
+        {"kind": "areas", "id": "just-policing", "label": "Just policing"},
+        {"kind": "assets", "id": "fundraising-capacity", "label": "Fundraising capacity"},
+    ]
+    assert [t["label"] for t in data["organization_types_without_partner"]] == [
+        "Philanthropy", "Research organization", "Anchor institution"]
+    assert [t["label"] for t in data["organization_types_without_member"]] == ["Advocacy group", "Private sector"]
+    assert [r["id"] for r in data["management_roles_without_anyone"]] == [
+        "community-engagement-lead", "communications-lead", "learning-evaluation-lead"]
+    # Homes is complete; Health's lead is a community member (not listed in the group): no gap.
+    assert data["working_groups"] == [
+        {"id": "schools", "name": "Schools", "without_lead": True, "without_community_member": False},
+        {"id": "safety", "name": "Safety", "without_lead": False, "without_community_member": True},
+        {"id": "jobs", "name": "Jobs", "without_lead": True, "without_community_member": True},
+    ]
+    assert data["community_members"] == {"serving": 3, "compensated": 2}
+
+
+def test_report_from_the_command_line_prints_the_tables(capsys):
+    code, out, err = run_cli(capsys, "report", GAPS)
+    assert (code, err) == (0, "")
+    assert "Recent immigrants (no one)" in out
+    assert "Community members serving: 3, of whom 2 are compensated." in out
+
+
+def test_report_of_content_with_mistakes_lists_them(capsys, content):
+    edit(content / "coalition.yaml", "convener: test-backbone", "convener: test-bakbone")
+    code, out, err = run_cli(capsys, "report", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("coalition.yaml:3:11: convener: no such partner")
+    assert err.splitlines()[-1] == "1 error found."

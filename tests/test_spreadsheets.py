@@ -114,7 +114,7 @@ def test_a_changed_row_is_reported_and_written_only_with_force(capsys, content, 
     assert code == 0 and "would update partners/forest-city-community-college.yaml (changed.csv:3)" in out
     assert files(content) == before
     code, out, _ = run_cli(capsys, "import", changed, "--content", content)
-    assert ("partners/forest-city-community-college.yaml differs from changed.csv:3: left as it is "
+    assert ("partners/forest-city-community-college.yaml differs from changed.csv:3 in assets: left as it is "
             "(use --force to update it)") in out.splitlines()
     assert out.splitlines()[-1] == "0 new, 1 changed (not written), 2 unchanged."
     assert files(content) == before
@@ -171,3 +171,327 @@ def test_a_label_with_a_comma_stays_whole_in_a_comma_separated_cell():
     assert spreadsheets._pieces("Outreach in Spanish, Vietnamese, convening power", assets) == [
         "Outreach in Spanish, Vietnamese", "convening power"]
     assert spreadsheets._pieces("Convening power; Political clout", assets) == ["Convening power", "Political clout"]
+
+
+# ------------------------------------------------------------------ a new coalition folder, written files
+
+
+def test_import_into_a_folder_made_by_new_then_check(capsys, tmp_path):
+    folder = tmp_path / "riverbend"
+    assert run_cli(capsys, "new", folder)[0] == 0
+    content = folder / "content"
+    code, out, err = run_cli(capsys, "import", ROWS, "--content", content)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "3 new, 0 changed, 0 unchanged."
+    code, out, err = run_cli(capsys, "check", content)
+    assert (code, err) == (0, "")
+    assert out == f"{content}: no problems found (17 partners, 15 people, 3 statements, 3 pages).\n"
+    before = files(content)
+    assert run_cli(capsys, "import", ROWS, "--content", content)[1].splitlines()[-1] == (
+        "0 new, 0 changed, 3 unchanged.")
+    assert files(content) == before
+
+
+def test_a_folder_without_coalition_yaml_gets_partners_and_a_note(capsys, tmp_path):
+    folder = tmp_path / "inventory"
+    folder.mkdir()
+    code, out, err = run_cli(capsys, "import", ROWS, "--content", folder)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == (f"note: {folder} has no coalition.yaml, which `coalition-docs check` and "
+                                    "`build` need; start a coalition with `coalition-docs new DIR` and import "
+                                    "into DIR/content.")
+    assert sorted(files(folder)) == ["forest-city-asset-builders.yaml", "forest-city-chamber-of-commerce.yaml",
+                                     "forest-city-community-college.yaml"]
+    code, _, err = run_cli(capsys, "import", ROWS, "--content", tmp_path / "nowhere")
+    assert code == 2 and "no such folder" in err
+
+
+def test_the_written_file_is_block_style_utf8_in_the_format_s_order(capsys, content, tmp_path):
+    sheet = tmp_path / "one.csv"
+    sheet.write_text(
+        "Organization name,Type of organization,Relationship,Stage,Target populations served,Assets,"
+        "Contact name,Contact email,Contact address,Website\n"
+        '"Asociación Ñandú, Mutual Aid",Nonprofit,Existing,Member,"people of color; young people",'
+        'Convening power,Zoë Ødegård,zoe@example.org,"12 Ferry St\nRiverbend",https://nandu.example.org/\n',
+        encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, err) == (0, "")
+    assert "wrote partners/asociacion-nandu-mutual-aid.yaml (one.csv:2)" in out
+    assert (content / "partners" / "asociacion-nandu-mutual-aid.yaml").read_text(encoding="utf-8") == """\
+# A partner organization (content-format.md, "partners/ID.yaml").
+# Imported from one.csv, row 2; edit freely.
+name: Asociación Ñandú, Mutual Aid
+type: nonprofit
+relationship: existing
+stage: member
+website: https://nandu.example.org/
+populations:
+  - people-of-color
+  - young-people
+assets:
+  - convening-power
+contact:
+  name: Zoë Ødegård
+  email: zoe@example.org
+  address: |-
+    12 Ferry St
+    Riverbend
+"""
+    assert run_cli(capsys, "check", content)[0] == 0
+
+
+def test_dry_run_prints_the_files_and_writes_nothing(capsys, content):
+    before = files(content)
+    code, out, err = run_cli(capsys, "import", ROWS, "--content", content, "--dry-run")
+    assert (code, err) == (0, "")
+    assert files(content) == before
+    lines = out.splitlines()
+    start = lines.index("would write partners/forest-city-community-college.yaml (worksheet-rows.csv:3):")
+    assert lines[start + 1:start + 6] == [
+        "    # A partner organization (content-format.md, \"partners/ID.yaml\").",
+        "    # Imported from worksheet-rows.csv, row 3; edit freely.",
+        "    name: Forest City Community College",
+        "    type: anchor-institution",
+        "    relationship: new",
+    ]
+    assert lines[-1] == "3 new, 0 changed, 0 unchanged (dry run: nothing written)."
+
+
+# ------------------------------------------------------------------ how people type
+
+
+def test_labels_as_people_type_them(capsys, content, tmp_path):
+    sheet = tmp_path / "typed.csv"
+    sheet.write_text(
+        "organization name,TYPE OF ORGANIZATION,relationship,Target populations served,Domains of work,Assets\n"
+        "Eastside Tenants,Advocacy groups,existing,\"Homelessness; young people, People With Disabilities\","
+        "\"housing-stability\nJobs paying living wages\",\"A strong racial equity approach, staff capacities\"\n"
+        "Riverbend Hospital,anchor institutions,new,Residents with low income,Access to health services,"
+        "political clout\n",
+        encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:5] == [
+        "typed.csv:2:2: read 'Advocacy groups' as 'Advocacy group'",
+        "typed.csv:2:4: read 'Homelessness' as 'People experiencing housing instability or homelessness'",
+        "typed.csv:2:6: read 'staff capacities' as 'Staff capacity'",
+        "typed.csv:3:2: read 'anchor institutions' as 'Anchor institution'",
+        "typed.csv:3:4: read 'Residents with low income' as 'Residents with low incomes'",
+    ]
+    tenants = yaml.safe_load((content / "partners" / "eastside-tenants.yaml").read_text(encoding="utf-8"))
+    assert tenants == {
+        "name": "Eastside Tenants", "type": "advocacy-group", "relationship": "existing",
+        "populations": ["people-experiencing-housing-instability", "young-people", "people-with-disabilities"],
+        "domains": ["housing-stability", "jobs-paying-living-wages"],
+        "assets": ["racial-equity-approach", "staff-capacity"],
+    }
+
+
+def test_a_semicolon_separated_csv_reads_the_same(capsys, content, tmp_path):
+    with ROWS.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    sheet = tmp_path / "european.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel's "CSV UTF-8", semicolons
+        csv.writer(handle, delimiter=";").writerows(table)
+    assert run_cli(capsys, "import", sheet, "--content", content)[0] == 0
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURES / "minimal", other)
+    run_cli(capsys, "import", ROWS, "--content", other)
+    assert {n: yaml.safe_load(d) for n, d in files(content).items()} == {
+        n: yaml.safe_load(d) for n, d in files(other).items()}
+
+
+def test_the_worksheet_typed_as_its_tables_in_one_sheet(capsys, content, tmp_path):
+    """Table 1 and 2 under their titles, table 3 (by "Identified partner") adding to the same partners."""
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text("""\
+TABLE 1 Existing Partnerships
+Organization name,Type of organization,Target populations served,Domains of work,Assets
+Forest City Asset Builders,Nonprofit,"Young people, residents with low incomes, people of color","Financial security, housing stability",Strong data-sharing capabilities; experience conducting deep and meaningful community engagement
+
+TABLE 2 Potential New Partnerships
+Organization name,Type of organization,Target populations served,Domain of work,Assets
+Forest City Community College,Anchor institution,"Residents with low incomes, English-language learners","Employment opportunities, opportunities for income","Convening power, research and analytic capacity, political clout"
+Forest City Chamber of Commerce,Private-sector,,,
+
+TABLE 3 How Existing and Potential Partners Can Benefit the Coalition's Work
+Identified partner,Aligned initiatives,Motivations for joining,Roles,Barriers to partnership /how they're a good partner
+Forest City Asset Builders,Wealth-Building for All campaign,They want to expand their wealth-building programming to a wider audience in the city.,Forest City AB director as champion; Forest City AB data analyst as data team lead,"They have a long history of work in this space that we can learn a lot from. However, they may be skeptical of people for whom this work is a newfound interest."
+Forest City Chamber of Commerce,Forest City Small Business Loan Program,They want to increase their contacts with key stakeholders in the city.,Forest City Chamber of Commerce director as communications lead,"They have the ear of the business sector in our city and can help us bring these critical actors into our strategy. However, they may be reticent to support some of the more progressive policies advocated for by this group."
+""", encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "3 new, 0 changed, 0 unchanged."
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURES / "minimal", other)
+    run_cli(capsys, "import", ROWS, "--content", other)
+    assert {n: yaml.safe_load(d) for n, d in files(content).items()} == {
+        n: yaml.safe_load(d) for n, d in files(other).items()}
+    assert run_cli(capsys, "check", content)[0] == 0
+
+
+def test_every_bad_cell_of_a_workbook_is_located_by_column_number(capsys, content, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Potential new partnerships"
+    sheet.append(["Organization name", "Type of organization", "Domains of work", "Contact email", "Website"])
+    sheet.append(["Westgate Bank", "Bank", "Jobs paying living wages", "info@westgate.example", "westgate.example"])
+    sheet.append(["Harbor Foundation", "Philantropy", "Housing stablity; digital access", "not an address", None])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    code, out, err = run_cli(capsys, "import", path, "--content", content)
+    assert (code, out) == (1, "")
+    # Every bad cell at once, in the order of the sheet; the format's own checks (a web address, an e-mail
+    # address) run on the same cells in the same run.
+    types = ("(expected one of 'Local government', 'Nonprofit or community-based organization', 'Advocacy group', "
+             "'Philanthropy', 'Research organization', 'Anchor institution', 'Private sector'; ")
+    assert err.splitlines() == [
+        f"book.xlsx[Potential new partnerships]:2:2: type: unknown label {types}found 'Bank')",
+        "book.xlsx[Potential new partnerships]:2:5: website: not a valid web address (expected an http:// or "
+        "https:// address, found 'westgate.example')",
+        f"book.xlsx[Potential new partnerships]:3:2: type: unknown label {types}found 'Philantropy')",
+        "    did you mean 'Philanthropy'?",
+        "book.xlsx[Potential new partnerships]:3:3: domains: unknown label (expected one of the worksheet's "
+        "labels, found 'Housing stablity')",
+        "    did you mean 'Housing stability'?",
+        "book.xlsx[Potential new partnerships]:3:4: contact.email: not a valid email (expected an email address "
+        "such as name@example.org, found 'not an address')",
+        "5 errors found.",
+    ]
+    assert not list((content / "partners").glob("w*.yaml"))
+
+
+# ------------------------------------------------------------------ existing files
+
+
+def test_an_existing_partner_is_found_by_name_and_new_ids_never_collide(capsys, content, tmp_path):
+    (content / "partners" / "river-works.yaml").write_text(
+        "name: Riverbend Public Works Department\ntype: local-government\nrelationship: existing\n",
+        encoding="utf-8")
+    (content / "partners" / "cbo.yaml").write_text(
+        "name: Forest City Asset Builders\ntype: nonprofit\nrelationship: existing\n", encoding="utf-8")
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("Organization name,Type of organization,Relationship\n"
+                     "River Works,Private sector,new\n"
+                     "forest city asset builders,Nonprofit,existing\n"
+                     "City Hall,Local government,New\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "wrote partners/river-works-2.yaml (rows.csv:2)",
+        "partners/cbo.yaml differs from rows.csv:3 in name: left as it is (use --force to update it)",
+        "1 new, 1 changed (not written), 1 unchanged.",
+    ]
+
+
+def test_an_emptied_cell_clears_the_field_only_with_force(capsys, content, tmp_path):
+    sheet = tmp_path / "inventory.csv"
+    assert run_cli(capsys, "export", "--content", content, "--output", sheet)[0] == 0
+    text = sheet.read_text(encoding="utf-8")
+    assert "Young people" in text
+    sheet.write_text(text.replace("Young people", ""), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "import", sheet, "--content", content)
+    assert out.splitlines() == [
+        "partners/test-backbone.yaml differs from inventory.csv:3 in populations: left as it is "
+        "(use --force to update it)",
+        "0 new, 1 changed (not written), 1 unchanged.",
+    ]
+    code, out, _ = run_cli(capsys, "import", sheet, "--content", content, "--force")
+    assert out.splitlines()[0] == "updated partners/test-backbone.yaml (inventory.csv:3): populations"
+    data = yaml.safe_load((content / "partners" / "test-backbone.yaml").read_text(encoding="utf-8"))
+    assert "populations" not in data and data["domains"] == ["housing-stability"]
+    city_hall = yaml.safe_load((content / "partners" / "city-hall.yaml").read_text(encoding="utf-8"))
+    assert city_hall["invitation"] == {"sender": "pat-manager", "rationale": "You run the city."}
+
+
+def test_one_organization_twice_with_different_values_is_an_error(capsys, content, tmp_path):
+    sheet = tmp_path / "twice.csv"
+    sheet.write_text("Organization name,Type of organization,Relationship\n"
+                     "Riverbend Bank,Private sector,new\n"
+                     "Riverbend Bank,Philanthropy,new\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "twice.csv:3:2: Riverbend Bank: this organization is already in the spreadsheet at row 2 with another "
+        "type (expected each organization once, or the same values)",
+        "1 error found.",
+    ]
+
+
+# ------------------------------------------------------------------ round trip, as models
+
+
+MODEL_FIELDS = ("name", "type", "relationship", "stage", "website", "summary", "populations", "domains", "assets",
+                "asset_notes", "aligned_initiatives", "motivations", "roles", "considerations", "contact")
+
+
+def _strip(value):
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    if hasattr(value, "__dataclass_fields__") and not hasattr(value, "label"):
+        return {k: _strip(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_gives_the_same_partners_as_models(capsys, tmp_path, fmt):
+    from coalition_docs.validate import load_coalition
+
+    source = tmp_path / "source"
+    shutil.copytree(EXAMPLE, source)
+    (source / "partners" / "asociacion-nandu.yaml").write_text("""\
+name: Asociación Ñandú, Mutual Aid & Co. "Los Ríos"
+type: nonprofit
+relationship: new
+stage: keep-informed
+populations: [people-of-color, english-language-learners]
+asset_notes: Translators, drivers; a van
+contact:
+  name: Zoë Ødegård
+  address: |
+    12 Ferry St, Unit 3
+    Marlow Falls
+""", encoding="utf-8")
+    sheet = tmp_path / f"inventory.{fmt}"
+    code, out, _ = run_cli(capsys, "export", "--content", source, "--output", sheet)
+    assert out == f"Wrote 15 partners to {sheet}.\n"
+    if fmt == "csv":
+        assert '"Asociación Ñandú, Mutual Aid & Co. ""Los Ríos"""' in sheet.read_text(encoding="utf-8")
+    target = tmp_path / "target"
+    shutil.copytree(source, target, ignore=lambda folder, names: names if folder.endswith("partners") else [])
+    assert list((target / "partners").iterdir()) == []
+    code, _, err = run_cli(capsys, "import", sheet, "--content", target)
+    assert (code, err) == (0, "")
+    before, after = load_coalition(source), load_coalition(target)
+    assert [p.id for p in after.partners] == [p.id for p in before.partners]
+    for original, imported in zip(before.partners, after.partners):
+        for name in MODEL_FIELDS:
+            assert _strip(getattr(imported, name)) == _strip(getattr(original, name)), (original.id, name)
+    # And the export of the imported folder is the same file, byte for byte (CSV) or cell for cell.
+    again = tmp_path / f"again.{fmt}"
+    run_cli(capsys, "export", "--content", target, "--output", again)
+    if fmt == "csv":
+        assert again.read_bytes() == sheet.read_bytes()
+    # A re-import into the original folder changes nothing.
+    code, out, _ = run_cli(capsys, "import", sheet, "--content", source)
+    assert out.splitlines()[-1] == "0 new, 0 changed, 15 unchanged."
+
+
+def test_a_row_with_only_a_name_above_the_next_table_is_a_partner_not_a_title(capsys, content, tmp_path):
+    sheet = tmp_path / "two.csv"
+    sheet.write_text("Organization name,Type of organization,Relationship\n"
+                     "Riverbend Bank,Private sector,new\n"
+                     "Harbor Foundation\n"
+                     "\n"
+                     "Organization name,Type of organization,Relationship\n"
+                     "County Library,Local government,existing\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        'two.csv:3:2: Harbor Foundation: no type of organization (expected a value in the "Type of organization" '
+        'column)',
+        'two.csv:3:3: Harbor Foundation: no relationship (expected a value in the "Relationship" column)',
+        "2 errors found.",
+    ]

@@ -95,7 +95,8 @@ def coverage(coalition: model.Coalition) -> Coverage:
     groups = []
     for group in coalition.working_groups:
         no_lead = group.lead is None
-        no_community = not any(person.community_member for person in group.members)
+        serving = [*group.members, *([group.lead] if group.lead is not None else [])]
+        no_community = not any(person.community_member for person in serving)
         if no_lead or no_community:
             groups.append(GroupGap(group.id, group.name, no_lead, no_community))
     community = [p for p in coalition.people if p.community_member]

@@ -18,7 +18,7 @@ def render_text(cov: Coverage, coalition_name: str, stream: TextIO, width: int |
 
     console = Console(file=stream, width=width, highlight=False, soft_wrap=False)
     console.print(f"[bold]{coalition_name}[/bold]: coverage of {cov.partners} partners "
-                  f"({cov.members} members; declined partners not counted)")
+                  f"({cov.members} member{'' if cov.members == 1 else 's'}; partners who declined do not count)")
     for kind, title in NEED_KINDS:
         rows = [n for n in cov.needs if n.kind == kind]
         if not rows:

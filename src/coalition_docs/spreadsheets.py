@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,22 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", ascii_text.replace("(s)", "s")))
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _loose(text: str) -> str:
+    """_norm, then every word singular and no leading article: "Nonprofits" reads as "nonprofit"."""
+    words = [_singular(w) for w in _norm(text).split()]
+    while words and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return " ".join(words)
+
+
 @dataclass
 class Vocabulary:
     """Labels and ids of one vocabulary, with the ways people write them."""
@@ -102,16 +118,35 @@ class Vocabulary:
             self.lookup[_norm(term_id)] = term_id
         for typed, term_id in ALIASES.get(self.kind, {}).items():
             self.lookup.setdefault(_norm(typed), term_id)
+        # The same keys, loosened; a key two terms share is no key at all.
+        loose: dict[str, set[str]] = {}
+        for key, term_id in self.lookup.items():
+            loose.setdefault(_loose(key), set()).add(term_id)
+        self.loose = {key: ids.pop() for key, ids in loose.items() if len(ids) == 1}
 
     def match(self, typed: str) -> str | None:
         key = _norm(typed)
+        if not key:
+            return None
         if key in self.lookup:
             return self.lookup[key]
-        # "Nonprofit" for "Nonprofit or community-based organization": a unique prefix.
-        starts = {term_id for label, term_id in self.lookup.items() if label.startswith(key + " ")}
-        if len(starts) == 1:
-            return starts.pop()
+        key = _loose(typed)
+        if key in self.loose:
+            return self.loose[key]
+        # "Nonprofit" for "Nonprofit or community-based organization": the first words of one label only;
+        # "homelessness" for "People experiencing housing instability or homelessness": words inside one label.
+        for found in (lambda label: label.startswith(key + " "),
+                      lambda label: len(key) >= 5 and f" {key} " in f" {label} "):
+            ids = {term_id for label, term_id in self.loose.items() if found(label)}
+            if len(ids) == 1:
+                return ids.pop()
+            if ids:
+                return None
         return None
+
+    def exact(self, typed: str, term_id: str) -> bool:
+        """Whether `typed` is the label or the id itself (else the match is reported to the person)."""
+        return _norm(typed) in (_norm(self.labels[term_id]), _norm(term_id))
 
     def suggest(self, typed: str) -> str | None:
         return did_you_mean(typed, list(self.labels.values()))
@@ -135,24 +170,22 @@ def vocabularies(extra: Mapping[str, Mapping[str, str]] | None = None) -> dict[s
 @dataclass
 class Cell:
     value: str
-    row: int  # the spreadsheet's row number (the heading row is 1)
-    column: str  # "C" in a workbook, "3" in a CSV
+    row: int  # the spreadsheet's row number (the first row is 1)
+    column: int  # the spreadsheet's column number (A = 1 in a workbook)
 
 
 @dataclass
 class Sheet:
-    name: str  # "people.csv" or "people.xlsx[Existing partnerships]"
+    """One table: a heading row and the rows under it, down to the next table or the end."""
+
+    name: str  # "people.csv" or "people.xlsx[Existing partnerships]": the start of every error line
     headings: list[Cell]
     rows: list[list[Cell]]
+    title: str = ""  # the table's title row ("Table 1 Existing partnerships"), or the workbook sheet's name
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _known_headings() -> set[str]:
+    return {_norm(h) for heading, _, _, other in COLUMNS for h in (heading, *other)}
 
 
 def _text(value: Any) -> str:
@@ -161,6 +194,19 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the heading row into the most known headings (a comma if none does)."""
+    known = _known_headings()
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    best, score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(lines, delimiter=delimiter):
+            found = sum(1 for cell in row if _norm(cell) in known)
+            if found > score:
+                best, score = delimiter, found
+    return best
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -172,12 +218,8 @@ def read_sheets(path: Path) -> list[Sheet]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UsageError(f"{path}: not UTF-8 text (expected a CSV file saved as UTF-8)") from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
-        return [_sheet(path.name, table, lambda i: str(i + 1))]
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        return _tables(path.name, "", table)
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
@@ -188,24 +230,48 @@ def read_sheets(path: Path) -> list[Sheet]:
         sheets = []
         for ws in book.worksheets:
             table = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            sheets.append(_sheet(f"{path.name}[{ws.title}]", table, _column_letter))
+            sheets.extend(_tables(f"{path.name}[{ws.title}]", ws.title, table))
         book.close()
         return sheets
     raise UsageError(f"{path}: expected a .csv or .xlsx file, found {suffix or 'no extension'}")
 
 
-def _sheet(name: str, table: list[list[str]], column: Any) -> Sheet:
-    # The heading row is the first row with a cell that names a known column.
-    known = {_norm(h) for h, _, _, other in COLUMNS for h in (h, *other)}
-    start = next((i for i, row in enumerate(table) if any(_norm(c) in known for c in row)), 0)
-    head = table[start] if table else []
-    headings = [Cell(_text(v), start + 1, column(i)) for i, v in enumerate(head)]
-    rows = []
-    for r, row in enumerate(table[start + 1:], start=start + 2):
-        cells = [Cell(_text(v), r, column(i)) for i, v in enumerate(row)]
-        if any(c.value for c in cells):
-            rows.append(cells)
-    return Sheet(name, headings, rows)
+def _is_title(text: str) -> bool:
+    """A table's title, not an organization with nothing else filled in: "Table 2 ...", "Existing partners"."""
+    return _norm(text).startswith("table ") or _relationship_of(text) is not None
+
+
+def _tables(name: str, title: str, table: list[list[str]]) -> list[Sheet]:
+    """The tables of one sheet. A heading row (two or more of the worksheet's headings) starts a table; a
+    row with a single cell just above it is that table's title ("Table 2 Potential new partnerships"); below
+    another table, only a row that reads as a title is one (a partner with only its name filled is a row)."""
+    known = _known_headings()
+    rows = [[_text(v) for v in row] for row in table]
+
+    def filled(row: list[str]) -> list[str]:
+        return [v for v in row if v]
+
+    heads = [i for i, row in enumerate(rows) if sum(1 for v in row if _norm(v) in known) >= 2]
+    if not heads:  # no heading row: the first row is the heading row, and its mistakes are reported
+        heads = [next((i for i, row in enumerate(rows) if filled(row)), 0)]
+    tables = []
+    for n, head in enumerate(heads):
+        stop = heads[n + 1] if n + 1 < len(heads) else len(rows)
+        if n + 1 < len(heads):  # the next table's title is not a row of this one
+            before = stop - 1
+            while before > head and not filled(rows[before]):
+                before -= 1
+            if before > head and len(filled(rows[before])) == 1 and _is_title(filled(rows[before])[0]):
+                stop = before
+        above = head - 1
+        while above >= 0 and not filled(rows[above]):
+            above -= 1
+        own_title = filled(rows[above])[0] if above >= 0 and len(filled(rows[above])) == 1 else ""
+        headings = [Cell(v, head + 1, i + 1) for i, v in enumerate(rows[head])] if rows else []
+        body = [[Cell(v, r + 1, i + 1) for i, v in enumerate(rows[r])]
+                for r in range(head + 1, stop) if filled(rows[r])]
+        tables.append(Sheet(name, headings, body, own_title or title))
+    return tables
 
 
 # ------------------------------------------------------------------ rows to partners
@@ -214,8 +280,9 @@ def _sheet(name: str, table: list[list[str]], column: Any) -> Sheet:
 @dataclass
 class ImportedPartner:
     id: str
-    data: dict[str, Any]  # only the fields the spreadsheet has
-    where: str  # "file.csv:4"
+    data: dict[str, Any]  # the fields the spreadsheet gives a value
+    where: str  # "file.csv:4", the partner's first row
+    fields: set[str] = field(default_factory=set)  # every field the spreadsheet has a column for ("contact.email")
 
 
 @dataclass
@@ -236,26 +303,20 @@ def _columns_of(sheet: Sheet, problems: list[Problem]) -> dict[int, tuple[str, s
         column = wanted.get(_norm(cell.value))
         if column is None:
             hint = did_you_mean(cell.value, [h for h, *_ in COLUMNS])
-            problems.append(Problem(sheet.name, cell.row, _col_number(cell.column), f"unknown column heading "
+            problems.append(Problem(sheet.name, cell.row, cell.column, f"unknown column heading "
                                     f"(expected one of the worksheet's headings, found {cell.value!r})",
                                     hint))
+            continue
+        if column in found.values():
+            problems.append(Problem(sheet.name, cell.row, cell.column, f"a second column for {column[0]} "
+                                    f"(expected each heading once, found {cell.value!r})"))
             continue
         found[index] = column
     return found
 
 
-def _col_number(column: str) -> int:
-    if column.isdigit():
-        return int(column)
-    number = 0
-    for ch in column:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
 def _split(value: str) -> list[str]:
-    parts = re.split(r"\s*;\s*", value) if ";" in value else re.split(r"\s*,\s*", value)
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in re.split(r"\s*[;,\n]\s*", value) if p.strip()]
 
 
 def _pieces(value: str, vocabulary: Vocabulary) -> list[str]:
@@ -272,36 +333,62 @@ def _pieces(value: str, vocabulary: Vocabulary) -> list[str]:
     return pieces
 
 
+def _relationship_of(title: str) -> str | None:
+    """"Table 1 Existing partnerships" -> existing; a title that names both (table 3) -> None."""
+    words = f" {_norm(title)} "
+    found = {rel for key, rel in SHEET_RELATIONSHIP.items() if f" {key} " in words}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass
+class _Partner:
+    """A partner while its rows are read: data, and the cell each value came from."""
+
+    data: dict[str, Any]
+    cells: dict[str, tuple[str, int, int]]
+    where: tuple[str, int]
+    fields: set[str]
+    failed: set[str] = field(default_factory=set)  # fields whose cell was reported already
+    spots: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # where an empty cell of a column is
+
+
 def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, str]] | None = None,
-                     taken: Iterable[str] = ()) -> ImportResult:
-    """Every row as partner data; raises ContentErrors with every bad cell of every sheet."""
+                     existing: Mapping[str, str] | None = None) -> ImportResult:
+    """Every row as partner data; raises ContentErrors with every bad cell of every table.
+
+    `existing` maps the ids of the partner files already in the content folder to their names: a row
+    with the name of one of them gets its id; a new name never takes an id that is in use. Rows of
+    different tables that name the same organization are one partner (the worksheet lists each
+    partner in table 1 or 2 and again in table 3).
+    """
     from .validate import slugify
 
     vocabs = vocabularies(extra)
     problems: list[Problem] = []
     result = ImportResult()
-    ids: dict[str, str] = {}
+    partners: dict[str, _Partner] = {}  # by normalized name, in the order of the spreadsheet
     for sheet in sheets:
         columns = _columns_of(sheet, problems)
         names = {name for name, _ in columns.values()}
-        sheet_relationship = None
-        if "relationship" not in names:
-            title = _norm(sheet.name.partition("[")[2].rstrip("]"))
-            sheet_relationship = next((rel for key, rel in SHEET_RELATIONSHIP.items() if key in title), None)
         if "name" not in names:
             if sheet.rows:
                 problems.append(Problem(sheet.name, sheet.headings[0].row if sheet.headings else 1, 1,
                                         "no \"Organization name\" column (expected the worksheet's headings "
                                         "in the first row)"))
             continue
+        table_relationship = None if "relationship" in names else _relationship_of(sheet.title)
         for row in sheet.rows:
             data: dict[str, Any] = {}
-            row_problems = len(problems)
+            cells: dict[str, tuple[str, int, int]] = {}
+            failed: set[str] = set()
+            spots: dict[str, tuple[str, int, int]] = {}
+            first = row[0].row
             for index, (name, kind) in columns.items():
-                cell = row[index] if index < len(row) else Cell("", row[0].row, "")
+                cell = row[index] if index < len(row) else Cell("", first, index + 1)
                 if not cell.value:
+                    spots[name] = (sheet.name, first, index + 1)
                     continue
-                where = (sheet.name, cell.row, _col_number(cell.column))
+                where = (sheet.name, cell.row, cell.column)
                 if kind == "text":
                     value: Any = cell.value.replace("\r\n", "\n")
                 elif kind in LIST_KINDS:
@@ -312,9 +399,10 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
                             problems.append(Problem(*where, f"{name}: unknown label (expected one of the "
                                                     f"worksheet's labels, found {typed!r})",
                                                     vocabs[kind].suggest(typed)))
+                            failed.add(name)
                         elif term not in value:
-                            if _norm(typed) not in (_norm(vocabs[kind].labels[term]), _norm(term)):
-                                result.notes.append(f"{sheet.name}:{cell.row}:{_col_number(cell.column)}: read "
+                            if not vocabs[kind].exact(typed, term):
+                                result.notes.append(f"{sheet.name}:{cell.row}:{cell.column}: read "
                                                     f"{typed!r} as {vocabs[kind].labels[term]!r}")
                             value.append(term)
                 else:
@@ -323,79 +411,128 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
                         problems.append(Problem(*where, f"{name}: unknown label (expected one of "
                                                 + ", ".join(repr(v) for v in vocabs[kind].labels.values())
                                                 + f"; found {cell.value!r})", vocabs[kind].suggest(cell.value)))
+                        failed.add(name)
                         continue
-                head, _, sub = name.partition(".")
-                if sub:
-                    data.setdefault(head, {})[sub] = value
-                else:
-                    data[name] = value
-            if "relationship" not in data and sheet_relationship:
-                data["relationship"] = sheet_relationship
-            first = row[0].row
+                    if not vocabs[kind].exact(cell.value, value):
+                        result.notes.append(f"{sheet.name}:{cell.row}:{cell.column}: read {cell.value!r} as "
+                                            f"{vocabs[kind].labels[value]!r}")
+                data[name] = value
+                cells[name] = where
             if "name" not in data:
                 problems.append(Problem(sheet.name, first, 1, "this row has no organization name (expected a "
                                         "name in the \"Organization name\" column)"))
                 continue
-            for required, heading in (("type", "Type of organization"), ("relationship", "Relationship")):
-                if required not in data and len(problems) == row_problems:
-                    problems.append(Problem(sheet.name, first, 1, f"{data['name']}: no {heading.lower()} "
-                                            f"(expected a \"{heading}\" column, or a sheet named for the "
-                                            "relationship)" if required == "relationship" else
-                                            f"{data['name']}: no {heading.lower()} (expected a value in the "
-                                            f"\"{heading}\" column)"))
-            given = data.pop("id", None)
-            if given is not None and not re.fullmatch(vocab.ID_PATTERN, given):
-                column = next(i for i, (n, _) in columns.items() if n == "id")
-                problems.append(Problem(sheet.name, first, _col_number(row[column].column),
-                                        f"id: not a valid id (expected lowercase letters, digits and hyphens, "
-                                        f"found {given!r})", f"did you mean '{slugify(given)}'?"))
+            if "relationship" not in data and table_relationship:
+                data["relationship"] = table_relationship
+                cells["relationship"] = (sheet.name, first, 1)
+            key = _norm(data["name"])
+            fields = {name for name, _ in columns.values()} | set(data)
+            if key not in partners:
+                partners[key] = _Partner(data, cells, (sheet.name, first), fields, failed, spots)
                 continue
-            base = given or slugify(data["name"]) or "partner"
+            # The same organization again: its other cells add to the first row's, and must agree with them.
+            partner = partners[key]
+            clash = [name for name in data if name != "name" and name in partner.data
+                     and partner.data[name] != data[name]]
+            if clash:
+                at = cells[clash[0]]
+                problems.append(Problem(*at, f"{data['name']}: this organization is already in the "
+                                        f"spreadsheet at row {partner.where[1]} with another {clash[0]} (expected "
+                                        f"each organization once, or the same values)"))
+                continue
+            for name, value in data.items():
+                if name not in partner.data:
+                    partner.data[name] = value
+                    partner.cells[name] = cells[name]
+            partner.fields |= fields
+            partner.failed |= failed
+            partner.spots = {**spots, **partner.spots}
+
+    ids: dict[str, str] = {}  # id -> normalized name
+    by_name = {_norm(name): pid for pid, name in (existing or {}).items()}
+    for key, partner in partners.items():
+        data, (sheet_name, first) = partner.data, partner.where
+        for required, heading in (("type", "Type of organization"), ("relationship", "Relationship")):
+            if required not in data and required not in partner.failed:
+                problems.append(Problem(*partner.spots.get(required, (sheet_name, first, 1)),
+                                        f"{data['name']}: no {heading.lower()} (expected "
+                                        + (f"a \"{heading}\" column, or a table or sheet named for the "
+                                           "relationship)" if required not in partner.fields else
+                                           f"a value in the \"{heading}\" column)")))
+        given = data.pop("id", None)
+        partner.fields.discard("id")
+        if given is not None and not re.fullmatch(vocab.ID_PATTERN, given):
+            problems.append(Problem(*partner.cells["id"], f"id: not a valid id (expected lowercase letters, "
+                                    f"digits and hyphens, found {given!r})", f"did you mean '{slugify(given)}'?"))
+            continue
+        if given is not None:
+            partner_id = given
+        elif key in by_name:
+            partner_id = by_name[key]  # the file this organization already has
+        else:
+            base = slugify(data["name"]) or "partner"
             partner_id, n = base, 2
-            while given is None and partner_id in ids and ids[partner_id] != _norm(data["name"]):
+            while partner_id in ids or partner_id in (existing or {}):
                 partner_id, n = f"{base}-{n}", n + 1
-            if partner_id in ids:
-                problems.append(Problem(sheet.name, first, 1, f"{data['name']}: this organization is already "
-                                        "in the spreadsheet (expected each organization once)"))
-                continue
-            ids[partner_id] = _norm(data["name"])
-            if len(problems) == row_problems:  # the format's own checks, once the labels are right
-                problems.extend(_schema_problems(data, sheet.name, first, columns, row))
-            result.partners.append(ImportedPartner(partner_id, data, f"{sheet.name}:{first}"))
+        if partner_id in ids:
+            problems.append(Problem(*partner.cells.get("id", (sheet_name, first, 1)), f"id: {partner_id!r} is "
+                                    "given to two organizations (expected each id once)"))
+            continue
+        ids[partner_id] = key
+        problems.extend(_schema_problems(data, partner.cells, sheet_name, first))
+        result.partners.append(ImportedPartner(partner_id, _nested(data), f"{sheet_name}:{first}", partner.fields))
     if problems:
         raise ContentErrors(problems)
     return result
 
 
-def _schema_problems(data: dict, sheet: str, row: int, columns: Mapping[int, tuple[str, str]],
-                     cells: list[Cell]) -> list[Problem]:
-    """The content format's own checks (URLs, e-mail addresses...), at the cell that fails them."""
+def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], sheet: str, row: int) -> list[Problem]:
+    """The content format's own checks (URLs, e-mail addresses...), worded as `check` words them, at the
+    cell that fails them."""
     from pydantic import ValidationError
 
+    from .load import Document, Position
     from .schema import PartnerFile
+    from .validate import _translate
 
     try:
-        PartnerFile.model_validate(data)
+        PartnerFile.model_validate(_nested(data))
     except ValidationError as exc:
         found = []
-        for error in exc.errors():
-            name = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
-            column = next((i for i, (n, _) in columns.items() if n == name), None)
-            col = _col_number(cells[column].column) if column is not None and column < len(cells) else 1
-            found.append(Problem(sheet, row, col, f"{name}: {error['msg'].lower()}"))
+        for item in exc.errors(include_url=False):
+            loc = tuple(str(p) for p in item["loc"] if not isinstance(p, int))
+            name = ".".join(loc)
+            if name in ("type", "relationship") and name not in data:
+                continue  # reported already: the row has no such value
+            at = cells.get(name, (sheet, row, 1))
+            document = Document(at[0], data, values={(): Position(row, 1), loc: Position(at[1], at[2])})
+            found.append(_translate(document, PartnerFile, item))
         return found
     return []
+
+
+def _nested(data: Mapping[str, Any]) -> dict[str, Any]:
+    """{"contact.email": x} -> {"contact": {"email": x}}."""
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        head, _, sub = name.partition(".")
+        if sub:
+            out.setdefault(head, {})[sub] = value
+        else:
+            out[name] = value
+    return out
 
 
 # ------------------------------------------------------------------ writing YAML
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under their key
+        return super().increase_indent(flow, False)
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    style = "|" if "\n" in value.rstrip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -413,9 +550,17 @@ def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def partner_yaml(data: Mapping[str, Any], source: str) -> str:
-    body = yaml.dump(ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=None)
-    return f"# A partner organization: see content-format.md, \"partners/ID.yaml\".\n# Imported from {source}.\n{body}"
+    """The partner file: block style, the content format's order of keys, UTF-8 as it is."""
+    body = yaml.dump(ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
+                     default_flow_style=False)
+    return (f"# A partner organization (content-format.md, \"partners/ID.yaml\").\n"
+            f"# Imported from {_place(source)}; edit freely.\n{body}")
+
+
+def _place(where: str) -> str:
+    """"rows.csv:3" -> "rows.csv, row 3"."""
+    name, _, row = where.rpartition(":")
+    return f"{name}, row {row}" if name and row.isdigit() else where
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -433,8 +578,64 @@ def _write_atomic(path: Path, text: str) -> None:
 @dataclass
 class Plan:
     new: list[ImportedPartner] = field(default_factory=list)
-    changed: list[tuple[ImportedPartner, dict]] = field(default_factory=list)  # and the merged data
+    changed: list[tuple[ImportedPartner, dict, list[str]]] = field(default_factory=list)  # merged data, fields
     unchanged: list[ImportedPartner] = field(default_factory=list)
+
+
+def _read_partner(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def existing_partners(partners_dir: Path) -> dict[str, str]:
+    """The ids of the partner files in a folder, with their names."""
+    names = {}
+    for path in sorted(Path(partners_dir).glob("*.yaml")):
+        name = _read_partner(path).get("name")
+        names[path.stem] = name if isinstance(name, str) else ""
+    return names
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as a person reads them: a block scalar's final newline does not count."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.rstrip("\n") == b.rstrip("\n")
+    return a == b
+
+
+def merge(existing: Mapping[str, Any], partner: ImportedPartner) -> tuple[dict, list[str]]:
+    """The file's data with the spreadsheet's columns in place: a value replaces the file's, an empty cell
+    removes it; fields the spreadsheet has no column for (the invitation...) stay. And what changed."""
+    merged = dict(existing)
+    changed = []
+
+    def put(target: dict, key: str, value: Any, label: str) -> None:
+        if value is None:
+            if key in target:
+                del target[key]
+                changed.append(label)
+        elif key not in target or not _same(target[key], value):
+            target[key] = value
+            changed.append(label)
+
+    contact = dict(existing["contact"]) if isinstance(existing.get("contact"), dict) else {}
+    for name in sorted(partner.fields, key=lambda f: [c[1] for c in COLUMNS].index(f)
+                       if f in [c[1] for c in COLUMNS] else 99):
+        head, _, sub = name.partition(".")
+        if sub:
+            value = partner.data.get(head, {}).get(sub)
+            put(contact, sub, value, name)
+        else:
+            put(merged, name, partner.data.get(name), name)
+    if any(name.startswith("contact.") for name in partner.fields):
+        if contact:
+            merged["contact"] = contact
+        else:
+            merged.pop("contact", None)
+    return merged, changed
 
 
 def plan_import(result: ImportResult, partners_dir: Path) -> Plan:
@@ -444,23 +645,16 @@ def plan_import(result: ImportResult, partners_dir: Path) -> Plan:
         if not path.exists():
             plan.new.append(partner)
             continue
-        try:
-            existing = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError):
-            existing = {}
-        if not isinstance(existing, dict):
-            existing = {}
-        merged = dict(existing)
-        for key, value in partner.data.items():
-            if key == "contact" and isinstance(existing.get("contact"), dict):
-                merged["contact"] = {**existing["contact"], **value}
-            else:
-                merged[key] = value
-        if merged == existing:
-            plan.unchanged.append(partner)
+        merged, changed = merge(_read_partner(path), partner)
+        if changed:
+            plan.changed.append((partner, merged, changed))
         else:
-            plan.changed.append((partner, merged))
+            plan.unchanged.append(partner)
     return plan
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
 
 
 def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_run: bool = False,
@@ -469,30 +663,55 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
     source, content = Path(source), Path(content)
     if not source.is_file():
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
-    extra = _extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra)
     partners_dir = content / "partners"
+    extra = _extra_vocabulary(content)
+    result = rows_to_partners(read_sheets(source), extra, existing_partners(partners_dir))
     plan = plan_import(result, partners_dir)
+    texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
+    texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
+    _check_written(texts, content)
     for note in result.notes:
         print_(note)
     for partner in plan.new:
-        print_(f"{'would write' if dry_run else 'wrote'} partners/{partner.id}.yaml ({partner.where})")
-    for partner, _ in plan.changed:
+        print_(f"{'would write' if dry_run else 'wrote'} partners/{partner.id}.yaml ({partner.where})"
+               + (":\n" + _indented(texts[partner.id]) if dry_run else ""))
+    for partner, _, changed in plan.changed:
+        what = ", ".join(changed)
         if force:
-            print_(f"{'would update' if dry_run else 'updated'} partners/{partner.id}.yaml ({partner.where})")
+            print_(f"{'would update' if dry_run else 'updated'} partners/{partner.id}.yaml ({partner.where}): "
+                   f"{what}")
         else:
-            print_(f"partners/{partner.id}.yaml differs from {partner.where}: left as it is "
+            print_(f"partners/{partner.id}.yaml differs from {partner.where} in {what}: left as it is "
                    "(use --force to update it)")
     if not dry_run:
         for partner in plan.new:
-            _write_atomic(partners_dir / f"{partner.id}.yaml", partner_yaml(partner.data, source.name))
+            _write_atomic(partners_dir / f"{partner.id}.yaml", texts[partner.id])
         if force:
-            for partner, merged in plan.changed:
-                _write_atomic(partners_dir / f"{partner.id}.yaml", partner_yaml(merged, source.name))
+            for partner, _, _ in plan.changed:
+                _write_atomic(partners_dir / f"{partner.id}.yaml", texts[partner.id])
     print_(f"{len(plan.new)} new, {len(plan.changed)} changed"
            f"{'' if force or not plan.changed else ' (not written)'}, {len(plan.unchanged)} unchanged"
            f"{' (dry run: nothing written)' if dry_run else ''}.")
+    if not (content / "coalition.yaml").is_file():
+        print_(f"note: {content} has no coalition.yaml, which `coalition-docs check` and `build` need; "
+               "start a coalition with `coalition-docs new DIR` and import into DIR/content.")
     return plan
+
+
+def _check_written(texts: Mapping[str, str], content: Path) -> None:
+    """What is about to be written passes the checks of a hand-written partner file (`check`'s own)."""
+    from .load import LoadError, parse_yaml
+    from .schema import PartnerFile
+    from .validate import _Run
+
+    run = _Run(content)
+    for partner_id, text in texts.items():
+        try:
+            run.check(parse_yaml(text, f"partners/{partner_id}.yaml"), PartnerFile)
+        except LoadError as exc:
+            run.problems.append(exc.problem)
+    if run.problems:
+        raise ContentErrors(run.problems)
 
 
 def _extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
