@@ -34,6 +34,7 @@ bench: $(VENV)/.installed-test system-build
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_letters.py
+	$(BIN)/python benchmarks/bench_build.py --partners 100 1000
 
 # Install the Debian packages that are missing, once (apt-get update only if needed).
 system-build:
