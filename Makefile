@@ -26,6 +26,9 @@ build: $(VENV)/.installed system-build
 check: $(VENV)/.installed
 	$(BIN)/coalition-docs check $(CONTENT)
 
+serve: $(VENV)/.installed system-build
+	$(BIN)/coalition-docs serve $(CONTENT)
+
 test: $(VENV)/.installed-test system-build system-test node_modules/.installed
 	$(BIN)/python -m pytest -q
 
