@@ -277,3 +277,41 @@ def test_leftovers_of_killed_builds_go_but_a_running_build_keeps_its_folder(tmp_
     finally:
         running.kill()
         running.wait()
+
+
+class _Terminal:
+    """A stream that says it is a terminal, and keeps what is written to it."""
+
+    def __init__(self):
+        import io
+
+        self.buffer = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_shows_on_a_terminal_only(example, tmp_path):
+    import io
+
+    from coalition_docs.build import Progress
+    from coalition_docs.console import TerminalProgress, progress_for
+
+    assert type(progress_for(io.StringIO(), quiet=False)) is Progress  # a pipe or a file: no bar
+    assert type(progress_for(_Terminal(), quiet=True)) is Progress
+    terminal = _Terminal()
+    progress = progress_for(terminal, quiet=False)
+    assert isinstance(progress, TerminalProgress)
+    progress.console.width = 100
+    try:
+        build(example, tmp_path / "out", jobs=1, progress=progress)
+    finally:
+        progress.close()
+    shown = terminal.buffer.getvalue()
+    assert "Rendering PDFs (0 unchanged)" in shown and "9/9" in shown
