@@ -269,7 +269,9 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
 
         for changes in watch_changes(*folders, stop_event=stop, debounce=200, step=50,
                                      watch_filter=lambda change, path: not _ignored(change, path)):
-            names = sorted({Path(p).name for _, p in changes})
+            # Editors save through temporary files that are gone by now: name what is there.
+            existing = {Path(p).name for _, p in changes if Path(p).exists()}
+            names = sorted(existing or {Path(p).name for _, p in changes})
             rebuild("changed " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
 
     watcher = threading.Thread(target=watch, name="coalition-docs-watch", daemon=True)
