@@ -315,3 +315,28 @@ def test_progress_shows_on_a_terminal_only(example, tmp_path):
         progress.close()
     shown = terminal.buffer.getvalue()
     assert "Rendering PDFs (0 unchanged)" in shown and "9/9" in shown
+
+
+def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
+    """A document that cannot be rendered fails the build without waiting for the longest job."""
+    from coalition_docs.errors import BuildError
+
+    override = example.parent / "templates" / "documents"
+    override.mkdir(parents=True)
+    # A statement whose image cannot be fetched: WeasyPrint reports an error.
+    statement = (EXAMPLE.parent / "templates" / "documents" / "statement.html").read_text(encoding="utf-8")
+    (override / "statement.html").write_text(
+        statement.replace("{% block body %}", '{% block body %}<img src="https://example.org/x.png" alt="">', 1),
+        encoding="utf-8")
+    # ...while a worksheet long enough to take half a minute is laid out by the other worker.
+    worksheet = (EXAMPLE.parent / "templates" / "documents" / "worksheet.html").read_text(encoding="utf-8")
+    (override / "worksheet.html").write_text(worksheet.replace(
+        '<section class="part" id="gaps">',
+        '{% for i in range(30000) %}<p>Line {{ i }} of a very long worksheet.</p>{% endfor %}'
+        '<section class="part" id="gaps">', 1), encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(BuildError) as error:
+        build(example, tmp_path / "out", only="documents", jobs=2)
+    assert "positionality/" in str(error.value) and "WeasyPrint could not render it" in str(error.value)
+    assert not (tmp_path / "out").exists()
+    assert time.monotonic() - started < 12  # the worksheet alone takes far longer

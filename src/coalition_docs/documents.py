@@ -777,8 +777,11 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
                         for bundle in ready(written):
                             pending[pool.submit(_join, *join_args(bundle))] = 1
             except BaseException:
-                for future in pending:
-                    future.cancel()
+                # Fail now, not after the longest job: stop what is queued and running.
+                processes = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in processes:
+                    process.terminate()
                 raise
     for path in written:
         outputs.made(prefix + path, keys[path])
