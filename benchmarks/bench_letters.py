@@ -5,7 +5,7 @@
 Generates a coalition with benchmarks/generate.py (about one partner in five is
 at an invitation stage), then times three ways of making its letters:
 
-- ours: coalition_docs.documents on the letters' part of the plan, as `build`
+- ours: coalition_docs.documents.render on the letters' part of the plan, as `build`
   runs it: the Jinja templates, one WeasyPrint setup per process (one
   FontConfiguration, the stylesheets parsed once), every letters/ID.pdf in
   `--jobs` processes (default: every core; `--jobs 1` for one process), and
@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from coalition_docs import documents
+from coalition_docs.documents import render as documents
 from coalition_docs.templating import Theme
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 
 def letters_plan(coalition) -> documents.DocumentPlan:

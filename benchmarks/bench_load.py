@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from coalition_docs.validate import load_coalition  # noqa: E402
+from coalition_docs.content.validate import load_coalition  # noqa: E402
 
 
 def main() -> None:

@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from coalition_docs.site import build_site
+from coalition_docs.site.render import build_site
 from coalition_docs.templating import Theme
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 HUGO_CONFIG = """baseURL = "https://example.org/coalition/"
 languageCode = "en"

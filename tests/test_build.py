@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs.build import build
+from coalition_docs.engine.build import build
 from coalition_docs.errors import ContentErrors, UsageError
-from coalition_docs.manifest import MANIFEST
+from coalition_docs.engine.manifest import MANIFEST
 
 from .conftest import EXAMPLE, edit, run_cli
 
@@ -182,14 +182,14 @@ def test_a_template_error_leaves_the_previous_output_as_it_was(built):
 KILLED_BUILD = """
 import sys, time
 from pathlib import Path
-from coalition_docs import site
+from coalition_docs.site import render as site
 real = site._write
 def slow(target, text):
     real(target, text)
     Path(sys.argv[3]).touch()   # tell the test the build is under way
     time.sleep(0.05)
 site._write = slow
-from coalition_docs.build import build
+from coalition_docs.engine.build import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
 """
 
@@ -258,7 +258,7 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
 
 
 def test_leftovers_of_killed_builds_go_but_a_running_build_keeps_its_folder(tmp_path):
-    from coalition_docs.output import STAGING_MARK, remove_leftovers
+    from coalition_docs.engine.staging import STAGING_MARK, remove_leftovers
 
     out = tmp_path / "build"
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
@@ -300,7 +300,7 @@ class _Terminal:
 def test_progress_shows_on_a_terminal_only(example, tmp_path):
     import io
 
-    from coalition_docs.build import Progress
+    from coalition_docs.engine.build import Progress
     from coalition_docs.console import TerminalProgress, progress_for
 
     assert type(progress_for(io.StringIO(), quiet=False)) is Progress  # a pipe or a file: no bar

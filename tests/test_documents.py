@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coalition_docs import documents, vocab
+from coalition_docs.content import vocab
+from coalition_docs.documents import render as documents
 from coalition_docs.errors import BuildError, ContentErrors
 from coalition_docs.templating import Theme, format_date
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 from .conftest import EXAMPLE, ROOT, edit
 
@@ -224,8 +225,8 @@ def test_pdf_metadata_and_tags(example, built):
 def test_two_builds_are_byte_identical(built, tmp_path):
     """A second build in a fresh process (other hash seed, other time) gives the same bytes."""
     out = tmp_path / "b"
-    script = ("import sys; from pathlib import Path; from coalition_docs.validate import load_coalition; "
-              "from coalition_docs.templating import Theme; from coalition_docs.documents import build_documents; "
+    script = ("import sys; from pathlib import Path; from coalition_docs.content.validate import load_coalition; "
+              "from coalition_docs.templating import Theme; from coalition_docs.documents.render import build_documents; "
               "c = Path(sys.argv[1]); build_documents(load_coalition(c), Theme(c), Path(sys.argv[2]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(EXAMPLE), str(out)], check=True, env=env, cwd=ROOT)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from coalition_docs.load import INVALID, LoadError, load_page_file, load_yaml_file, parse_yaml
+from coalition_docs.content.load import INVALID, LoadError, load_page_file, load_yaml_file, parse_yaml
 
 
 def test_positions_of_values_and_keys():

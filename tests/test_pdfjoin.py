@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from coalition_docs.build import build
-from coalition_docs.pdfjoin import concatenate
+from coalition_docs.engine.build import build
+from coalition_docs.documents.join import concatenate
 
 from .conftest import EXAMPLE
 

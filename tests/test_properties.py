@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coalition_docs.errors import ContentErrors
-from coalition_docs.load import LoadError, parse_yaml
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.load import LoadError, parse_yaml
+from coalition_docs.content.validate import load_coalition
 
 from .conftest import FIXTURES
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs import public
-from coalition_docs.public import (
+from coalition_docs.site import public
+from coalition_docs.site.public import (
     GroupRef,
     PublicCoalition,
     PublicMeetings,
@@ -21,7 +21,7 @@ from coalition_docs.public import (
     PublicWorkingGroup,
     public_view,
 )
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 from .site_helpers import MARKER_PREFIX, write_site_content
 

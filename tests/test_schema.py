@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from coalition_docs import vocab
-from coalition_docs.schema import FILE_GLOBS, json_schema
+from coalition_docs.content import vocab
+from coalition_docs.content.schema import FILE_GLOBS, json_schema
 
 
 def test_every_file_kind_has_a_strict_schema():

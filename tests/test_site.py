@@ -15,10 +15,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from coalition_docs import site as site_module
+from coalition_docs.site import render as site_module
 from coalition_docs.errors import BuildError
-from coalition_docs.public import public_view
-from coalition_docs.site import (
+from coalition_docs.site.public import public_view
+from coalition_docs.site.render import (
     build_site,
     check_links,
     plan_site,
@@ -26,7 +26,7 @@ from coalition_docs.site import (
     site_environment,
 )
 from coalition_docs.templating import Theme
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 from .site_helpers import MARKER_PREFIX, write_site_content
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coalition_docs import spreadsheets
+from coalition_docs.inventory import spreadsheets
 
 from .conftest import EXAMPLE, FIXTURES, edit, run_cli
 
@@ -437,7 +437,7 @@ def _strip(value):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_gives_the_same_partners_as_models(capsys, tmp_path, fmt):
-    from coalition_docs.validate import load_coalition
+    from coalition_docs.content.validate import load_coalition
 
     source = tmp_path / "source"
     shutil.copytree(EXAMPLE, source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coalition_docs.errors import ContentErrors, UsageError
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 from .conftest import edit
 

@@ -8,9 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import EXIT_OK, CoalitionDocsError, ContentErrors, UsageError
-from .templating import PACKAGE_DIR
+from coalition_docs import __version__
+from coalition_docs.errors import EXIT_OK, CoalitionDocsError, ContentErrors, UsageError
+from coalition_docs.templating import PACKAGE_DIR
 
 EPILOG = """\
 examples:
@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(args) -> int:
-    from .documents import check_letters
-    from .templating import Theme
-    from .validate import load_coalition
+    from coalition_docs.documents.render import check_letters
+    from coalition_docs.templating import Theme
+    from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
     check_letters(coalition, Theme(args.content))
@@ -178,8 +178,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build
-    from .console import progress_for
+    from coalition_docs.engine.build import build
+    from coalition_docs.console import progress_for
 
     progress = progress_for(sys.stderr, args.quiet)
     try:
@@ -198,17 +198,17 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from coalition_docs.serve import serve
 
     if args.out is not None:
-        from .output import check_output_folder
+        from coalition_docs.engine.staging import check_output_folder
 
         check_output_folder(args.out, args.content)
     return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
 
 
 def cmd_import(args) -> int:
-    from .spreadsheets import import_spreadsheet
+    from coalition_docs.inventory.spreadsheets import import_spreadsheet
 
     if not args.content.is_dir():
         raise UsageError(f"{args.content}: no such folder (expected a content folder; "
@@ -218,8 +218,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .spreadsheets import export_spreadsheet
-    from .validate import load_coalition
+    from coalition_docs.inventory.spreadsheets import export_spreadsheet
+    from coalition_docs.content.validate import load_coalition
 
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
@@ -231,9 +231,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .analysis import coverage
-    from .report import render_json, render_text
-    from .validate import load_coalition
+    from coalition_docs.inventory.analysis import coverage
+    from coalition_docs.inventory.report import render_json, render_text
+    from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
     result = coverage(coalition)
@@ -267,7 +267,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import FILE_GLOBS, json_schema, json_schema_text
+    from coalition_docs.content.schema import FILE_GLOBS, json_schema, json_schema_text
 
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import CoalitionDocsError, ContentErrors, UsageError
+from coalition_docs.errors import CoalitionDocsError, ContentErrors, UsageError
 
 EVENTS = "/__coalition_docs/events"
 DOCUMENTS = "/__coalition_docs/documents/"  # the PDFs of `serve --documents`, never part of the site
@@ -213,7 +213,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def watched_folders(content: Path) -> list[Path]:
-    from .templating import Theme
+    from coalition_docs.templating import Theme
 
     theme = Theme(content)
     return [Path(content).resolve(), *theme.search_path]
@@ -227,7 +227,7 @@ def _ignored(change, path: str) -> bool:
 def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
           documents: bool = False, stream=None) -> int:
     """Serve until interrupted (Ctrl+C); returns the exit status."""
-    from .build import build
+    from coalition_docs.engine.build import build
 
     stream = stream or sys.stdout
     content = Path(content)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs.public import public_view
-from coalition_docs.site import base_path, build_site
+from coalition_docs.site.public import public_view
+from coalition_docs.site.render import base_path, build_site
 from coalition_docs.templating import Theme
-from coalition_docs.validate import load_coalition
+from coalition_docs.content.validate import load_coalition
 
 from ..site_helpers import write_site_content
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import model, vocab
+from coalition_docs.content import model
+from coalition_docs.content import vocab
 
 NEED_KINDS = (("populations", "Target populations"), ("areas", "Priority areas"), ("assets", "Assets"))
 

@@ -40,11 +40,12 @@ from typing import Any
 
 import jinja2
 
-from . import model, vocab
-from .analysis import NEED_KINDS, coverage
-from .errors import BuildError, ContentErrors, Problem
-from .manifest import Outputs, digest_bytes, file_digest, tree_files
-from .templating import Theme
+from coalition_docs.content import model
+from coalition_docs.content import vocab
+from coalition_docs.inventory.analysis import NEED_KINDS, coverage
+from coalition_docs.errors import BuildError, ContentErrors, Problem
+from coalition_docs.engine.manifest import Outputs, digest_bytes, file_digest, tree_files
+from coalition_docs.templating import Theme
 
 DOCUMENTS_FOLDER = "documents"
 WORKSHEET_TEMPLATE = "documents/worksheet.html"
@@ -790,7 +791,7 @@ def render_plan(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, ou
 
 def _join(path: str, parts: Sequence[str], title: str, author: str, language: str, identifier: bytes) -> str:
     """Make a bundle (letters.pdf) from its parts' files, keeping it a tagged PDF."""
-    from .pdfjoin import concatenate
+    from coalition_docs.documents.join import concatenate
 
     assert _WORKER is not None
     _, out = _WORKER

@@ -16,8 +16,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import UsageError
-from .manifest import MANIFEST
+from coalition_docs.errors import UsageError
+from coalition_docs.engine.manifest import MANIFEST
 
 STAGING_MARK = ".coalition-docs-staging"
 

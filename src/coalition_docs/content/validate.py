@@ -18,10 +18,12 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from . import model, schema, vocab
-from .errors import ContentErrors, Problem, UsageError, describe, did_you_mean
-from .errors import field_path as _field_path
-from .load import Document, LoadError, load_page_file, load_yaml_file, relative_name
+from coalition_docs.content import model
+from coalition_docs.content import schema
+from coalition_docs.content import vocab
+from coalition_docs.errors import ContentErrors, Problem, UsageError, describe, did_you_mean
+from coalition_docs.errors import field_path as _field_path
+from coalition_docs.content.load import Document, LoadError, load_page_file, load_yaml_file, relative_name
 
 _ID_RE = re.compile(vocab.ID_PATTERN)
 _ID_RULE = "an id of lowercase letters, digits and single hyphens"

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from . import vocab
-from .errors import ContentErrors, Problem, UsageError, did_you_mean
+from coalition_docs.content import vocab
+from coalition_docs.errors import ContentErrors, Problem, UsageError, did_you_mean
 
 # (heading, field, kind, other headings people use for it)
 COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -361,7 +361,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
     different tables that name the same organization are one partner (the worksheet lists each
     partner in table 1 or 2 and again in table 3).
     """
-    from .validate import slugify
+    from coalition_docs.content.validate import slugify
 
     vocabs = vocabularies(extra)
     problems: list[Problem] = []
@@ -491,9 +491,9 @@ def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], shee
     cell that fails them."""
     from pydantic import ValidationError
 
-    from .load import Document, Position
-    from .schema import PartnerFile
-    from .validate import _translate
+    from coalition_docs.content.load import Document, Position
+    from coalition_docs.content.schema import PartnerFile
+    from coalition_docs.content.validate import _translate
 
     try:
         PartnerFile.model_validate(_nested(data))
@@ -700,9 +700,9 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
 
 def _check_written(texts: Mapping[str, str], content: Path) -> None:
     """What is about to be written passes the checks of a hand-written partner file (`check`'s own)."""
-    from .load import LoadError, parse_yaml
-    from .schema import PartnerFile
-    from .validate import _Run
+    from coalition_docs.content.load import LoadError, parse_yaml
+    from coalition_docs.content.schema import PartnerFile
+    from coalition_docs.content.validate import _Run
 
     run = _Run(content)
     for partner_id, text in texts.items():

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from . import vocab
+from coalition_docs.content import vocab
 
 Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]

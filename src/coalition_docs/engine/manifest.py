@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from . import __version__
+from coalition_docs import __version__
 
 MANIFEST = ".coalition-docs.json"
 FORMAT = 2  # bump when the manifest's shape or the meaning of a key changes
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _blake(data: bytes = b"") -> "hashlib._Hash":
@@ -112,8 +112,8 @@ def digest_value(*values: Any) -> str:
 def tool_fingerprint() -> str:
     """The tool's version and the code it runs (an edited checkout counts as a new tool)."""
     h = _blake(__version__.encode())
-    for path in sorted(_PACKAGE_DIR.glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
         h.update(file_digest(path).encode())
     return h.hexdigest()
 

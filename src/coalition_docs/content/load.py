@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from .errors import Problem, field_path
+from coalition_docs.errors import Problem, field_path
 
 try:  # libyaml is about ten times faster; the pure-Python parser is a fallback
     _Loader: type = yaml.CSafeLoader

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import vocab
+from coalition_docs.content import vocab
 
 
 @dataclass(frozen=True, order=True)

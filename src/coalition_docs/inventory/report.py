@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .analysis import NEED_KINDS, Coverage
+from coalition_docs.inventory.analysis import NEED_KINDS, Coverage
 
 
 def _names(names: tuple[str, ...]) -> str:

@@ -40,17 +40,18 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import model, vocab
-from .errors import BuildError
-from .manifest import Outputs, digest_bytes, digest_value, file_digest
-from .public import (
+from coalition_docs.content import model
+from coalition_docs.content import vocab
+from coalition_docs.errors import BuildError
+from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
+from coalition_docs.site.public import (
     PublicPerson,
     PublicSite,
     PublicTerm,
     PublicWorkingGroup,
     public_view,
 )
-from .templating import Theme, render_markdown
+from coalition_docs.templating import Theme, render_markdown
 
 SITE_FOLDER = "site"
 

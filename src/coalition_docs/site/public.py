@@ -32,7 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import model, vocab
+from coalition_docs.content import model
+from coalition_docs.content import vocab
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
-from .output import Staging, carry_over, check_output_folder
-from .templating import Theme
+from coalition_docs.engine.manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
+from coalition_docs.engine.staging import Staging, carry_over, check_output_folder
+from coalition_docs.templating import Theme
 
 STAGES = ("site", "documents")
 
@@ -102,13 +102,13 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
         return result
 
     progress.stage("Checking the content")
-    from .validate import load_coalition
+    from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(content)
     if only in (None, "documents"):
         # Gather every problem before rendering anything: a letter that lacks a
         # value fails the build before the site is rendered, not after.
-        from .documents import check_letters
+        from coalition_docs.documents.render import check_letters
 
         check_letters(coalition, theme)
 
@@ -125,11 +125,11 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
                 continue
             progress.stage({"site": "Rendering the site", "documents": "Rendering the documents"}[stage])
             if stage == "site":
-                from .site import build_site
+                from coalition_docs.site.render import build_site
 
                 result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
             else:
-                from .documents import build_documents
+                from coalition_docs.documents.render import build_documents
 
                 result.written[stage] = build_documents(coalition, theme, staging, outputs, jobs=jobs,
                                                         progress=progress)

@@ -1,0 +1,1 @@
+"""The PDF documents: worksheet, letters, positionality statements, and the join of letters.pdf."""

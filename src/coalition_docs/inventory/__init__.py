@@ -1,0 +1,1 @@
+"""The coalition's inventory: spreadsheet import and export, the gap analysis, the report."""

@@ -1,0 +1,1 @@
+"""The public website: plan the pages, the public allow-list view, render."""
