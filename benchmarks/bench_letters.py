@@ -5,7 +5,7 @@
 Generates a coalition with benchmarks/generate.py (about one partner in five is
 at an invitation stage), then times three ways of making its letters:
 
-- ours: coalition_docs.documents.render on the letters' part of the plan, as `build`
+- ours: coalition_docs.documents.stage on the letters' part of the plan, as `build`
   runs it: the Jinja templates, one WeasyPrint setup per process (one
   FontConfiguration, the stylesheets parsed once), every letters/ID.pdf in
   `--jobs` processes (default: every core; `--jobs 1` for one process), and
@@ -35,20 +35,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
-from coalition_docs.documents import render as documents
+from coalition_docs.documents import fill, fonts, pdf, plan as plans, stage
 from coalition_docs.templating import Theme
 from coalition_docs.content.validate import load_coalition
 
 
-def letters_plan(coalition) -> documents.DocumentPlan:
-    plan = documents.plan_documents(coalition)
-    letters = tuple(d for d in plan.documents if d.template == documents.LETTER_TEMPLATE)
-    return documents.DocumentPlan(letters, plan.bundles)
+def letters_plan(coalition) -> plans.DocumentPlan:
+    plan = stage.plan_documents(coalition)
+    letters = tuple(d for d in plan.documents if d.template == plans.LETTER_TEMPLATE)
+    return plans.DocumentPlan(letters, plan.bundles)
 
 
 def ours(coalition, theme: Theme, out: Path, jobs: int | None = None) -> tuple[float, int]:
     started = time.perf_counter()
-    written = documents.render_plan(letters_plan(coalition), coalition, theme, out, jobs=jobs)
+    written = stage.render_plan(letters_plan(coalition), coalition, theme, out, jobs=jobs)
     return time.perf_counter() - started, len(written)
 
 
@@ -56,7 +56,7 @@ def batched(coalition, theme: Theme, out: Path) -> tuple[float, int]:
     import re
 
     plan = letters_plan(coalition)
-    html = documents.check_documents(documents.document_environment(theme), plan)
+    html = fill.check_documents(fill.document_environment(theme), plan)
     paths = [d.path for d in plan.documents]
     head = html[paths[0]].split("<body", 1)[0]
     body_class = re.search(r"<body([^>]*)>", html[paths[0]]).group(1)
@@ -65,7 +65,7 @@ def batched(coalition, theme: Theme, out: Path) -> tuple[float, int]:
         f'<div id="batched-{i}" style="break-before: page">{b}</div>' for i, b in enumerate(bodies))
         + "</body></html>")
     started = time.perf_counter()
-    writer = documents.PdfWriter(theme, coalition.content_dir)
+    writer = pdf.PdfWriter(theme, coalition.content_dir)
     document = writer.render(batch, "batch")
     starts = {}
     for number, page in enumerate(document.pages):
@@ -76,8 +76,8 @@ def batched(coalition, theme: Theme, out: Path) -> tuple[float, int]:
     bounds = [starts[i] for i in range(len(paths))] + [len(document.pages)]
     for i, path in enumerate(paths):
         part = document.copy(document.pages[bounds[i]:bounds[i + 1]])
-        writer.write(part, out / path, documents.pdf_identifier(coalition.name, path), path)
-    writer.write(document, out / "letters.pdf", documents.pdf_identifier(coalition.name, "letters.pdf"), "all")
+        writer.write(part, out / path, pdf.pdf_identifier(coalition.name, path), path)
+    writer.write(document, out / "letters.pdf", pdf.pdf_identifier(coalition.name, "letters.pdf"), "all")
     return time.perf_counter() - started, len(paths) + 1
 
 
@@ -85,16 +85,16 @@ def plain(coalition, theme: Theme, out: Path) -> tuple[float, int]:
     import weasyprint
 
     plan = letters_plan(coalition)
-    env = documents.document_environment(theme)
-    html = documents.check_documents(env, plan)
-    style = documents.font_faces_css(theme) + theme.find(documents.STYLESHEET).read_text(encoding="utf-8")
+    env = fill.document_environment(theme)
+    html = fill.check_documents(env, plan)
+    style = fonts.font_faces_css(theme) + theme.find(pdf.STYLESHEET).read_text(encoding="utf-8")
     pages = {path: text.replace("</head>", f"<style>{style}</style></head>", 1) for path, text in html.items()}
-    base_url = theme.find(documents.STYLESHEET).parent.resolve().as_uri() + "/"
+    base_url = theme.find(pdf.STYLESHEET).parent.resolve().as_uri() + "/"
     (out / "letters").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for path, text in pages.items():
         weasyprint.HTML(string=text, base_url=base_url).write_pdf(
-            out / path, pdf_identifier=documents.pdf_identifier(coalition.name, path), **documents.PDF_OPTIONS)
+            out / path, pdf_identifier=pdf.pdf_identifier(coalition.name, path), **pdf.PDF_OPTIONS)
     return time.perf_counter() - started, len(pages)
 
 

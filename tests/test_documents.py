@@ -1,4 +1,4 @@
-"""documents.py: the worksheet, the invitation letters and the statements as PDFs.
+"""The documents stage (documents/): the worksheet, the invitation letters and the statements as PDFs.
 
 The example coalition (content/) is built once per test session; tests read the
 PDFs back with pypdf and look for every personalized value of the content in
@@ -21,7 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from coalition_docs.content import vocab
-from coalition_docs.documents import render as documents
+from coalition_docs.documents import stage as documents
 from coalition_docs.errors import BuildError, ContentErrors
 from coalition_docs.templating import Theme, format_date
 from coalition_docs.content.validate import load_coalition
@@ -226,7 +226,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     """A second build in a fresh process (other hash seed, other time) gives the same bytes."""
     out = tmp_path / "b"
     script = ("import sys; from pathlib import Path; from coalition_docs.content.validate import load_coalition; "
-              "from coalition_docs.templating import Theme; from coalition_docs.documents.render import build_documents; "
+              "from coalition_docs.templating import Theme; from coalition_docs.documents.stage import build_documents; "
               "c = Path(sys.argv[1]); build_documents(load_coalition(c), Theme(c), Path(sys.argv[2]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(EXAMPLE), str(out)], check=True, env=env, cwd=ROOT)

@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(args) -> int:
-    from coalition_docs.documents.render import check_letters
+    from coalition_docs.documents.stage import check_letters
     from coalition_docs.templating import Theme
     from coalition_docs.content.validate import load_coalition
 

@@ -108,7 +108,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     if only in (None, "documents"):
         # Gather every problem before rendering anything: a letter that lacks a
         # value fails the build before the site is rendered, not after.
-        from coalition_docs.documents.render import check_letters
+        from coalition_docs.documents.stage import check_letters
 
         check_letters(coalition, theme)
 
@@ -129,7 +129,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
 
                 result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
             else:
-                from coalition_docs.documents.render import build_documents
+                from coalition_docs.documents.stage import build_documents
 
                 result.written[stage] = build_documents(coalition, theme, staging, outputs, jobs=jobs,
                                                         progress=progress)

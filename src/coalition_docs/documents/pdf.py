@@ -1,0 +1,128 @@
+"""The PDF writer: WeasyPrint set up once per process, local files only, tagged output.
+
+Same content, same bytes: no wall-clock date is ever written (neither in the
+text nor in the PDF's metadata), the PDF identifier is derived from the
+coalition's name and the output path, and the fonts ship with the theme.
+Every PDF is tagged (PDF/UA-1 variant), with a title, a language and an author.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from coalition_docs.documents.fonts import font_faces_css
+from coalition_docs.errors import BuildError
+from coalition_docs.templating import Theme
+
+STYLESHEET = "documents/print.css"
+
+
+# WeasyPrint options shared by every PDF. "pdf/ua-1" tags the PDF (structure
+# tree, /MarkInfo, /Lang, DisplayDocTitle) and writes XMP metadata without dates.
+PDF_OPTIONS: Mapping[str, Any] = {
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    "custom_metadata": False,
+}
+
+log = logging.getLogger(__name__)
+
+def _local_fetcher(roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher for files of the theme and the content folder, nothing else.
+
+    No network: a document must not depend on what a server answers today.
+    """
+    from urllib.request import url2pathname
+
+    from weasyprint.urls import URLFetcher
+
+    allowed = [Path(r).resolve() for r in roots]
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:").removeprefix("//"))).resolve()
+                if not any(path.is_relative_to(root) for root in allowed):
+                    raise ValueError(f"documents may only use files of the theme or the content folder, not {url}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"documents may not fetch {url} (only local files)")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"})
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # pragma: no cover - a malformed log call
+            message = str(record.msg)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+@contextmanager
+def weasyprint_errors(label: str) -> Iterator[_Collect]:
+    """Turn what WeasyPrint logs as an error into a BuildError; keep warnings as warnings."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    for message in handler.warnings:
+        log.warning("%s: WeasyPrint: %s", label, message)
+    if handler.errors:
+        details = "\n".join(f"    {m}" for m in handler.errors)
+        raise BuildError(f"{label}: WeasyPrint could not render it:\n{details}")
+
+
+def pdf_identifier(coalition_name: str, path: str) -> bytes:
+    """A fixed file identifier: the same document of the same coalition keeps it."""
+    digest = hashlib.sha256(f"coalition-docs\0{coalition_name}\0{path}".encode()).hexdigest()
+    return digest[:32].encode("ascii")
+
+
+class PdfWriter:
+    """One WeasyPrint setup per run: one font configuration, stylesheets parsed once."""
+
+    def __init__(self, theme: Theme, content_dir: Path):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        self.font_config = FontConfiguration()
+        self.url_fetcher = _local_fetcher([*theme.search_path, Path(content_dir)])
+        self.base_url = (theme.find(STYLESHEET).parent.resolve().as_uri()) + "/"
+        with weasyprint_errors(STYLESHEET):
+            self.stylesheets = [
+                weasyprint.CSS(string=font_faces_css(theme), font_config=self.font_config,
+                               url_fetcher=self.url_fetcher, base_url=self.base_url),
+                weasyprint.CSS(filename=str(theme.find(STYLESHEET)), font_config=self.font_config,
+                               url_fetcher=self.url_fetcher),
+            ]
+
+    def render(self, html: str, label: str):
+        """Lay out one document: a weasyprint Document."""
+        with weasyprint_errors(label):
+            return self._weasyprint.HTML(
+                string=html, base_url=self.base_url, url_fetcher=self.url_fetcher
+            ).render(font_config=self.font_config, stylesheets=self.stylesheets, **PDF_OPTIONS)
+
+    def write(self, document, target: Path, identifier: bytes, label: str) -> None:
+        with weasyprint_errors(label):
+            document.write_pdf(target, pdf_identifier=identifier, **PDF_OPTIONS)
+
