@@ -32,13 +32,13 @@ class TerminalProgress(Progress):
         if self.task is not None:
             self.bar.update(self.task, description=f"Rendering {total - reused} of {total} pages")
 
-    def documents(self, total: int, reused: int) -> None:
+    def outputs(self, label: str, total: int, reused: int) -> None:
         if self.task is not None:
             self.bar.remove_task(self.task)
             self.task = None
-        self.pdfs = self.bar.add_task(f"Rendering PDFs ({reused} unchanged)", total=total - reused)
+        self.pdfs = self.bar.add_task(f"Rendering {label} ({reused} unchanged)", total=total - reused)
 
-    def advance_documents(self, count: int) -> None:
+    def advance(self, count: int = 1) -> None:
         if self.pdfs is not None:
             self.bar.advance(self.pdfs, count)
 

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coalition_docs.engine.outputs import Counter, make
 from coalition_docs.engine.manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.staging import Staging, carry_over, check_output_folder
 from coalition_docs.templating import Theme
@@ -54,16 +55,12 @@ class BuildResult:
         return f"Built {what} into {self.out} ({', '.join(parts)}) in {self.seconds:.2f} s."
 
 
-class Progress:
+class Progress(Counter):
     """What a build tells the person waiting for it. The base class says nothing."""
 
     def stage(self, name: str) -> None: ...
 
     def pages(self, total: int, reused: int) -> None: ...
-
-    def documents(self, total: int, reused: int) -> None: ...
-
-    def advance_documents(self, count: int) -> None: ...
 
     def close(self) -> None: ...
 
@@ -81,7 +78,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     """Build `content` into `out`; only what changed since the last build is rendered again.
 
     `clean` ignores the previous build (everything is rendered); `jobs` is the
-    number of processes that render PDFs (default: every core).
+    number of processes that render (default: every core).
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -105,12 +102,13 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(content)
+    documents = []
     if only in (None, "documents"):
-        # Gather every problem before rendering anything: a letter that lacks a
-        # value fails the build before the site is rendered, not after.
-        from coalition_docs.documents.stage import check_letters
+        # Fill every document first (once): a letter that lacks a value fails
+        # the build with every such problem before the site is rendered.
+        from coalition_docs.documents.stage import plan_outputs
 
-        check_letters(coalition, theme)
+        documents = plan_outputs(coalition, theme, tool)
 
     staged = Staging(out)
     with staged as staging:
@@ -129,10 +127,8 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
 
                 result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
             else:
-                from coalition_docs.documents.stage import build_documents
-
-                result.written[stage] = build_documents(coalition, theme, staging, outputs, jobs=jobs,
-                                                        progress=progress)
+                made = make(documents, outputs, staging, label="PDFs", jobs=jobs, progress=progress)
+                result.written[stage] = [path.removeprefix(stage + "/") for path in made]
         manifest = Manifest(tool, fingerprint, files, outputs.records)
         manifest.write(staging)
     if previous is not None:

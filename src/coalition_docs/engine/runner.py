@@ -1,0 +1,171 @@
+"""One runner for every output: work items on every core, longest first.
+
+The runner knows nothing of pages or PDFs. A `Task` is a picklable function
+with its arguments, a cost (for ordering: the longest work starts first, so
+the cores finish together) and the names of the tasks it needs (a join step
+starts as soon as its parts exist, not after every other task).
+
+Workers are children that die with the build:
+
+- each worker asks Linux to kill it when its parent dies (PR_SET_PDEATHSIG),
+  so `kill -9` of the build leaves no process behind;
+- workers ignore SIGINT: Ctrl-C reaches the build alone, which kills every
+  worker at once and reports one line (exit 130, see cli.py);
+- the first task that fails kills the pool at once; its error is raised.
+
+A task's own per-process setup (a WeasyPrint font configuration, a Jinja
+environment) is made once per worker with `shared()`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    function: Callable[..., Any]  # module-level, so a worker can import it
+    args: tuple = ()
+    cost: float = 1.0
+    after: tuple[str, ...] = ()  # tasks that must have finished first
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+_SHARED: dict[Any, Any] = {}
+
+
+def shared(key: Any, make: Callable[[], Any]) -> Any:
+    """One value per process for `key`, made on first use (a worker's setup)."""
+    try:
+        return _SHARED[key]
+    except KeyError:
+        value = _SHARED[key] = make()
+        return value
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end with the build, leave Ctrl-C to the build."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
+def _pool_context():
+    """fork when it is safe (one thread, no WeasyPrint loaded yet), else spawn."""
+    if (threading.active_count() == 1 and "weasyprint" not in sys.modules
+            and "fork" in multiprocessing.get_all_start_methods()):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _call(task: Task) -> Any:
+    return task.function(*task.args)
+
+
+def _order(tasks: Iterable[Task]) -> list[Task]:
+    return sorted(tasks, key=lambda t: (-t.cost, t.name))
+
+
+class _Graph:
+    """Which tasks may start: those whose `after` tasks have all finished."""
+
+    def __init__(self, tasks: Sequence[Task]):
+        names = {t.name for t in tasks}
+        self.waiting = {t.name: {a for a in t.after if a in names} for t in tasks}
+        self.by_name = {t.name: t for t in tasks}
+
+    def ready(self) -> list[Task]:
+        now = [self.by_name[n] for n, missing in self.waiting.items() if not missing]
+        for task in now:
+            del self.waiting[task.name]
+        return _order(now)
+
+    def finished(self, name: str) -> None:
+        for missing in self.waiting.values():
+            missing.discard(name)
+
+
+def run(tasks: Sequence[Task], jobs: int | None = None,
+        done: Callable[[Task, Any], None] | None = None) -> None:
+    """Run every task (in `jobs` processes); call `done(task, result)` as each finishes.
+
+    The first failure stops everything and is raised; so is KeyboardInterrupt.
+    """
+    graph = _Graph(tasks)
+    jobs = max(1, jobs or default_jobs())
+    done = done or (lambda task, result: None)
+    if jobs == 1 or len(tasks) < 2:
+        ready = graph.ready()
+        while ready:
+            task = ready.pop(0)
+            result = _call(task)
+            graph.finished(task.name)
+            done(task, result)
+            ready = _order([*ready, *graph.ready()])
+        if graph.waiting:
+            raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_pool_context(),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    pending: dict[Future, Task] = {}
+    try:
+        for task in graph.ready():
+            pending[pool.submit(_call, task)] = task
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: pending[f].name):
+                task = pending.pop(future)
+                result = future.result()
+                graph.finished(task.name)
+                done(task, result)
+            for task in graph.ready():
+                pending[pool.submit(_call, task)] = task
+        if graph.waiting:
+            raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
+    except BaseException:
+        _kill(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: queued work is dropped, running work is killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):  # already gone
+            pass
+    for process in processes:
+        try:
+            process.join(timeout=5)
+        except (OSError, ValueError, AttributeError):
+            pass

@@ -1,0 +1,176 @@
+"""The engine: one runner for every output (engine/runner.py, engine/outputs.py).
+
+What a user sees: a killed build leaves no process behind, the first failure
+stops every worker, progress counts every output, and the same input gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coalition_docs.engine import runner
+from coalition_docs.engine.build import Progress, build
+from coalition_docs.engine.manifest import Outputs
+from coalition_docs.engine.outputs import Output, make
+
+from .conftest import EXAMPLE, ROOT, edit
+
+
+def children(pid: int) -> set[int]:
+    """Every living descendant of pid (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_kill_9_of_a_build_leaves_no_worker_behind(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    content = tmp_path / "content"
+    generate(content, 150, seed=3)
+    process = subprocess.Popen([sys.executable, "-m", "coalition_docs.cli", "build", str(content),
+                                "--out", str(tmp_path / "out"), "--jobs", "2", "--quiet"])
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2:  # both workers are laying out PDFs
+            assert process.poll() is None, "the build ended before it could be killed"
+            assert time.monotonic() < deadline, "no workers started"
+            time.sleep(0.05)
+            workers = children(process.pid)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if alive(pid)], "workers outlived the killed build"
+    assert not (tmp_path / "out").exists()  # the output folder was never swapped in
+
+
+def _sleep_then_touch(flag: str) -> int:
+    time.sleep(30)
+    Path(flag).touch()
+    return os.getpid()
+
+
+def _fail() -> None:
+    time.sleep(0.5)
+    raise ValueError("this work item fails")
+
+
+def _pid() -> int:
+    time.sleep(0.2)
+    return os.getpid()
+
+
+def test_the_first_failure_kills_the_running_work(tmp_path):
+    flags = [tmp_path / f"slow-{i}" for i in range(3)]
+    tasks = [runner.Task(f"slow-{i}", _sleep_then_touch, (str(flag),), cost=10) for i, flag in enumerate(flags)]
+    tasks.append(runner.Task("fails", _fail, cost=20))  # starts beside the first slow one
+    before = children(os.getpid())
+    with pytest.raises(ValueError, match="this work item fails"):
+        runner.run(tasks, jobs=2)
+    assert children(os.getpid()) - before == set()  # every worker is gone already
+    assert not any(flag.exists() for flag in flags)
+
+
+def test_joins_start_after_their_parts_and_longest_work_goes_first():
+    order: list[str] = []
+    tasks = [runner.Task("join", _pid, after=("a", "b")), runner.Task("a", _pid, cost=1),
+             runner.Task("b", _pid, cost=5), runner.Task("c", _pid, cost=3)]
+    runner.run(tasks, jobs=1, done=lambda task, result: order.append(task.name))
+    assert order == ["b", "c", "a", "join"]
+    pids: dict[str, int] = {}
+    runner.run(tasks, jobs=2, done=lambda task, result: pids.setdefault(task.name, result))
+    assert set(pids) == {"a", "b", "c", "join"} and os.getpid() not in pids.values()
+
+
+def _write(root: Path, path: str, text: str) -> None:
+    (root / path).write_text(text, encoding="utf-8")
+
+
+def _join(root: Path, path: str, parts: tuple[str, ...]) -> None:
+    (root / path).write_text("".join((root / p).read_text(encoding="utf-8") for p in parts), encoding="utf-8")
+
+
+def test_two_outputs_at_one_path_are_refused(tmp_path):
+    planned = [Output("a.txt", "1", _write, ("x",)), Output("a.txt", "2", _write, ("y",))]
+    with pytest.raises(ValueError, match="two outputs are planned at a.txt"):
+        make(planned, Outputs(), tmp_path)
+    with pytest.raises(ValueError, match="made from b.txt, which no stage plans"):
+        make([Output("a.txt", "1", _join, (("b.txt",),), parts=("b.txt",))], Outputs(), tmp_path)
+
+
+class Counting(Progress):
+    def __init__(self) -> None:
+        self.planned: list[tuple[str, int, int]] = []
+        self.advanced = 0
+
+    def outputs(self, label: str, total: int, reused: int) -> None:
+        self.planned.append((label, total, reused))
+
+    def advance(self, count: int = 1) -> None:
+        self.advanced += count
+
+
+def test_progress_counts_every_output_reused_or_rendered(tmp_path):
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(EXAMPLE, content)
+    first = Counting()
+    build(content, out, only="documents", jobs=2, progress=first)
+    pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*.pdf"))
+    assert first.planned == [("PDFs", len(pdfs), 0)] and first.advanced == len(pdfs)
+    edit(content / "partners" / "cafe-nandu-workers-cooperative.yaml",
+         "Café Ñandú shows every Saturday", "Café Ñandú shows each Saturday")
+    second = Counting()
+    build(content, out, only="documents", jobs=2, progress=second)
+    assert second.planned == [("PDFs", len(pdfs), len(pdfs) - 2)]  # the letter and letters.pdf
+    assert second.advanced == 2
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path):
+    build(EXAMPLE, tmp_path / "one", jobs=2)
+    build(EXAMPLE, tmp_path / "two", jobs=1)
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert any(path.endswith("worksheet.pdf") for path in one)
+    assert one == two
