@@ -10,6 +10,7 @@ Three passes, all of whose problems are gathered before anything is raised:
 from __future__ import annotations
 
 import re
+import datetime as dt
 import types
 import typing
 from dataclasses import dataclass, field
@@ -168,7 +169,14 @@ def _translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pr
     expected = _EXPECTED_BY_TYPE.get(kind)
     if expected is None:
         return document.problem(loc, f"{prefix}{item['msg']} (found {describe(found)})")
-    return document.problem(loc, f"{prefix}wrong kind of value (expected {expected}, found {describe(found)})")
+    hint = None
+    if expected == "text" and isinstance(found, (bool, dt.date)):
+        hint = "put the value in quotes to keep it as text, e.g. \"yes\""
+    elif expected == "true or false" and str(found).lower() in ("yes", "no", "on", "off", "y", "n", "1", "0"):
+        hint = "write true or false (YAML's yes/no/on/off are read as text here)"
+    elif expected == "text" and isinstance(found, (list, dict)):
+        hint = "put the value in quotes if it holds ': ', '[' or '{'"
+    return document.problem(loc, f"{prefix}wrong kind of value (expected {expected}, found {describe(found)})", hint)
 
 
 # -- pass 1: load and check each file -------------------------------------------
