@@ -677,8 +677,14 @@ def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], si
     has_fonts = "assets/fonts.css" in written
 
     static_root = Path(content_dir) / "static"
+    real_static = static_root.resolve()
     for rel in static_files:
-        copy(static_root / rel, f"static/{rel}")
+        source = static_root / rel
+        # checked again here: a link changed since the content was checked publishes nothing
+        if source.is_symlink() and not source.resolve().is_relative_to(real_static) or not source.is_file():
+            raise BuildError(f"static/{rel}: changed while building (expected a regular file inside static/); "
+                             "build again")
+        copy(source, f"static/{rel}")
     return written, has_fonts
 
 
