@@ -24,8 +24,17 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 
 
 def _http_url(value: str) -> str:
-    scheme, sep, rest = value.partition("://")
-    if not sep or scheme.lower() not in ("http", "https") or not rest or " " in value:
+    """An http(s) address that every later step can parse: host present, port valid, no spaces."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError("url")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ValueError("url") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "://" not in value:
         raise ValueError("url")
     return value
 

@@ -285,6 +285,12 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
         except LoadError as exc:
             run.problems.append(exc.problem)
             continue
+        if path.stem in vocab.RESERVED_PAGE_NAMES:
+            run.problems.append(Problem(
+                relative_name(path, root), 1, 1, f"the page name '{path.stem}' is used by the site itself "
+                f"(expected another name, found {path.name}; reserved: {', '.join(sorted(vocab.RESERVED_PAGE_NAMES))})",
+                "rename the file, e.g. to about.md"))
+            continue
         pages[path.stem] = (run.check(page.front, schema.PageFrontMatter), page)
     static = _static_files(root, run)
 

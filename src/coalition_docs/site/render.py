@@ -55,22 +55,7 @@ from coalition_docs.templating import Theme, render_markdown
 
 SITE_FOLDER = "site"
 
-# Top-level names the site uses itself; a Markdown page may not take one.
-RESERVED_NAMES = frozenset(
-    {
-        "index",
-        "404",
-        "assets",
-        "static",
-        "members",
-        "people",
-        "structure",
-        "working-groups",
-        "statements",
-        "coverage",
-        "sitemap",
-    }
-)
+RESERVED_NAMES = vocab.RESERVED_PAGE_NAMES
 
 # A Markdown page with one of these names becomes the home page's call to action.
 CALL_TO_ACTION_PAGES = ("get-involved", "join", "join-us", "participate", "contact")
