@@ -147,14 +147,19 @@ class PdfWriter:
                                url_fetcher=self.url_fetcher),
             ]
 
-    def render(self, html: str, label: str):
-        """Lay out one document: a weasyprint Document."""
+    def render(self, html: str, label: str, tagged: bool = True):
+        """Lay out one document: a weasyprint Document (untagged for footers to stamp)."""
+        options = PDF_OPTIONS if tagged else {"custom_metadata": False}
         with weasyprint_errors(label):
             return self._weasyprint.HTML(
                 string=html, base_url=self.base_url, url_fetcher=self.url_fetcher
-            ).render(font_config=self.font_config, stylesheets=self.stylesheets, **PDF_OPTIONS)
+            ).render(font_config=self.font_config, stylesheets=self.stylesheets, **options)
 
-    def write(self, document, target: Path, identifier: bytes, label: str) -> None:
+    def write(self, document, target: Path | None, identifier: bytes, label: str, tagged: bool = True,
+              uncompressed: bool = False) -> bytes | None:
+        """Write the PDF to target, or return its bytes (target None); `uncompressed` for assembly."""
+        options = PDF_OPTIONS if tagged else {"custom_metadata": False}
         with weasyprint_errors(label):
-            document.write_pdf(target, pdf_identifier=identifier, **PDF_OPTIONS)
+            return document.write_pdf(target, pdf_identifier=identifier, uncompressed_pdf=uncompressed,
+                                      **options)
 

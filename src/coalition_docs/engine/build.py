@@ -94,6 +94,8 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
         result.unchanged = True
         result.reused = sorted(previous.outputs)
         for path in previous.outputs:
+            if "/." in path:
+                continue
             result.written.setdefault(path.partition("/")[0], []).append(path.partition("/")[2])
         result.seconds = time.perf_counter() - started
         return result
@@ -128,7 +130,8 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
                 result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
             else:
                 made = make(documents, outputs, staging, label="PDFs", jobs=jobs, progress=progress)
-                result.written[stage] = [path.removeprefix(stage + "/") for path in made]
+                # Pieces of a document (documents/.pieces/) are kept for the next build, not shown.
+                result.written[stage] = [path.removeprefix(stage + "/") for path in made if "/." not in path]
         manifest = Manifest(tool, fingerprint, files, outputs.records)
         manifest.write(staging)
     if previous is not None:
