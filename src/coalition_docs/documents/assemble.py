@@ -67,8 +67,7 @@ class RawPdf:
         return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
 
 
-def page_count(data: bytes) -> int:
-    pdf = RawPdf.parse(data)
+def page_count(pdf: RawPdf) -> int:
     return len(pdf.refs(pdf.ref(pdf.root, b"/Pages"), b"/Kids"))
 
 
@@ -159,7 +158,7 @@ def _outline_objects(pdf: RawPdf, catalog: int) -> set[int]:
     return found
 
 
-def assemble(pieces: Sequence[bytes], stamps: bytes | None, *, title: str, author: str, language: str,
+def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, author: str, language: str,
              identifier: bytes, outline: Sequence[str | None] = ()) -> bytes:
     """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact."""
     a = Assembler()
@@ -170,8 +169,7 @@ def assemble(pieces: Sequence[bytes], stamps: bytes | None, *, title: str, autho
     offset = 0
     role_map = b""
     firsts: list[int] = []
-    for index, data in enumerate(pieces):
-        pdf = RawPdf.parse(data)
+    for index, pdf in enumerate(pieces):
         old_catalog = pdf.root
         old_pages = pdf.ref(old_catalog, b"/Pages")
         old_tree = pdf.ref(old_catalog, b"/StructTreeRoot")

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 PIECES_FOLDER = ".pieces"  # OUT/documents/.pieces/worksheet/KEY.pdf
+FOOTERS = "footers.pdf"  # beside the pieces: the last footers laid out, for the next assembly
 # A worksheet with fewer table rows than this stays one document.
 PIECES_FROM_ROWS = 150
 # Runs of rows: a boundary after a row whose hash is 0 modulo RUN, within MIN..MAX rows.

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from coalition_docs.content import model
-from coalition_docs.documents.assemble import assemble, compress_streams, page_count
+from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, page_count
 from coalition_docs.documents.fill import check_documents, document_environment
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.letters import letter_context, letter_order
@@ -28,7 +28,7 @@ from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, LETTER_TEMPLATE, STATEMENT_TEMPLATE,
                                            WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle, PlannedDocument,
                                            logo_path)
-from coalition_docs.documents.pieces import PIECES_FOLDER, Piece, html_kicker, footers, split
+from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
 from coalition_docs.engine.manifest import Outputs, digest_bytes, file_digest, tree_files
@@ -119,9 +119,11 @@ def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: st
                 identifier=identifier)
 
 
-def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "") -> list[Output]:
+def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
+                 ) -> list[Output]:
     """Every PDF as an output of the engine. Fills every template once, first:
-    raises ContentErrors with every value any document lacks, before any layout."""
+    raises ContentErrors with every value any document lacks, before any layout.
+    `previous` is the last build's output folder (the worksheet's footers are kept there)."""
     plan = plan_documents(coalition)
     html = check_documents(document_environment(theme), plan)
     keys = document_keys(plan, html, coalition, theme, tool)
@@ -135,7 +137,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "") -> li
                                   (theme, Path(coalition.content_dir), html[d.path], identifier),
                                   cost=len(html[d.path])))
         else:
-            planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path])
+            planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path], previous)
     for b in plan.bundles:
         parts = tuple(prefix + part for part in b.parts)
         planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
@@ -145,7 +147,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "") -> li
 
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
-                  html: str) -> list[Output]:
+                  html: str, previous: Path | None = None) -> list[Output]:
     """The worksheet's pieces (cached by the hash of their HTML) and their assembly into `path`."""
     common = shared_key(coalition, theme, tool)
     folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}/{Path(path).stem}"
@@ -168,8 +170,8 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                       (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
                        unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
                        language.group(1) if language else coalition.language, identifier, theme,
-                       Path(coalition.content_dir)),
-                      cost=len(order), parts=tuple(dict.fromkeys(order)))
+                       Path(coalition.content_dir), previous),
+                      cost=len(order), parts=tuple(dict.fromkeys(order)), extras=(f"{folder}/{FOOTERS}",))
     return [*outputs.values(), assembly]
 
 
@@ -182,14 +184,21 @@ def write_piece(root: Path, path: str, theme: Theme, content_dir: Path, html: st
 
 def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
                     owner: str, title: str, author: str, language: str, identifier: bytes, theme: Theme,
-                    content_dir: Path) -> None:
+                    content_dir: Path, previous: Path | None) -> None:
     """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer."""
-    writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
-    data = [(root / part).read_bytes() for part in parts]
-    pages = sum(page_count(d) for d in data)
-    stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
-    stamps = writer.write(stamp, None, identifier, f"{path} (footers)", tagged=False, uncompressed=True)
-    (root / path).write_bytes(assemble(data, stamps, title=title, author=author, language=language,
+    pdfs = [RawPdf.parse((root / part).read_bytes()) for part in parts]
+    pages = sum(page_count(pdf) for pdf in pdfs)
+    # The footers of M pages depend on M and the head only: kept beside the pieces for the next build.
+    name = f"{Path(parts[0]).parent.as_posix()}/{FOOTERS}"
+    wanted = digest_bytes(head, owner, str(pages))[:32].encode("ascii")
+    kept = Path(previous) / name if previous else None
+    stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
+    if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
+        writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
+        stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
+        stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
+    (root / name).write_bytes(stamps)
+    (root / path).write_bytes(assemble(pdfs, stamps, title=title, author=author, language=language,
                                        identifier=identifier, outline=titles))
 
 
