@@ -96,6 +96,37 @@ def pdf_identifier(coalition_name: str, path: str) -> bytes:
     return digest[:32].encode("ascii")
 
 
+# pydyf's PDF.page_references builds a new tuple of every page's reference on
+# each access, and WeasyPrint's tags.py reads it once per structure element:
+# writing a tagged PDF costs elements x pages. The versions below were tested
+# to write the same bytes with the tuple cached (benchmarks/pydyf_page_references.py
+# reproduces it); any other version keeps pydyf's own property.
+PAGE_REFERENCES_TESTED = {("0.13.0", "70.0")}
+
+
+def cache_page_references() -> bool:
+    """Cache pydyf.PDF.page_references for the tested versions; whether it is in place."""
+    import pydyf
+    import weasyprint
+
+    if getattr(pydyf.PDF, "_coalition_docs_cached", False):
+        return True
+    if (getattr(pydyf, "__version__", ""), weasyprint.__version__) not in PAGE_REFERENCES_TESTED:
+        return False
+
+    def page_references(self):
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_coalition_docs_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            self.__dict__["_coalition_docs_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._coalition_docs_cached = True
+    return True
+
+
 class PdfWriter:
     """One WeasyPrint setup per run: one font configuration, stylesheets parsed once."""
 
@@ -104,6 +135,7 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        cache_page_references()
         self.font_config = FontConfiguration()
         self.url_fetcher = _local_fetcher([*theme.search_path, Path(content_dir)])
         self.base_url = (theme.find(STYLESHEET).parent.resolve().as_uri()) + "/"
@@ -115,14 +147,19 @@ class PdfWriter:
                                url_fetcher=self.url_fetcher),
             ]
 
-    def render(self, html: str, label: str):
-        """Lay out one document: a weasyprint Document."""
+    def render(self, html: str, label: str, tagged: bool = True):
+        """Lay out one document: a weasyprint Document (untagged for footers to stamp)."""
+        options = PDF_OPTIONS if tagged else {"custom_metadata": False}
         with weasyprint_errors(label):
             return self._weasyprint.HTML(
                 string=html, base_url=self.base_url, url_fetcher=self.url_fetcher
-            ).render(font_config=self.font_config, stylesheets=self.stylesheets, **PDF_OPTIONS)
+            ).render(font_config=self.font_config, stylesheets=self.stylesheets, **options)
 
-    def write(self, document, target: Path, identifier: bytes, label: str) -> None:
+    def write(self, document, target: Path | None, identifier: bytes, label: str, tagged: bool = True,
+              uncompressed: bool = False) -> bytes | None:
+        """Write the PDF to target, or return its bytes (target None); `uncompressed` for assembly."""
+        options = PDF_OPTIONS if tagged else {"custom_metadata": False}
         with weasyprint_errors(label):
-            document.write_pdf(target, pdf_identifier=identifier, **PDF_OPTIONS)
+            return document.write_pdf(target, pdf_identifier=identifier, uncompressed_pdf=uncompressed,
+                                      **options)
 

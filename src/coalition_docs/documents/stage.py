@@ -13,11 +13,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from html import unescape
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from coalition_docs.content import model
+from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, page_count
 from coalition_docs.documents.fill import check_documents, document_environment
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.letters import letter_context, letter_order
@@ -25,6 +28,7 @@ from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, LETTER_TEMPLATE, STATEMENT_TEMPLATE,
                                            WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle, PlannedDocument,
                                            logo_path)
+from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
 from coalition_docs.engine.manifest import Outputs, digest_bytes, file_digest, tree_files
@@ -71,6 +75,18 @@ def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.
     stylesheets, fonts and images of the theme, the content's static files (the
     logo), WeasyPrint's version and the PDF options.
     """
+    common = shared_key(coalition, theme, tool)
+    keys = {d.path: digest_bytes(common, d.path, html[d.path], pdf_identifier(coalition.name, d.path))
+            for d in plan.documents}
+    for bundle in plan.bundles:
+        keys[bundle.path] = digest_bytes(common, bundle.path, bundle.title, bundle.author, bundle.language,
+                                         pdf_identifier(coalition.name, bundle.path),
+                                         *(keys[part] for part in bundle.parts))
+    return keys
+
+
+def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
+    """What every PDF is made from besides its HTML: theme files, fonts, static files, versions."""
     from importlib.metadata import version
 
     shared = [tool, version("weasyprint"), repr(sorted(PDF_OPTIONS.items())), font_faces_css(theme)]
@@ -81,14 +97,7 @@ def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.
     static = Path(coalition.content_dir) / "static"
     if static.is_dir():
         shared += [f"static/{p.relative_to(static).as_posix()}:{file_digest(p)}" for p in tree_files(static)]
-    common = digest_bytes(*shared)
-    keys = {d.path: digest_bytes(common, d.path, html[d.path], pdf_identifier(coalition.name, d.path))
-            for d in plan.documents}
-    for bundle in plan.bundles:
-        keys[bundle.path] = digest_bytes(common, bundle.path, bundle.title, bundle.author, bundle.language,
-                                         pdf_identifier(coalition.name, bundle.path),
-                                         *(keys[part] for part in bundle.parts))
-    return keys
+    return digest_bytes(*shared)
 
 
 def _theme_key(theme: Theme, content_dir: Path) -> tuple:
@@ -110,23 +119,87 @@ def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: st
                 identifier=identifier)
 
 
-def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "") -> list[Output]:
+def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
+                 ) -> list[Output]:
     """Every PDF as an output of the engine. Fills every template once, first:
-    raises ContentErrors with every value any document lacks, before any layout."""
+    raises ContentErrors with every value any document lacks, before any layout.
+    `previous` is the last build's output folder (the worksheet's footers are kept there)."""
     plan = plan_documents(coalition)
     html = check_documents(document_environment(theme), plan)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
-    planned = [Output(prefix + d.path, keys[d.path], write_pdf,
-                      (theme, Path(coalition.content_dir), html[d.path], pdf_identifier(coalition.name, d.path)),
-                      cost=len(html[d.path]))
-               for d in plan.documents]
+    planned: list[Output] = []
+    for d in plan.documents:
+        identifier = pdf_identifier(coalition.name, d.path)
+        pieces = split(html[d.path]) if d.template == WORKSHEET_TEMPLATE else None
+        if pieces is None:
+            planned.append(Output(prefix + d.path, keys[d.path], write_pdf,
+                                  (theme, Path(coalition.content_dir), html[d.path], identifier),
+                                  cost=len(html[d.path])))
+        else:
+            planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path], previous)
     for b in plan.bundles:
         parts = tuple(prefix + part for part in b.parts)
         planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
                               (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path)),
                               cost=len(parts), parts=parts))
     return planned
+
+
+def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
+                  html: str, previous: Path | None = None) -> list[Output]:
+    """The worksheet's pieces (cached by the hash of their HTML) and their assembly into `path`."""
+    common = shared_key(coalition, theme, tool)
+    folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}/{Path(path).stem}"
+    outputs: dict[str, Output] = {}
+    order = []
+    for piece in pieces:
+        key = digest_bytes(common, piece.html)
+        where = f"{folder}/{key[:24]}.pdf"
+        order.append(where)
+        outputs.setdefault(where, Output(where, key, write_piece,
+                                         (theme, Path(coalition.content_dir), piece.html,
+                                          pdf_identifier(coalition.name, where)), cost=len(piece.html)))
+    identifier = pdf_identifier(coalition.name, path.removeprefix(f"{DOCUMENTS_FOLDER}/"))
+    key = digest_bytes(common, path, identifier, *(outputs[p].key for p in order))
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    author = re.search(r'<meta name="author" content="([^"]*)"', html)
+    language = re.search(r'<html lang="([^"]*)"', html)
+    head = html[:html.index(">", html.index("<body")) + 1]
+    assembly = Output(path, key, assemble_pieces,
+                      (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
+                       unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
+                       language.group(1) if language else coalition.language, identifier, theme,
+                       Path(coalition.content_dir), previous),
+                      cost=len(order), parts=tuple(dict.fromkeys(order)), extras=(f"{folder}/{FOOTERS}",))
+    return [*outputs.values(), assembly]
+
+
+def write_piece(root: Path, path: str, theme: Theme, content_dir: Path, html: str, identifier: bytes) -> None:
+    """Lay out one piece of a long document; written with a plain structure for assembly."""
+    writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
+    data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
+    (root / path).write_bytes(compress_streams(data))
+
+
+def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
+                    owner: str, title: str, author: str, language: str, identifier: bytes, theme: Theme,
+                    content_dir: Path, previous: Path | None) -> None:
+    """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer."""
+    pdfs = [RawPdf.parse((root / part).read_bytes()) for part in parts]
+    pages = sum(page_count(pdf) for pdf in pdfs)
+    # The footers of M pages depend on M and the head only: kept beside the pieces for the next build.
+    name = f"{Path(parts[0]).parent.as_posix()}/{FOOTERS}"
+    wanted = digest_bytes(head, owner, str(pages))[:32].encode("ascii")
+    kept = Path(previous) / name if previous else None
+    stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
+    if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
+        writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
+        stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
+        stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
+    (root / name).write_bytes(stamps)
+    (root / path).write_bytes(assemble(pdfs, stamps, title=title, author=author, language=language,
+                                       identifier=identifier, outline=titles))
 
 
 def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
@@ -138,4 +211,4 @@ def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, output
     outputs = outputs if outputs is not None else Outputs()
     made = make(plan_outputs(coalition, theme, outputs.tool), outputs, Path(dest), label="PDFs",
                 jobs=jobs, progress=progress)
-    return sorted(path.removeprefix(DOCUMENTS_FOLDER + "/") for path in made)
+    return sorted(path.removeprefix(DOCUMENTS_FOLDER + "/") for path in made if "/." not in path)

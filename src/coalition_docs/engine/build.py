@@ -31,6 +31,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     unchanged: bool = False  # nothing changed: the previous output was kept as it was
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of each stage, workers included
 
     @property
     def pages(self) -> int:
@@ -65,6 +66,14 @@ class Progress(Counter):
     def close(self) -> None: ...
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its workers that have ended."""
+    import resource
+
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def _fingerprint_inputs(content: Path, theme: Theme, only: str | None, previous: Manifest | None):
     return inputs_fingerprint(
         [Path(content).resolve(), *theme.search_path],
@@ -94,11 +103,14 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
         result.unchanged = True
         result.reused = sorted(previous.outputs)
         for path in previous.outputs:
+            if "/." in path:
+                continue
             result.written.setdefault(path.partition("/")[0], []).append(path.partition("/")[2])
         result.seconds = time.perf_counter() - started
         return result
 
     progress.stage("Checking the content")
+    cpu = _cpu()
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(content)
@@ -108,8 +120,9 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
         # the build with every such problem before the site is rendered.
         from coalition_docs.documents.stage import plan_outputs
 
-        documents = plan_outputs(coalition, theme, tool)
+        documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
 
+    result.cpu["check"], cpu = _cpu() - cpu, _cpu()
     staged = Staging(out)
     with staged as staging:
         outputs = Outputs(previous, staged, tool)
@@ -128,7 +141,9 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
                 result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
             else:
                 made = make(documents, outputs, staging, label="PDFs", jobs=jobs, progress=progress)
-                result.written[stage] = [path.removeprefix(stage + "/") for path in made]
+                # Pieces of a document (documents/.pieces/) are kept for the next build, not shown.
+                result.written[stage] = [path.removeprefix(stage + "/") for path in made if "/." not in path]
+            result.cpu[stage], cpu = _cpu() - cpu, _cpu()
         manifest = Manifest(tool, fingerprint, files, outputs.records)
         manifest.write(staging)
     if previous is not None:

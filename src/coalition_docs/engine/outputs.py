@@ -33,6 +33,8 @@ class Output:
     cost: float = 1.0  # rough work, to start the longest first
     parts: tuple[str, ...] = ()  # outputs this one is made from (made first)
     deps: tuple[str, ...] = ()  # what the next build needs to recompute the key
+    # Files its render keeps beside it for later builds (not outputs): carried over when it is reused.
+    extras: tuple[str, ...] = ()
 
 
 def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> None:
@@ -61,7 +63,13 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
         missing = [p for p in output.parts if p not in by_path]
         if missing:
             raise ValueError(f"{output.path} is made from {missing[0]}, which no stage plans")
-    fresh = [o for o in planned if not outputs.take(o.path, o.key, list(o.deps))]
+    fresh = []
+    for output in planned:
+        if not outputs.take(output.path, output.key, list(output.deps)):
+            fresh.append(output)
+        elif outputs.staging is not None:
+            for extra in output.extras:
+                outputs.staging.reuse(extra)
     if progress is not None:
         progress.outputs(label, len(planned), len(planned) - len(fresh))
     tasks = [runner.Task(o.path, _render, (o.render, Path(root), o.path, o.args), o.cost, o.parts) for o in fresh]

@@ -1,0 +1,112 @@
+"""The worksheet in pieces (documents/pieces.py, documents/assemble.py).
+
+A long worksheet is laid out in pieces and assembled into one tagged PDF. The
+example coalition is short, so these tests cut it into small pieces (the
+thresholds are module settings); what they check is what a reader sees: a
+"Page N of M" on every page, one structure tree, a title, a language, the
+same bytes every build, and an edit that lays out only the pieces showing it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from coalition_docs.content.validate import load_coalition
+from coalition_docs.documents import pieces
+from coalition_docs.engine.build import build
+
+from .conftest import EXAMPLE, edit
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    monkeypatch.setattr(pieces, "PIECES_FROM_ROWS", 5)
+    monkeypatch.setattr(pieces, "RUN", 4)
+    monkeypatch.setattr(pieces, "MIN_RUN", 3)
+    monkeypatch.setattr(pieces, "MAX_RUN", 8)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "project" / "content"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def piece_files(out: Path) -> set[str]:
+    return {p.name for p in (out / "documents" / ".pieces" / "worksheet").glob("*.pdf")}
+
+
+def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(small_pieces, example, tmp_path):
+    out = tmp_path / "out"
+    result = build(example, out, only="documents", jobs=2)
+    assert len(piece_files(out)) >= 6  # it really was cut: parts and runs of rows
+    assert "worksheet.pdf" in result.written["documents"]
+    assert not [p for p in result.written["documents"] if ".pieces" in p]  # pieces are not shown as PDFs
+    coalition = load_coalition(example)
+    owner = f"{coalition.name} · {coalition.community}"
+    reader = PdfReader(out / "documents" / "worksheet.pdf")
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text()
+        assert re.findall(r"Page \d+ of \d+", text) == [f"Page {number} of {total}"], f"page {number}"
+        assert owner in text, f"page {number} lacks its footer's owner"
+    # Long tables repeat their header row on every page of every run.
+    starts = [i for i, page in enumerate(reader.pages) if "Populations served" in page.extract_text()]
+    assert len(starts) >= 3
+
+
+def test_the_assembled_worksheet_is_one_tagged_pdf(small_pieces, example, tmp_path):
+    out = tmp_path / "out"
+    build(example, out, only="documents", jobs=1)
+    reader = PdfReader(out / "documents" / "worksheet.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert root["/Lang"] == "en"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title.startswith("Identifying potential coalition members")
+    assert b"pdfuaid:part>1<" in root["/Metadata"].get_object().get_data()
+    tree = root["/StructTreeRoot"]
+    [document] = tree["/K"]
+    document = document.get_object()
+    assert document["/S"] == "/Document"
+    kids = [k.get_object() for k in document["/K"]]
+    assert {k["/S"] for k in kids} == {"/Part"} and len(kids) >= 6
+    # Every page's marked content is reachable: each page's key is in the ParentTree.
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    assert all(int(page["/StructParents"]) in keys for page in reader.pages)
+    assert int(tree["/ParentTreeNextKey"]) > max(keys)
+    # The footers are pagination artifacts, outside the structure tree.
+    content = reader.pages[0].get_contents().get_data()
+    assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in content
+    titles = [item["/Title"] for item in reader.outline]
+    assert "Part 4 What each partner could add" in titles
+
+
+def test_same_content_same_worksheet_bytes(small_pieces, example, tmp_path):
+    build(example, tmp_path / "one", only="documents", jobs=2)
+    build(example, tmp_path / "two", only="documents", jobs=1)
+    one = (tmp_path / "one" / "documents" / "worksheet.pdf").read_bytes()
+    assert one == (tmp_path / "two" / "documents" / "worksheet.pdf").read_bytes()
+    assert piece_files(tmp_path / "one") == piece_files(tmp_path / "two")
+
+
+def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, example, tmp_path):
+    out = tmp_path / "out"
+    build(example, out, only="documents", jobs=1)
+    before = piece_files(out)
+    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",
+         "motivations:", "motivations: Edited for the test.")
+    result = build(example, out, only="documents", jobs=1)
+    laid_out = [p for p in result.rendered if "/.pieces/" in p]
+    assert len(laid_out) == 1  # the run of table 3 that shows this partner
+    assert len(before) >= 6 and len(piece_files(out) - before) == 1
+    assert set(result.rendered) - set(laid_out) == {"documents/worksheet.pdf"}
+    text = "".join(page.extract_text() for page in PdfReader(out / "documents" / "worksheet.pdf").pages)
+    assert "Edited for the test." in re.sub(r"\s+", " ", text)
