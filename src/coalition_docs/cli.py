@@ -52,6 +52,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, found {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, found {value}")
+    return value
+
+
 def example_dir() -> Path:
     for candidate in (PACKAGE_DIR.parents[1] / "content", PACKAGE_DIR / "example"):
         if (candidate / "coalition.yaml").is_file():
@@ -99,7 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
                                 "errors in the browser until you fix them.")
     serve.add_argument("content", nargs="?", default="content", type=Path,
                        help="the content folder (default: content)")
-    serve.add_argument("--port", "-p", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--port", "-p", type=_port, default=8000, help="the port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")

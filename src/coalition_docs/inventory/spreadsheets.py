@@ -727,7 +727,7 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
                        print_=print) -> Plan:
     """Import `source` into content/partners; nothing is written if any cell has a problem."""
     source, content = Path(source), Path(content)
-    if not source.is_file():
+    if not source.exists():
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = _extra_vocabulary(content)
