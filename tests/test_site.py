@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from coalition_docs.site import render as site_module
-from coalition_docs.errors import BuildError
+from coalition_docs.errors import ContentErrors, BuildError
 from coalition_docs.site.public import public_view
 from coalition_docs.site.render import (
     build_site,
@@ -343,12 +343,12 @@ def test_link_checker_accepts_good_links_and_css_urls(tmp_path):
         check_links(site, files)
 
 
-def test_reserved_page_name_fails(tmp_path):
+def test_reserved_page_name_fails_in_check(tmp_path):
     content = tmp_path / "content"
     write_site_content(content)
     (content / "pages" / "members.md").write_text("---\ntitle: Clash\n---\nHi\n", encoding="utf-8")
-    with pytest.raises(BuildError, match="pages/members.md"):
-        build(tmp_path)
+    with pytest.raises(ContentErrors, match="pages/members.md:1:1: the page name 'members' is used by the site"):
+        load_coalition(content)
 
 
 # ---------------------------------------------------------------- structure of the code

@@ -254,5 +254,7 @@ def test_static_link_outside_is_refused(content, tmp_path):
     (tmp_path / "outside.png").write_bytes(b"x")
     (content / "static/logo.png").symlink_to(tmp_path / "outside.png")
     assert problems(content) == [
-        "static/logo.png:1:1: file resolves outside the content folder (expected a file inside it, found a link)"
+        f"static/logo.png:1:1: link to a file outside the content folder ({tmp_path / 'outside.png'}); "
+        "only files inside static/ are published (expected a file in static/, found a link leaving it)\n"
+        "    copy the file into static/ if it is meant to be public"
     ]

@@ -114,5 +114,5 @@ def describe(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {getattr(value, 'written', value)}"
     return f"{type(value).__name__} {value!s:.40}"

@@ -12,6 +12,7 @@ is built, so such a file is refused in microseconds.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +21,14 @@ from typing import Any, Iterator
 import yaml
 
 from coalition_docs.errors import Problem, field_path
+from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
 try:  # libyaml is about ten times faster; the pure-Python parser is a fallback
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = MAX_CONTENT_BYTES
 MAX_EXPANDED_NODES = 500_000
 
 _STR = "tag:yaml.org,2002:str"
@@ -114,32 +116,54 @@ def _resolved(root: Path) -> Path:
 
 
 def read_text(path: Path, root: Path) -> str:
-    """A content file's text: inside the content folder, UTF-8, of sane size."""
+    """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
+    without control characters."""
     name = relative_name(path, root)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(_resolved(root)):
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        resolved = None
+    if resolved is not None and not resolved.is_relative_to(_resolved(root)):
         raise LoadError(
             Problem(name, 1, 1, f"file resolves outside the content folder (a link to {resolved}); "
                     "content files must live inside the content folder")
         )
-    size = resolved.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LoadError(
-            Problem(name, 1, 1, f"file is too large (expected at most {MAX_FILE_BYTES // (1024 * 1024)} MiB, "
-                    f"found {size / (1024 * 1024):.1f} MiB)")
-        )
-    raw = resolved.read_bytes()
+    try:
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise LoadError(Problem(name, 1, 1, str(exc))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        column = len(before.decode("utf-8", "replace")) - (before.decode("utf-8", "replace").rfind("\n") + 1) + 1
         raise LoadError(
             Problem(name, line, column, f"file is not valid UTF-8 (expected UTF-8 text, found byte "
                     f"0x{raw[exc.start]:02x}); save the file as UTF-8")
         ) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    bad = _CONTROL.search(text)
+    if bad:
+        line, column = _line_column(text, bad.start())
+        raise LoadError(Problem(name, line, column, f"control character {_char_name(bad.group())} in the "
+                                "file (expected text; a NUL byte or other control character is often the sign "
+                                "of a binary file or a bad copy and paste)"))
+    return text
+
+
+# C0 controls other than tab, line feed and carriage return; DEL; C1 controls other than NEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _char_name(char: str) -> str:
+    code = ord(char)
+    return {0: "NUL (U+0000)", 9: "tab"}.get(code, f"U+{code:04X}")
 
 
 def load_yaml_file(path: Path, root: Path) -> Document:
@@ -159,6 +183,10 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
         if exc.context:
             what = f"{exc.context}, {what}"
         raise LoadError(Problem(name, line, column, f"YAML syntax error: {what}")) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        raise LoadError(Problem(name, line + line_offset, column, f"character {_char_name(chr(exc.character))} "
+                                "is not allowed in YAML (expected printable text)")) from None
     except yaml.YAMLError as exc:
         raise LoadError(Problem(name, 1 + line_offset, 1, f"YAML error: {exc}")) from None
     except RecursionError:
@@ -289,7 +317,9 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             raise self.fail(node, self.unsupported(node))
         if tag == _STR:
-            return node.value
+            return self.text(node)
+        if not node.style:  # a plain scalar: resolved by YAML 1.2's core rules, not 1.1's
+            return _resolve_plain(node.value, lambda message: self.fail(node, message))
         try:
             return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
         except (ValueError, OverflowError):
@@ -298,10 +328,90 @@ class _Builder:
                                 f"found '{node.value}')") from None
             raise self.fail(node, f"cannot read the value '{node.value}'") from None
 
+    def text(self, node: yaml.ScalarNode) -> str:
+        bad = _CONTROL.search(node.value)
+        if bad:  # written as an escape in a double-quoted string, e.g. "\\0" or "\\x07"
+            raise self.fail(node, f"control character {_char_name(bad.group())} in the text "
+                            "(expected printable text; remove the escape)")
+        return node.value
+
     @staticmethod
     def unsupported(node: yaml.Node) -> str:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         return f"unsupported YAML tag '{tag}' (expected plain text, numbers, dates, lists and maps)"
+
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), not YAML 1.1's:
+# no octal "0123", no "0b1", no "1_000", no sexagesimal "1:30", no yes/no/on/off.
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_OCT_RE = re.compile(r"^0o[0-7]+$")
+_HEX_RE = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF_RE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN_RE = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+class WrittenInt(int):
+    """A number as YAML 1.2 reads it, which remembers how it was written.
+
+    Where the schema expects text, the text is what the person typed
+    ("02071234567", "0x1F"), never the number's value.
+    """
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> "WrittenInt":
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    __repr__ = int.__repr__
+
+
+class WrittenFloat(float):
+    written: str
+
+    def __new__(cls, value: float, written: str) -> "WrittenFloat":
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    __repr__ = float.__repr__
+
+
+def _resolve_plain(value: str, fail) -> Any:
+    if value == "" or _NULL_RE.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT_RE.match(value):
+        return WrittenInt(int(value, 10), value)
+    if _OCT_RE.match(value):
+        return WrittenInt(int(value[2:], 8), value)
+    if _HEX_RE.match(value):
+        return WrittenInt(int(value[2:], 16), value)
+    if _FLOAT_RE.match(value) or _INF_RE.match(value) or _NAN_RE.match(value):
+        number = float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                       .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        return WrittenFloat(number, value)
+    if _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise fail(f"not a real date (expected a date such as 2027-01-15, found '{value}')") from None
+    if _CONTROL.search(value):
+        raise fail(f"control character {_char_name(_CONTROL.search(value).group())} in the text "
+                   "(expected printable text)")
+    return value
 
 
 @dataclass

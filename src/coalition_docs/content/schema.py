@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from coalition_docs.content import vocab
 
@@ -24,8 +24,17 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 
 
 def _http_url(value: str) -> str:
-    scheme, sep, rest = value.partition("://")
-    if not sep or scheme.lower() not in ("http", "https") or not rest or " " in value:
+    """An http(s) address that every later step can parse: host present, port valid, no spaces."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError("url")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ValueError("url") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "://" not in value:
         raise ValueError("url")
     return value
 
@@ -186,14 +195,14 @@ class PersonEntry(Strict):
     title: str | None = None
     pronouns: str | None = None
     bio: str | None = None
-    community_member: bool = False
-    compensated: bool = False
+    community_member: StrictBool = False
+    compensated: StrictBool = False
     roles: list[ManagementRole] = Field(default_factory=list)
     working_groups: list[Id] = Field(default_factory=list)
-    champion: bool = False
+    champion: StrictBool = False
     email: Email | None = None
     phone: str | None = None
-    public: bool = False
+    public: StrictBool = False
 
 
 class RosterFile(Strict):
@@ -219,7 +228,7 @@ class StatementFile(Strict):
     identities: dict[str, str] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
     statement: Text
-    public: bool = False
+    public: StrictBool = False
 
 
 # -- pages/NAME.md front matter ----------------------------------------------
@@ -230,7 +239,7 @@ class PageFrontMatter(Strict):
 
     title: Text
     order: int | None = None
-    draft: bool = False
+    draft: StrictBool = False
     description: str | None = Field(None, description="addition: a one-line summary for search engines")
 
 

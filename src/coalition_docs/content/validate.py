@@ -10,6 +10,8 @@ Three passes, all of whose problems are gathered before anything is raised:
 from __future__ import annotations
 
 import re
+import datetime as dt
+import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from coalition_docs.content import model
 from coalition_docs.content import schema
 from coalition_docs.content import vocab
+from coalition_docs.files import MAX_STATIC_BYTES, UnreadableFile, check_regular, is_junk
 from coalition_docs.errors import ContentErrors, Problem, UsageError, describe, did_you_mean
 from coalition_docs.errors import field_path as _field_path
 from coalition_docs.content.load import Document, LoadError, load_page_file, load_yaml_file, relative_name
@@ -168,7 +171,14 @@ def _translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pr
     expected = _EXPECTED_BY_TYPE.get(kind)
     if expected is None:
         return document.problem(loc, f"{prefix}{item['msg']} (found {describe(found)})")
-    return document.problem(loc, f"{prefix}wrong kind of value (expected {expected}, found {describe(found)})")
+    hint = None
+    if expected == "text" and isinstance(found, (bool, dt.date)):
+        hint = "put the value in quotes to keep it as text, e.g. \"yes\""
+    elif expected == "true or false" and str(found).lower() in ("yes", "no", "on", "off", "y", "n", "1", "0"):
+        hint = "write true or false (YAML's yes/no/on/off are read as text here)"
+    elif expected == "text" and isinstance(found, (list, dict)):
+        hint = "put the value in quotes if it holds ': ', '[' or '{'"
+    return document.problem(loc, f"{prefix}wrong kind of value (expected {expected}, found {describe(found)})", hint)
 
 
 # -- pass 1: load and check each file -------------------------------------------
@@ -186,6 +196,7 @@ class Loaded:
 class _Run:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    refused: set[Path] = field(default_factory=set)  # links to other content files, already reported
 
     def load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
         try:
@@ -225,7 +236,7 @@ class _Run:
             return []
         paths = []
         for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith(".") or path.is_dir() or path in self.refused:
                 continue
             rel = relative_name(path, self.root)
             if path.suffix == ".yml" and suffix == ".yaml":
@@ -253,6 +264,7 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
     if not root.is_dir():
         raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml)")
     run = _Run(root)
+    run.refused = _content_links(root, run)
 
     coalition_file = root / "coalition.yaml"
     coalition = run.load(coalition_file, schema.CoalitionFile) if coalition_file.is_file() else None
@@ -273,6 +285,12 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
         except LoadError as exc:
             run.problems.append(exc.problem)
             continue
+        if path.stem in vocab.RESERVED_PAGE_NAMES:
+            run.problems.append(Problem(
+                relative_name(path, root), 1, 1, f"the page name '{path.stem}' is used by the site itself "
+                f"(expected another name, found {path.name}; reserved: {', '.join(sorted(vocab.RESERVED_PAGE_NAMES))})",
+                "rename the file, e.g. to about.md"))
+            continue
         pages[path.stem] = (run.check(page.front, schema.PageFrontMatter), page)
     static = _static_files(root, run)
 
@@ -284,22 +302,93 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
 
 
 def _static_files(root: Path, run: _Run) -> tuple[str, ...]:
+    """The files of static/ that are published: regular files whose real path lies inside static/.
+
+    Editor and backup files and dotfiles are skipped; anything else that cannot be published
+    (a link leaving static/, a FIFO, a file too large) is a located problem, never silently copied.
+    """
     folder = root / "static"
+    if folder.is_symlink():
+        run.problems.append(Problem("static/", 1, 1, f"static/ is a link (to {_target(folder)}); "
+                                    "expected a folder: static/ is published whole, so it must be a real "
+                                    "folder inside the content folder"))
+        return ()
     if not folder.is_dir():
         return ()
+    real_static = folder.resolve()
     files = []
-    resolved_root = root.resolve()
-    for path in sorted(folder.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(resolved_root):
-            run.problems.append(
-                Problem(relative_name(path, root), 1, 1, "file resolves outside the content folder "
-                        "(expected a file inside it, found a link)")
-            )
-            continue
-        files.append(path.relative_to(folder).as_posix())
-    return tuple(files)
+    for directory, dirs, names in os.walk(folder):
+        here = Path(directory)
+        dirs[:] = sorted(d for d in dirs if not is_junk(d))
+        for name in sorted(names) + [d for d in dirs if (here / d).is_symlink()]:
+            if is_junk(name):
+                continue
+            path = here / name
+            rel = relative_name(path, root)
+            real = _real(path)
+            if real is None:
+                run.problems.append(Problem(rel, 1, 1, "link to a missing file or a link loop "
+                                            "(expected a file to publish)"))
+                continue
+            if not real.is_relative_to(real_static):
+                inside = real.is_relative_to(root.resolve())
+                what = "another content file" if inside else "a file outside the content folder"
+                run.problems.append(Problem(
+                    rel, 1, 1, f"link to {what} ({real}); only files inside static/ are published "
+                    "(expected a file in static/, found a link leaving it)",
+                    "copy the file into static/ if it is meant to be public" if not inside else None))
+                continue
+            try:
+                check_regular(path, MAX_STATIC_BYTES)
+            except UnreadableFile as exc:
+                run.problems.append(Problem(rel, 1, 1, str(exc)))
+                continue
+            files.append(path.relative_to(folder).as_posix())
+    return tuple(sorted(files))
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _content_links(root: Path, run: _Run) -> set[Path]:
+    """A link inside the content folder that points at another content file is an error.
+
+    Such a link would publish or duplicate a file under another name (static/roster.yaml ->
+    ../roster.yaml), so it is refused wherever it sits; links inside static/ that stay in static/
+    are checked with static/ itself.
+    """
+    real_root = root.resolve()
+    refused: set[Path] = set()
+    for directory, dirs, names in os.walk(root):
+        here = Path(directory)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names) + sorted(dirs):
+            path = here / name
+            if not path.is_symlink():
+                continue
+            real = _real(path)
+            rel = relative_name(path, root) + ("/" if name in dirs else "")
+            if real is None or not real.is_relative_to(real_root):
+                continue  # a missing target or one outside: reported where the file is read
+            if path.is_relative_to(root / "static"):
+                continue  # static/ and what it holds are checked by _static_files
+            shown = relative_name(real, real_root) if real != real_root else "the content folder itself"
+            run.problems.append(Problem(
+                rel, 1, 1, f"link to another content file ({shown}) (expected a file of its own, "
+                "found a link inside the content folder)", "replace the link by a copy, or remove it"))
+            refused.add(path)
+    return refused
 
 
 def _get(data: Any, *path: Any) -> Any:

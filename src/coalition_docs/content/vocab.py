@@ -220,3 +220,11 @@ MEETING_GROUPS = _frozen(
 EXTENDABLE = MappingProxyType(
     {"populations": POPULATIONS, "areas": AREAS, "assets": ASSETS}
 )
+
+
+# Top-level names the site uses itself; a Markdown page may not take one
+# (checked with the content, so `check` refuses what the build would).
+RESERVED_PAGE_NAMES = frozenset(
+    {"index", "404", "assets", "static", "members", "people", "structure", "working-groups",
+     "statements", "coverage", "sitemap"}
+)

@@ -55,22 +55,7 @@ from coalition_docs.templating import Theme, render_markdown
 
 SITE_FOLDER = "site"
 
-# Top-level names the site uses itself; a Markdown page may not take one.
-RESERVED_NAMES = frozenset(
-    {
-        "index",
-        "404",
-        "assets",
-        "static",
-        "members",
-        "people",
-        "structure",
-        "working-groups",
-        "statements",
-        "coverage",
-        "sitemap",
-    }
-)
+RESERVED_NAMES = vocab.RESERVED_PAGE_NAMES
 
 # A Markdown page with one of these names becomes the home page's call to action.
 CALL_TO_ACTION_PAGES = ("get-involved", "join", "join-us", "participate", "contact")
@@ -677,8 +662,14 @@ def copy_assets(theme: Theme, content_dir: Path, static_files: Iterable[str], si
     has_fonts = "assets/fonts.css" in written
 
     static_root = Path(content_dir) / "static"
+    real_static = static_root.resolve()
     for rel in static_files:
-        copy(static_root / rel, f"static/{rel}")
+        source = static_root / rel
+        # checked again here: a link changed since the content was checked publishes nothing
+        if source.is_symlink() and not source.resolve().is_relative_to(real_static) or not source.is_file():
+            raise BuildError(f"static/{rel}: changed while building (expected a regular file inside static/); "
+                             "build again")
+        copy(source, f"static/{rel}")
     return written, has_fonts
 
 
