@@ -1,4 +1,4 @@
-"""letters.pdf joined from the letters' files stays a whole tagged PDF."""
+"""letters.pdf joined from the letters' files (documents/assemble.py) stays a whole tagged PDF."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from coalition_docs.engine.build import build
-from coalition_docs.documents.join import concatenate
+from coalition_docs.documents.assemble import join_files as concatenate
 
 from .conftest import EXAMPLE
 

@@ -21,6 +21,7 @@ from coalition_docs.documents import pieces
 from coalition_docs.engine.build import build
 
 from .conftest import EXAMPLE, edit
+from .test_pdfjoin import structure_problems
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(small_pieces, ex
 def test_the_assembled_worksheet_is_one_tagged_pdf(small_pieces, example, tmp_path):
     out = tmp_path / "out"
     build(example, out, only="documents", jobs=1)
+    assert structure_problems(out / "documents" / "worksheet.pdf") == []
     reader = PdfReader(out / "documents" / "worksheet.pdf")
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712

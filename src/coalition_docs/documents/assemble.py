@@ -1,6 +1,7 @@
-"""One tagged PDF from the worksheet's pieces, fast: objects copied as bytes, renumbered.
+"""One tagged PDF from others, fast: objects copied as bytes, renumbered.
 
-The pieces are PDFs WeasyPrint wrote with plain (uncompressed) object
+letters.pdf is made of the letters' own files, the worksheet of its pieces.
+The sources are PDFs WeasyPrint wrote with plain (uncompressed) object
 structure, as pydyf lays it out: `N 0 obj ... endobj` at the offsets of an
 xref table. Assembling them is bookkeeping, not parsing: every object of every
 piece is copied with its references renumbered (strings and stream data are
@@ -21,9 +22,26 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape
 
-from coalition_docs.documents.join import XMP
+
+XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
+<pdf:Producer>coalition-docs</pdf:Producer>
+<xmp:CreatorTool>coalition-docs</xmp:CreatorTool>
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
 
 _REF = re.compile(rb"\((?:\\.|[^\\()])*\)|\b(\d+) 0 R\b", re.S)
 _XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
@@ -296,3 +314,27 @@ def _stamp(a: Assembler, stamps: bytes, pages: list[int]) -> None:
             open_q, old, close_q, drawn), 1)
         head = re.sub(rb"/Resources \d+ 0 R", b"/Resources %d 0 R" % new_resources, head, count=1)
         a.objects[page] = head
+
+
+def _decode(literal: bytes) -> str:
+    """A PDF string as pydyf writes it: (latin-1 with escapes) or <UTF-16BE hex with BOM>."""
+    if literal.startswith(b"<"):
+        return bytes.fromhex(literal[1:-1].decode()).decode("utf-16")
+    return re.sub(rb"\\(.)", rb"\1", literal[1:-1]).decode("latin-1")
+
+
+def info_title(pdf: RawPdf) -> str | None:
+    if pdf.info is None:
+        return None
+    found = re.search(rb"/Title (\((?:\\.|[^\\()])*\)|<[0-9a-fA-F]*>)", pdf.objects[pdf.info])
+    return _decode(found.group(1)) if found else None
+
+
+def join_files(sources: Sequence[Path], target: Path, *, title: str, author: str, language: str,
+               identifier: bytes, outline: Sequence[str | None] | None = None) -> None:
+    """Write the pages of `sources`, in order, as one tagged PDF at `target`; a bookmark per
+    source (its own title unless `outline` names them)."""
+    pdfs = [RawPdf.parse(Path(source).read_bytes()) for source in sources]
+    titles = list(outline) if outline is not None else [info_title(pdf) for pdf in pdfs]
+    Path(target).write_bytes(assemble(pdfs, None, title=title, author=author, language=language,
+                                      identifier=identifier, outline=titles))

@@ -8,7 +8,8 @@
 3. `plan_outputs` turns each document into an `Output` of the engine (its
    path, its key, how to render it): the engine (engine/outputs.py) reuses
    what did not change and lays out the rest with pdf.py's writer on every
-   core; a bundle is joined (join.py) as soon as its parts exist.
+   core; a bundle is joined (assemble.py) as soon as its parts exist;
+   a long worksheet is laid out in pieces (pieces.py) and assembled the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from coalition_docs.content import model
-from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, page_count
+from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
 from coalition_docs.documents.fill import check_documents, document_environment
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.letters import letter_context, letter_order
@@ -105,18 +106,20 @@ def _theme_key(theme: Theme, content_dir: Path) -> tuple:
 
 
 def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, html: str, identifier: bytes) -> None:
-    """Lay out one document and write it (in a worker: one WeasyPrint setup per process)."""
+    """Lay out one document and write it (in a worker: one WeasyPrint setup per process).
+
+    Written with a plain object structure (streams deflated afterwards), so that
+    assemble.py can join it into letters.pdf or the worksheet by copying bytes."""
     writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
-    writer.write(writer.render(html, path), root / path, identifier, path)
+    data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
+    (root / path).write_bytes(compress_streams(data))
 
 
 def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: str, language: str,
              identifier: bytes) -> None:
     """A bundle (letters.pdf) from its parts' files, kept a tagged PDF."""
-    from coalition_docs.documents.join import concatenate
-
-    concatenate([root / part for part in parts], root / path, title=title, author=author, language=language,
-                identifier=identifier)
+    join_files([root / part for part in parts], root / path, title=title, author=author, language=language,
+               identifier=identifier)
 
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
@@ -157,7 +160,7 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
         key = digest_bytes(common, piece.html)
         where = f"{folder}/{key[:24]}.pdf"
         order.append(where)
-        outputs.setdefault(where, Output(where, key, write_piece,
+        outputs.setdefault(where, Output(where, key, write_pdf,
                                          (theme, Path(coalition.content_dir), piece.html,
                                           pdf_identifier(coalition.name, where)), cost=len(piece.html)))
     identifier = pdf_identifier(coalition.name, path.removeprefix(f"{DOCUMENTS_FOLDER}/"))
@@ -173,13 +176,6 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                        Path(coalition.content_dir), previous),
                       cost=len(order), parts=tuple(dict.fromkeys(order)), extras=(f"{folder}/{FOOTERS}",))
     return [*outputs.values(), assembly]
-
-
-def write_piece(root: Path, path: str, theme: Theme, content_dir: Path, html: str, identifier: bytes) -> None:
-    """Lay out one piece of a long document; written with a plain structure for assembly."""
-    writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
-    data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
-    (root / path).write_bytes(compress_streams(data))
 
 
 def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
