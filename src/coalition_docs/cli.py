@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
 from coalition_docs import __version__
-from coalition_docs.errors import EXIT_OK, CoalitionDocsError, ContentErrors, UsageError
+from coalition_docs.errors import EXIT_CONTENT, EXIT_OK, CoalitionDocsError, ContentErrors, UsageError
+from coalition_docs.files import WriteRefused, atomic_write, check_target, os_problem
 from coalition_docs.templating import PACKAGE_DIR
 
 EPILOG = """\
@@ -47,6 +49,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, found {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, found {value}")
     return value
 
 
@@ -97,7 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
                                 "errors in the browser until you fix them.")
     serve.add_argument("content", nargs="?", default="content", type=Path,
                        help="the content folder (default: content)")
-    serve.add_argument("--port", "-p", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--port", "-p", type=_port, default=8000, help="the port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")
@@ -119,6 +131,8 @@ def make_parser() -> argparse.ArgumentParser:
     exp.add_argument("--content", default="content", type=Path, help="the content folder (default: content)")
     exp.add_argument("--format", choices=("csv", "xlsx"), help="default: from the --output file's extension")
     exp.add_argument("--output", "-o", required=True, type=Path, help="the file to write")
+    exp.add_argument("--force", action="store_true",
+                     help="replace a file coalition-docs did not write, or write inside the content folder")
 
     report = commands.add_parser("report", help="who is missing: needs, types and roles nobody covers",
                                  description="Show, for each need in coalition.yaml, which partners meet it "
@@ -140,6 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
                                  "print the editor settings that use them.")
     schema.add_argument("kind", nargs="?", choices=SCHEMA_KINDS, help="one kind of file")
     schema.add_argument("--out", type=Path, help="write KIND.schema.json files into this folder")
+    schema.add_argument("--force", action="store_true",
+                        help="replace schema files coalition-docs did not write, or write inside the content folder")
     return parser
 
 
@@ -160,6 +176,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coalition-docs: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except WriteRefused as exc:
+        print(f"coalition-docs: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:  # the machine, not the content: disk full, read-only, permission denied
+        where = exc.filename or "a file"
+        print(f"coalition-docs: error: {os_problem(exc, where, 'use')}", file=sys.stderr)
+        return EXIT_CONTENT
+    except MemoryError:
+        print("coalition-docs: error: out of memory (close other programs, or build a smaller part "
+              "with --only site or --only documents)", file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if os.environ.get("COALITION_DOCS_DEBUG"):
+            raise
+        print(f"coalition-docs: internal error: {type(exc).__name__}: {exc} (this is a bug in "
+              "coalition-docs, not in your content; run again with COALITION_DOCS_DEBUG=1 to see "
+              "the details, and please report it)", file=sys.stderr)
+        return EXIT_CONTENT
 
 
 def cmd_check(args) -> int:
@@ -225,6 +259,9 @@ def cmd_export(args) -> int:
     if fmt not in ("csv", "xlsx"):
         raise UsageError(f"{args.output}: expected --format csv or xlsx, or an output file ending in "
                          f".csv or .xlsx (found {args.output.suffix or 'no extension'})")
+    from coalition_docs.inventory.spreadsheets import written_by_us
+
+    check_target(args.output, force=args.force, ours=written_by_us, what="spreadsheet")
     count = export_spreadsheet(load_coalition(args.content), args.output, fmt)
     print(f"Wrote {count} partner{'s' if count != 1 else ''} to {args.output}.")
     return EXIT_OK
@@ -270,11 +307,16 @@ def cmd_schema(args) -> int:
     from coalition_docs.content.schema import FILE_GLOBS, json_schema, json_schema_text
 
     if args.out:
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(f"{args.out} is a file (expected a folder for the schema files)")
+        paths = {kind: args.out / f"{kind}.schema.json" for kind in FILE_GLOBS}
+        for path in paths.values():
+            check_target(path, force=args.force, ours=_schema_written_by_us, what="JSON Schema")
         args.out.mkdir(parents=True, exist_ok=True)
         settings = {}
         for kind, pattern in FILE_GLOBS.items():
-            path = args.out / f"{kind}.schema.json"
-            path.write_text(json_schema_text(kind), encoding="utf-8")
+            path = paths[kind]
+            atomic_write(path, json_schema_text(kind, signed=True))
             settings[str(path)] = [f"content/{pattern}"]
         print("Wrote the schemas. For VS Code's YAML extension, add to .vscode/settings.json:")
         print(json.dumps({"yaml.schemas": settings}, indent=2))
@@ -285,6 +327,13 @@ def cmd_schema(args) -> int:
     combined = {pattern: json_schema(kind) for kind, pattern in FILE_GLOBS.items()}
     sys.stdout.write(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
+
+
+def _schema_written_by_us(path: Path) -> bool:
+    from coalition_docs.files import SIGNATURE
+
+    head = path.open("rb").read(4096).decode("utf-8", "replace")
+    return f"Written by {SIGNATURE}" in head
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "import": cmd_import,

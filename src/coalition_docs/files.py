@@ -106,3 +106,106 @@ def _size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.1f} KiB".replace(".0 KiB", " KiB")
     return f"{n} bytes"
+
+
+# ---------------------------------------------------------------- writing
+
+SIGNATURE = "coalition-docs"  # how a file the tool wrote says so (a comment, a property, a heading)
+
+
+class WriteRefused(Exception):
+    """A write that would overwrite or clobber what a person wrote; the message says how to allow it."""
+
+
+def os_problem(exc: OSError, path: Path | str, doing: str = "write") -> str:
+    """One sentence for a person: what failed, where, and what to do."""
+    import errno as _errno
+
+    advice = {
+        _errno.ENOSPC: "free some disk space and try again",
+        _errno.EDQUOT: "free some space within your quota and try again",
+        _errno.EROFS: "the disk is read-only: choose a folder on a writable disk",
+        _errno.EACCES: "choose a folder you may write to, or change its permissions",
+        _errno.EPERM: "the file or folder is protected (immutable or owned by someone else): choose another",
+        _errno.ENOTDIR: "a part of that path is a file, not a folder: choose another path",
+        _errno.EISDIR: "that path is a folder: name a file inside it",
+        _errno.ENAMETOOLONG: "choose a shorter path",
+        _errno.EMFILE: "too many open files: close other programs and try again",
+        _errno.EIO: "the disk reported an input/output error: check the disk",
+    }.get(exc.errno, "check the path and try again")
+    reason = exc.strerror or str(exc)
+    return f"cannot {doing} {path}: {reason} ({advice})"
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` through a temporary file beside it, fsynced, then renamed over it.
+
+    A reader never sees half a file, and a failure (disk full, killed) leaves the old file whole.
+    """
+    import tempfile
+
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path = Path(path)
+    folder = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            try:
+                os.chmod(temp, stat.S_IMODE(os.stat(path).st_mode))
+            except OSError:
+                pass
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def inside_content_folder(path: Path) -> Path | None:
+    """The content folder (a folder holding coalition.yaml) that `path` lies in, if any."""
+    try:
+        here = Path(path).resolve().parent
+    except (OSError, RuntimeError):
+        return None
+    for folder in (here, *here.parents):
+        if (folder / "coalition.yaml").is_file():
+            return folder
+    return None
+
+
+def check_target(path: Path, *, force: bool, ours: "callable[[Path], bool]", what: str) -> None:
+    """Refuse to write `path` when it lies in a content folder or holds a file the tool did not write.
+
+    `ours(path)` tells whether an existing file carries the tool's signature. With force, anything goes
+    except writing over a folder.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise WriteRefused(f"{path} is a folder (expected a file name for the {what})")
+    if force:
+        return
+    content = inside_content_folder(path)
+    if content is not None:
+        raise WriteRefused(
+            f"refusing to write the {what} to {path}: it is inside the content folder {content}, "
+            "where every file is a person's record (choose a path outside it, or add --force)")
+    if path.exists() or path.is_symlink():
+        try:
+            mine = path.is_file() and not path.is_symlink() and ours(path)
+        except (OSError, ValueError):
+            mine = False
+        if not mine:
+            raise WriteRefused(
+                f"refusing to overwrite {path}: coalition-docs did not write it (expected a new file or "
+                f"one written by coalition-docs; add --force to replace it)")

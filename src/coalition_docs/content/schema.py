@@ -268,5 +268,9 @@ def json_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
-def json_schema_text(kind: str) -> str:
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def json_schema_text(kind: str, *, signed: bool = False) -> str:
+    schema = json_schema(kind)
+    if signed:  # a file written by `schema --out` says so, so that it may be replaced next time
+        schema = {"$comment": "Written by coalition-docs; `coalition-docs schema --out` writes it again.",
+                  **schema}
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -16,10 +16,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from coalition_docs.errors import UsageError
+from coalition_docs.errors import BuildError, UsageError
+from coalition_docs.files import os_problem
 from coalition_docs.engine.manifest import MANIFEST
 
 STAGING_MARK = ".coalition-docs-staging"
+
+
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing ancestor of `path`, if it is a file rather than a folder."""
+    for parent in path.parents:
+        if parent.exists():
+            return parent if not parent.is_dir() else None
+    return None
 
 
 def check_output_folder(out: Path, content: Path) -> None:
@@ -39,6 +48,8 @@ def check_output_folder(out: Path, content: Path) -> None:
         reason = "it looks like a project folder"
     elif out_r.exists() and not out_r.is_dir():
         reason = "it is a file, not a folder"
+    elif _file_above(out_r) is not None:
+        reason = f"{_file_above(out_r)} is a file, so no folder can be made inside it"
     elif out_r.is_dir() and any(out_r.iterdir()) and not (out_r / MANIFEST).is_file():
         reason = f"it is not empty and was not made by coalition-docs (no {MANIFEST} in it)"
     if reason:
@@ -62,20 +73,35 @@ class Staging:
 
     def __enter__(self) -> Path:
         target = self.out.resolve()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(target)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-        (self.path / STAGING_MARK).write_text(str(os.getpid()), encoding="ascii")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(target)
+            self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+            (self.path / STAGING_MARK).write_text(str(os.getpid()), encoding="ascii")
+        except OSError as exc:
+            if self.path is not None:
+                shutil.rmtree(self.path, ignore_errors=True)
+            raise BuildError(os_problem(exc, self.out, "write the build into")
+                             + "; the previous output is unchanged") from None
         return self.path
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.path is not None
         if exc_type is not None:
             shutil.rmtree(self.path, ignore_errors=True)
+            if isinstance(exc, OSError) and not isinstance(exc, (FileNotFoundError, InterruptedError)):
+                # the machine failed (disk full, read-only, permission): say so about the output folder
+                raise BuildError(os_problem(exc, self.out, "write the build into")
+                                 + "; the previous output is unchanged") from None
             return
-        (self.path / STAGING_MARK).unlink()
-        self.path.chmod(0o755)  # mkdtemp makes it private; the output should not be
-        self.swap()
+        try:
+            (self.path / STAGING_MARK).unlink()
+            self.path.chmod(0o755)  # mkdtemp makes it private; the output should not be
+            self.swap()
+        except OSError as exc:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise BuildError(os_problem(exc, self.out, "replace")
+                             + "; the previous output is unchanged") from None
 
     def reuse(self, relative: str) -> bool:
         """Carry `relative` over from the previous output; False if it is not there."""
@@ -107,7 +133,13 @@ class Staging:
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             (old / STAGING_MARK).touch()
             os.replace(target, old / target.name)
-        os.replace(self.path, target)
+        try:
+            os.replace(self.path, target)
+        except OSError:
+            if old is not None:  # put the previous output back before reporting
+                os.replace(old / target.name, target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

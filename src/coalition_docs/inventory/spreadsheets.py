@@ -27,6 +27,7 @@ import yaml
 
 from coalition_docs.content import vocab
 from coalition_docs.errors import ContentErrors, Problem, UsageError, did_you_mean
+from coalition_docs.files import SIGNATURE, UnreadableFile, check_regular, read_regular
 
 # (heading, field, kind, other headings people use for it)
 COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -213,25 +214,49 @@ def read_sheets(path: Path) -> list[Sheet]:
     """The tables of a CSV file or of every sheet of an .xlsx workbook."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        raw = path.read_bytes()
+        try:
+            raw = read_regular(path, MAX_SPREADSHEET_BYTES)
+        except UnreadableFile as exc:
+            raise UsageError(f"{path}: {exc}") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UsageError(f"{path}: not UTF-8 text (expected a CSV file saved as UTF-8)") from None
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-        return _tables(path.name, "", table)
+        try:
+            table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        except csv.Error as exc:
+            raise UsageError(f"{path}: not a readable CSV file ({exc})") from None
+        return _tables(path.name, "", [[unguard_cell(cell) for cell in row] for row in table])
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
+        try:
+            check_regular(path, MAX_SPREADSHEET_BYTES)
+        except UnreadableFile as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        check_workbook_size(path)
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
             raise UsageError(f"{path}: not a readable Excel workbook ({exc})") from None
         sheets = []
-        for ws in book.worksheets:
-            table = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            sheets.extend(_tables(f"{path.name}[{ws.title}]", ws.title, table))
-        book.close()
+        cells = 0
+        try:
+            for ws in book.worksheets:
+                table = []
+                for row in ws.iter_rows(values_only=True):
+                    cells += len(row)
+                    if cells > MAX_CELLS:
+                        raise UsageError(f"{path}: the workbook has too many cells (expected at most "
+                                         f"{MAX_CELLS:,}, found more); export only the partner tables")
+                    table.append([unguard_cell(_text(v)) for v in row])
+                sheets.extend(_tables(f"{path.name}[{ws.title}]", ws.title, table))
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable zip
+            raise UsageError(f"{path}: not a readable Excel workbook ({exc})") from None
+        finally:
+            book.close()
         return sheets
     raise UsageError(f"{path}: expected a .csv or .xlsx file, found {suffix or 'no extension'}")
 
@@ -563,6 +588,47 @@ def _place(where: str) -> str:
     return f"{name}, row {row}" if name and row.isdigit() else where
 
 
+# A cell a spreadsheet would run as a formula (OWASP's CSV injection rule): these first
+# characters get a leading apostrophe in CSV, and import takes exactly that apostrophe off.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_SPREADSHEET_BYTES = 20 * 1024 * 1024  # the file itself
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an .xlsx once unzipped
+MAX_CELLS = 1_000_000
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet will run: '=SUM(A1)' is written as "'=SUM(A1)"."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START + ("'",)):
+        if value.startswith("'") and not value[1:].startswith(_FORMULA_START + ("'",)):
+            return value
+        return "'" + value
+    return value
+
+
+def unguard_cell(value: str) -> str:
+    """The inverse of guard_cell, so that export then import gives back what was written."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START + ("'",)):
+        return value[1:]
+    return value
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse a workbook that unzips beyond a sane size (a zip bomb) before opening it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UsageError(f"{path}: not a readable Excel workbook ({exc})") from None
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNZIPPED_BYTES or len(members) > 10_000:
+        raise UsageError(
+            f"{path}: the workbook unzips to {total / (1024 * 1024):,.0f} MiB in {len(members):,} parts "
+            f"(expected at most {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB); it is not read, as it may be "
+            "a zip bomb or hold much more than a partner inventory")
+
+
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -661,7 +727,7 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
                        print_=print) -> Plan:
     """Import `source` into content/partners; nothing is written if any cell has a problem."""
     source, content = Path(source), Path(content)
-    if not source.is_file():
+    if not source.exists():
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = _extra_vocabulary(content)
@@ -729,6 +795,22 @@ def _extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
 # ------------------------------------------------------------------ export
 
 
+def written_by_us(path: Path) -> bool:
+    """Whether an existing file is a spreadsheet `export` wrote (so it may be replaced)."""
+    if path.suffix.lower() == ".xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return False
+        return f"<dc:creator>{SIGNATURE}</dc:creator>" in core
+    with path.open("rb") as handle:
+        first = handle.readline(4096).decode("utf-8-sig", "replace").rstrip("\r\n")
+    return first == ",".join(heading for heading, *_ in COLUMNS)
+
+
 def export_rows(coalition) -> list[list[str]]:
     """The inventory as rows under the worksheet's headings, labels instead of ids."""
     rows = [[heading for heading, *_ in COLUMNS]]
@@ -765,17 +847,31 @@ def export_spreadsheet(coalition, target: Path, fmt: str) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         buffer = io.StringIO(newline="")
-        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        csv.writer(buffer, lineterminator="\r\n").writerows(
+            [[guard_cell(cell) if index else cell for cell in row] for index, row in enumerate(rows)])
         _write_atomic(target, buffer.getvalue())
     else:
         import openpyxl
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment, Font
 
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "Partner inventory"
-        for row in rows:
-            sheet.append(row)
+        book.properties.creator = SIGNATURE
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+                    raise UsageError(f"{target}: row {number}, column {column}: the text holds a control "
+                                     "character a workbook cannot store (expected printable text); "
+                                     "export as CSV instead")
+                if isinstance(value, str) and len(value) > 32767:
+                    raise UsageError(f"{target}: row {number}, column {column}: the text is longer than a "
+                                     "workbook cell holds (expected at most 32,767 characters); "
+                                     "export as CSV instead")
+                cell = sheet.cell(row=number, column=column, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, never a formula, whatever it starts with
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.columns:
