@@ -54,33 +54,59 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_kill_9_of_a_build_leaves_no_worker_behind(tmp_path):
+def generated(folder: Path, partners: int) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from generate import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    content = tmp_path / "content"
-    generate(content, 150, seed=3)
+    content = folder / "content"
+    generate(content, partners, seed=3)
+    return content
+
+
+def start_build(content: Path, out: Path, **options) -> tuple[subprocess.Popen, set[int]]:
+    """A build of content with two workers, once both are laying out PDFs."""
     process = subprocess.Popen([sys.executable, "-m", "coalition_docs.cli", "build", str(content),
-                                "--out", str(tmp_path / "out"), "--jobs", "2", "--quiet"])
-    try:
-        deadline = time.monotonic() + 120
-        workers: set[int] = set()
-        while len(workers) < 2:  # both workers are laying out PDFs
-            assert process.poll() is None, "the build ended before it could be killed"
-            assert time.monotonic() < deadline, "no workers started"
-            time.sleep(0.05)
-            workers = children(process.pid)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
+                                "--out", str(out), "--jobs", "2"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, **options)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2:
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline, "no workers started"
+        time.sleep(0.05)
+        workers = children(process.pid)
+    return process, workers
+
+
+def gone(workers: set[int]) -> list[int]:
     deadline = time.monotonic() + 5
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in workers if alive(pid)], "workers outlived the killed build"
+    return [pid for pid in workers if alive(pid)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_kill_9_of_a_build_leaves_no_worker_behind(tmp_path):
+    content = generated(tmp_path, 150)
+    process, workers = start_build(content, tmp_path / "out")
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    assert not gone(workers), "workers outlived the killed build"
     assert not (tmp_path / "out").exists()  # the output folder was never swapped in
+
+
+def test_ctrl_c_stops_every_worker_with_one_line(tmp_path):
+    content = generated(tmp_path, 150)
+    # Ctrl-C in a terminal reaches the whole foreground process group.
+    process, workers = start_build(content, tmp_path / "out", start_new_session=True)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err == "coalition-docs: interrupted; the previous output is unchanged\n"
+    assert not gone(workers)
+    assert not (tmp_path / "out").exists()
 
 
 def _sleep_then_touch(flag: str) -> int:

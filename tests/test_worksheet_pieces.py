@@ -112,3 +112,12 @@ def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, 
     assert set(result.rendered) - set(laid_out) == {"documents/worksheet.pdf"}
     text = "".join(page.extract_text() for page in PdfReader(out / "documents" / "worksheet.pdf").pages)
     assert "Edited for the test." in re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("count", [0, 1, 11, 12, 13, 40, 119, 120, 121, 500])
+def test_runs_of_rows_keep_every_row_once_in_order(count):
+    rows = [f"<tr><td>row {i}</td></tr>" for i in range(count)]
+    runs = pieces._runs(rows)
+    assert [row for run in runs for row in run] == rows
+    assert all(len(run) <= pieces.MAX_RUN + pieces.MIN_RUN for run in runs)
+    assert all(len(run) >= pieces.MIN_RUN for run in runs[1:])

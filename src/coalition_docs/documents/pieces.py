@@ -61,7 +61,8 @@ def _runs(rows: list[str]) -> list[list[str]]:
     if not runs[-1]:
         runs.pop()
     if len(runs) > 1 and len(runs[-1]) < MIN_RUN:
-        runs[-2] += runs.pop()
+        last = runs.pop()
+        runs[-1] += last
     return runs
 
 
