@@ -122,6 +122,15 @@ def test_fifo_in_partners_is_an_error_not_a_hang(content):
     assert "Traceback" not in result.stderr
 
 
+def test_fifo_in_partners_fails_build_not_hangs_it(content, tmp_path):
+    os.mkfifo(content / "partners" / "pipe.yaml")
+    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "partners/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_fifo_in_static_is_an_error_not_a_hang(content):
     (content / "static").mkdir()
     os.mkfifo(content / "static" / "pipe.png")
@@ -437,3 +446,28 @@ def test_unexpected_error_is_one_line_not_a_traceback(content, capsys, monkeypat
     assert code == 1
     assert err.startswith("coalition-docs: internal error: RuntimeError: something odd (this is a bug")
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- themes from anyone
+
+
+def test_theme_override_cannot_reach_into_python(content, tmp_path, capsys):
+    override = tmp_path / "templates" / "site"
+    override.mkdir(parents=True)
+    (override / "page.html").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
+    assert code == 1
+    assert f"{override / 'page.html'}:1" in err
+    assert "access to attribute '__class__' of 'str' object is unsafe" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_fifo_in_the_theme_is_an_error_not_a_hang(content, tmp_path):
+    override = tmp_path / "templates" / "site"
+    override.mkdir(parents=True)
+    os.mkfifo(override / "page.html")
+    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out"), "--only", "site"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "page.html: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
+    assert "Traceback" not in result.stderr

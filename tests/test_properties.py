@@ -17,7 +17,7 @@ from coalition_docs.errors import ContentErrors
 from coalition_docs.content.load import LoadError, parse_yaml
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import FIXTURES
+from .conftest import EXAMPLE, FIXTURES, run_cli
 
 MINIMAL = FIXTURES / "minimal"
 FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*") if p.is_file())
@@ -74,3 +74,55 @@ def test_any_text_loads_or_is_refused(text):
         parse_yaml(text, "any.yaml")
     except LoadError as exc:
         assert exc.problem.line >= 1
+
+
+# ---------------------------------------------------------------- byte mutations, through the CLI
+
+EXAMPLE_FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*")
+                       if p.is_file() and p.suffix in (".yaml", ".md"))
+
+
+@st.composite
+def byte_mutations(draw, data: bytes) -> bytes:
+    for _ in range(draw(st.integers(1, 6))):
+        position = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+        if action == "flip" and position < len(data):
+            data = data[:position] + bytes([draw(st.integers(0, 255))]) + data[position + 1:]
+        elif action == "insert":
+            data = data[:position] + draw(st.binary(min_size=1, max_size=8)) + data[position:]
+        elif action == "delete":
+            data = data[:position] + data[position + draw(st.integers(1, 16)):]
+        else:
+            data = data[:position]
+    return data
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_byte_mutations_of_any_file_never_crash_or_hang_check(data, capsys):
+    import signal
+
+    name = data.draw(st.sampled_from(EXAMPLE_FILES))
+    mutated = data.draw(byte_mutations((EXAMPLE / name).read_bytes()))
+    with tempfile.TemporaryDirectory() as folder:
+        content = Path(folder) / "content"
+        shutil.copytree(EXAMPLE, content)
+        (content / name).write_bytes(mutated)
+
+        def hung(signum, frame):
+            raise AssertionError(f"check hung on a mutation of {name}")
+
+        previous = signal.signal(signal.SIGALRM, hung)
+        signal.alarm(20)
+        try:
+            code, _, err = run_cli(capsys, "check", content)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    assert code in (0, 1), err
+    assert "internal error" not in err and "Traceback" not in err, err
+    if code == 1:
+        last = err.strip().splitlines()[-1]
+        assert last.endswith("found."), err

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import jinja2
+import jinja2.loaders
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -64,8 +69,11 @@ class Theme:
         return sorted(found)
 
     def environment(self, *, autoescape: bool) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.search_path]),
+        # The sandbox: a theme override may be copied from anyone, so a template may read
+        # the variables it is given and nothing else (no attributes starting with "_",
+        # no calls to methods that change data, no reach into Python).
+        env = SandboxedEnvironment(
+            loader=_RegularFileLoader([str(d) for d in self.search_path]),
             undefined=jinja2.StrictUndefined,
             autoescape=autoescape,
             trim_blocks=True,
@@ -80,6 +88,35 @@ class Theme:
             paragraphs=paragraphs,
         )
         return env
+
+
+class _RegularFileLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only regular files of sane size (a FIFO never hangs the build)."""
+
+    def get_source(self, environment, template):
+        contents, filename, uptodate = None, None, None
+        for searchpath in self.searchpath:
+            pieces = jinja2.loaders.split_template_path(template)
+            candidate = os.path.join(searchpath, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            try:
+                contents = read_regular(Path(candidate), MAX_CONTENT_BYTES).decode(self.encoding)
+            except UnreadableFile as exc:
+                raise jinja2.TemplateError(f"{candidate}: {exc}") from None
+            except UnicodeDecodeError:
+                raise jinja2.TemplateError(f"{candidate}: not UTF-8 text (expected a template saved as UTF-8)") from None
+            filename = os.path.normpath(candidate)
+            mtime = os.path.getmtime(filename)
+
+            def uptodate(filename=filename, mtime=mtime) -> bool:
+                try:
+                    return os.path.getmtime(filename) == mtime
+                except OSError:
+                    return False
+
+            return contents, filename, uptodate
+        raise jinja2.TemplateNotFound(template)
 
 
 @lru_cache(maxsize=1)

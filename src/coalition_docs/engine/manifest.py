@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import stat
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,7 +48,16 @@ def digest_bytes(*parts: bytes | str) -> str:
 
 
 def file_digest(path: Path) -> str:
-    with open(path, "rb") as handle:
+    """The hash of a file's bytes; a FIFO, device or folder is never read (it would block),
+    it hashes as its kind, and the stage that needs the file reports it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return _blake(f"unreadable:{exc.errno}".encode()).hexdigest()
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _blake(f"special:{stat.S_IFMT(info.st_mode)}:{info.st_mtime_ns}".encode()).hexdigest()
         return hashlib.file_digest(handle, lambda: _blake()).hexdigest()
 
 

@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from coalition_docs.content import model
 from coalition_docs.content import vocab
+from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.errors import BuildError
 from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
 from coalition_docs.site.public import (
@@ -819,9 +820,9 @@ class _PageKeys:
                     continue
                 seen.add(current)
                 try:
-                    source = self.theme.find(current).read_text(encoding="utf-8")
+                    source = read_regular(self.theme.find(current)).decode("utf-8", "replace")
                     references = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
-                except (FileNotFoundError, jinja2.TemplateSyntaxError):
+                except (FileNotFoundError, UnreadableFile, jinja2.TemplateSyntaxError):
                     continue  # rendering reports it
                 for ref in references:
                     if ref is None:  # a computed name: any template of the theme
