@@ -121,3 +121,11 @@ def test_runs_of_rows_keep_every_row_once_in_order(count):
     assert [row for run in runs for row in run] == rows
     assert all(len(run) <= pieces.MAX_RUN + pieces.MIN_RUN for run in runs)
     assert all(len(run) >= pieces.MIN_RUN for run in runs[1:])
+
+
+def test_a_worksheet_without_parts_or_body_stays_one_document(small_pieces):
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(20))
+    assert pieces.split(f"<table><tbody>{rows}</tbody></table>") is None  # no <body> (a theme's fragment)
+    whole = f"<html><body><table><tbody>{rows}</tbody></table><table><tbody>{rows}</tbody></table></body></html>"
+    [piece] = pieces.split(whole)  # no part to cut at, two tables in one part: not cut
+    assert piece.html.count("<tr>") == 40

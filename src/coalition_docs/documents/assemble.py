@@ -64,10 +64,9 @@ class RawPdf:
             raise ValueError("not a PDF with a plain xref table (written with uncompressed_pdf=True?)")
         rows = data[xref_at:data.index(b"trailer", xref_at)]
         offsets = [int(m.group(1)) for m in _XREF_ROW.finditer(rows) if m.group(3) == b"n"]
-        ends = sorted(offsets) + [xref_at]
+        starts = sorted(offsets)
         objects = {}
-        for offset in sorted(offsets):
-            end = ends[ends.index(offset) + 1]
+        for offset, end in zip(starts, [*starts[1:], xref_at]):
             chunk = data[offset:end]
             head, _, body = chunk.partition(b" 0 obj\n")
             objects[int(head)] = body[:body.rindex(b"endobj")].rstrip(b"\n")

@@ -90,8 +90,8 @@ def _split_part(part: str) -> list[tuple[str, bool]]:
 
 def split(html: str) -> list[Piece] | None:
     """The worksheet's pieces, or None when it is short enough to stay one document."""
-    if len(_ROW.findall(html)) < PIECES_FROM_ROWS:
-        return None
+    if len(_ROW.findall(html)) < PIECES_FROM_ROWS or "<body" not in html or "</body>" not in html:
+        return None  # short, or a theme's worksheet without a body to cut: one document
     body_at = html.index(">", html.index("<body")) + 1
     end_at = html.rindex("</body>")
     head = html[:body_at].replace("</head>", NO_FOOTER + "</head>", 1)

@@ -103,8 +103,10 @@ def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
     return digest_bytes(*shared)
 
 
-def _theme_key(theme: Theme, content_dir: Path) -> tuple:
-    return (tuple(str(p) for p in theme.search_path), str(content_dir))
+def _writer(theme: Theme, content_dir: Path) -> PdfWriter:
+    """This process's WeasyPrint setup for the theme (made once per worker)."""
+    key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir))
+    return shared(key, lambda: PdfWriter(theme, content_dir))
 
 
 def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, html: str, identifier: bytes) -> None:
@@ -112,7 +114,7 @@ def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, html: str,
 
     Written with a plain object structure (streams deflated afterwards), so that
     assemble.py can join it into letters.pdf or the worksheet by copying bytes."""
-    writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
+    writer = _writer(theme, content_dir)
     data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
     (root / path).write_bytes(compress_streams(data))
 
@@ -193,7 +195,7 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
     kept = Path(previous) / name if previous else None
     stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
     if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
-        writer = shared(("pdf", _theme_key(theme, content_dir)), lambda: PdfWriter(theme, content_dir))
+        writer = _writer(theme, content_dir)
         stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
         stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
     (root / name).write_bytes(stamps)
