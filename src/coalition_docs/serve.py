@@ -267,12 +267,29 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
     def watch() -> None:
         from watchfiles import watch as watch_changes
 
-        for changes in watch_changes(*folders, stop_event=stop, debounce=200, step=50,
-                                     watch_filter=lambda change, path: not _ignored(change, path)):
-            # Editors save through temporary files that are gone by now: name what is there.
-            existing = {Path(p).name for _, p in changes if Path(p).exists()}
-            names = sorted(existing or {Path(p).name for _, p in changes})
-            rebuild("changed " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+        # The folders may disappear and come back (a branch switch, a restore): the watch then
+        # starts again on what exists, and rebuilds, so the preview never stops following.
+        def present() -> list[Path]:
+            folders = [f for f in watched_folders(content) if f.is_dir()]
+            if not content.is_dir():  # gone for now: watch where it will come back
+                folders.append(content.resolve().parent)
+            return folders
+
+        while not stop.is_set():
+            watching = present()
+            try:
+                for changes in watch_changes(*watching, stop_event=stop, debounce=200, step=50,
+                                             watch_filter=lambda change, path: not _ignored(change, path)):
+                    # Editors save through temporary files that are gone by now: name what is there.
+                    existing = {Path(p).name for _, p in changes if Path(p).exists()}
+                    names = sorted(existing or {Path(p).name for _, p in changes})
+                    rebuild("changed " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+                    if present() != watching:
+                        break  # a watched folder went away, or came back: watch again
+            except Exception as exc:  # noqa: BLE001 - the watcher must outlive any change to the folder
+                print(f"watching stopped ({exc}); watching again", file=stream, flush=True)
+                stop.wait(0.5)
+                rebuild("folder changed")
 
     watcher = threading.Thread(target=watch, name="coalition-docs-watch", daemon=True)
     watcher.start()
