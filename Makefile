@@ -9,7 +9,8 @@ OUT ?= build
 
 # Debian packages: WeasyPrint's libraries (Pango is usually present already;
 # libharfbuzz-subset0 makes PDFs faster and byte-stable).
-APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The fonts documents print every script with (documents/fonts.py names the files).
+APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-symbola
 # Extra for the tests: headless Chromium for browser tests, poppler for PDF pictures;
 # Node and npm (for axe-core) only when the machine has no npm of its own.
 APT_TEST := chromium poppler-utils $(if $(shell command -v npm),,nodejs npm)

@@ -324,9 +324,17 @@ def test_a_template_typo_is_a_build_error_naming_the_template(content, tmp_path)
         build(content, tmp_path)
 
 
-def test_a_weasyprint_error_fails_the_build(content, tmp_path):
+def test_an_image_that_is_no_image_is_a_content_error_before_any_pdf(content, tmp_path):
     (content / "static").mkdir()
     (content / "static" / "logo.png").write_bytes(b"not a picture")
+    with pytest.raises(ContentErrors, match=r"static/logo\.png:1:1: not a PNG image"):
+        build(content, tmp_path)
+    assert not tmp_path.joinpath("documents").exists()
+
+
+def test_a_weasyprint_error_fails_the_build(content, tmp_path):
+    (content / "static").mkdir()
+    (content / "static" / "logo.png").write_bytes(_png()[:33] + b"broken data")  # a PNG header, then garbage
     with pytest.raises(BuildError, match=r"letters/city-hall\.pdf: WeasyPrint could not render it"):
         build(content, tmp_path)
 

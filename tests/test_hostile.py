@@ -211,11 +211,11 @@ def test_link_loop_in_static_is_located(content):
 
 def test_link_inside_static_to_static_is_published(content, tmp_path, capsys):
     (content / "static").mkdir()
-    (content / "static" / "logo.png").write_bytes(b"png")
-    (content / "static" / "same.png").symlink_to("logo.png")
+    (content / "static" / "notes.txt").write_bytes(b"text")
+    (content / "static" / "same.txt").symlink_to("notes.txt")
     code, _, _ = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
     assert code == 0
-    assert (tmp_path / "out/site/static/same.png").read_bytes() == b"png"
+    assert (tmp_path / "out/site/static/same.txt").read_bytes() == b"text"
 
 
 def test_editor_and_backup_files_are_never_published(content, tmp_path, capsys):
@@ -471,3 +471,53 @@ def test_fifo_in_the_theme_is_an_error_not_a_hang(content, tmp_path):
     assert result.returncode == 1
     assert "page.html: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- links and images, found by check
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("../../etc/passwd", "link '../../etc/passwd' leaves the site (expected a link from the site root such as "
+                         "'members/' or 'static/map.png', found one that climbs out with '..')"),
+    ("static/missing.png", "link 'static/missing.png' points at static/missing.png, which is not in static/ "
+                           "(expected a file there)"),
+    ("/nowhere/", "link '/nowhere/' points at a page the site does not have (expected one of about, coverage, "
+                  "members, people, sitemap, statements, static, structure, working-groups, found 'nowhere')"),
+])
+def test_markdown_links_the_site_cannot_follow_are_check_errors(content, link, message):
+    page = content / "pages" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines) + f"\n\nSee [this]({link}).\n", encoding="utf-8")
+    assert problems(content) == [f"pages/about.md:{len(lines) + 2}:1: {message}"]
+
+
+def test_markdown_link_in_a_partner_summary_is_located_at_the_field(content):
+    edit(content / "partners" / "test-backbone.yaml", "name: Test Backbone",
+         "name: Test Backbone\nsummary: Read [our plan](../plan.pdf).")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:2:10: summary: link '../plan.pdf' leaves the site (expected a link from the "
+        "site root such as 'members/' or 'static/map.png', found one that climbs out with '..')"
+    ]
+
+
+def test_links_the_site_can_follow_pass(content):
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n[m](members/) [a](/about/) [w](https://example.org/) [e](mailto:a@example.org) [h](#top)"
+                    " [up](../people/)\n",
+                    encoding="utf-8")
+    load_coalition(content)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("logo.png", b"GIF89a....", "not a PNG image (expected a file that starts like a PNG, found other bytes); "
+                                "save it again as PNG"),
+    ("photo.jpg", b"\x89PNG\r\n", "not a JPEG image (expected a file that starts like a JPEG, found other bytes)"),
+    ("logo.svg", b"PK\x03\x04zip", "not an SVG image (expected an XML file with an <svg> element, found other text)"),
+    ("huge.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + (100_000).to_bytes(4, "big") + (100_000).to_bytes(4, "big"),
+     "image is too large (expected at most 40,000,000 pixels, found 100000 x 100000); scale it down"),
+])
+def test_images_that_cannot_be_shown_are_check_errors(content, name, data, message):
+    (content / "static").mkdir()
+    (content / "static" / name).write_bytes(data)
+    assert problems(content) == [f"static/{name}:1:1: {message}"]

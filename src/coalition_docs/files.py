@@ -209,3 +209,41 @@ def check_target(path: Path, *, force: bool, ours: "callable[[Path], bool]", wha
             raise WriteRefused(
                 f"refusing to overwrite {path}: coalition-docs did not write it (expected a new file or "
                 f"one written by coalition-docs; add --force to replace it)")
+
+
+# ---------------------------------------------------------------- images
+
+MAX_IMAGE_PIXELS = 40_000_000  # about 8000 x 5000: more is no logo or photo a page needs
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+
+
+def image_problem(path: Path) -> str | None:
+    """Why an image in static/ could not be shown or printed, or None (checked by its first bytes)."""
+    suffix = path.suffix.lower()
+    if suffix not in _IMAGE_SUFFIXES:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    kind = {".jpg": "JPEG", ".jpeg": "JPEG"}.get(suffix, suffix[1:].upper())
+    if suffix == ".png":
+        if not head.startswith(b"\x89PNG\r\n\x1a\n") or head[12:16] != b"IHDR":
+            return "not a PNG image (expected a file that starts like a PNG, found other bytes); save it again as PNG"
+        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        if width * height > MAX_IMAGE_PIXELS:
+            return (f"image is too large (expected at most {MAX_IMAGE_PIXELS:,} pixels, found {width} x {height}); "
+                    "scale it down")
+        return None
+    if suffix in (".jpg", ".jpeg") and not head.startswith(b"\xff\xd8\xff"):
+        return f"not a {kind} image (expected a file that starts like a JPEG, found other bytes)"
+    if suffix == ".gif" and not head.startswith((b"GIF87a", b"GIF89a")):
+        return "not a GIF image (expected a file that starts like a GIF, found other bytes)"
+    if suffix == ".webp" and not (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
+        return "not a WebP image (expected a file that starts like a WebP, found other bytes)"
+    if suffix == ".svg":
+        text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        if not text.startswith("<") or "<svg" not in head.decode("utf-8", "replace"):
+            return "not an SVG image (expected an XML file with an <svg> element, found other text)"
+    return None

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 from coalition_docs.content import model
 from coalition_docs.content import schema
 from coalition_docs.content import vocab
-from coalition_docs.files import MAX_STATIC_BYTES, UnreadableFile, check_regular, is_junk
+from coalition_docs.content.links import link_problem, links
+from coalition_docs.files import MAX_STATIC_BYTES, UnreadableFile, check_regular, image_problem, is_junk
 from coalition_docs.errors import ContentErrors, Problem, UsageError, describe, did_you_mean
 from coalition_docs.errors import field_path as _field_path
 from coalition_docs.content.load import Document, LoadError, load_page_file, load_yaml_file, relative_name
@@ -296,9 +297,68 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
 
     refs = _References(run, coalition, roster, partners, statements)
     refs.check()
+    _check_links(run, coalition, roster, partners, statements, pages, static)
     if run.problems:
         raise ContentErrors(run.problems)
     return _Builder(root, coalition, roster, partners, statements, pages, static).build()
+
+
+# Markdown fields whose links the site renders: (file kind, path to the field, list key).
+_MARKDOWN_FIELDS = {
+    "coalition": [("mission",), ("working_groups", "*", "description")],
+    "partner": [("summary",)],
+    "roster": [("people", "*", "bio")],
+    "statement": [("statement",)],
+}
+
+
+def _check_links(run: _Run, coalition, roster, partners, statements, pages, static) -> None:
+    page_names = [name for name, (loaded, _) in pages.items()
+                  if loaded.value is not None and not loaded.value.draft]
+
+    def check_text(document: Document, loc: tuple, text: Any, first_line: int | None = None,
+                   base: str = "") -> None:
+        if not isinstance(text, str) or ("](" not in text and "]:" not in text):
+            return
+        for offset, target in links(text):
+            problem = link_problem(target, page_names, static, base)
+            if problem is None:
+                continue
+            if first_line is not None:
+                run.problems.append(Problem(document.path, first_line + offset, 1, problem))
+            else:
+                run.problems.append(document.problem(loc, f"{_field_path(loc)}: {problem}"))
+
+    def fields(loaded, kind: str) -> None:
+        if loaded is None:
+            return
+        for path in _MARKDOWN_FIELDS[kind]:
+            for loc, value in _expand(loaded.document.data, path):
+                check_text(loaded.document, loc, value)
+
+    fields(coalition, "coalition")
+    fields(roster, "roster")
+    for loaded in partners.values():
+        fields(loaded, "partner")
+    for loaded in statements.values():
+        fields(loaded, "statement")
+    for name, (loaded, page) in pages.items():
+        check_text(loaded.document, (), page.body, page.body_line, base=f"{name}/")
+
+
+def _expand(data: Any, path: tuple) -> list[tuple[tuple, Any]]:
+    """The values at `path` in data ("*" for every item of a list), with their locations."""
+    found = [((), data)]
+    for part in path:
+        step = []
+        for loc, value in found:
+            if part == "*":
+                if isinstance(value, list):
+                    step.extend((loc + (i,), item) for i, item in enumerate(value))
+            elif isinstance(value, dict) and part in value:
+                step.append((loc + (part,), value[part]))
+        found = step
+    return found
 
 
 def _static_files(root: Path, run: _Run) -> tuple[str, ...]:
@@ -342,6 +402,10 @@ def _static_files(root: Path, run: _Run) -> tuple[str, ...]:
                 check_regular(path, MAX_STATIC_BYTES)
             except UnreadableFile as exc:
                 run.problems.append(Problem(rel, 1, 1, str(exc)))
+                continue
+            problem = image_problem(path)
+            if problem is not None:
+                run.problems.append(Problem(rel, 1, 1, problem))
                 continue
             files.append(path.relative_to(folder).as_posix())
     return tuple(sorted(files))

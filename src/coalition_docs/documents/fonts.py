@@ -1,14 +1,25 @@
-"""The font faces of every document: one place, as theme files.
+"""The font faces of every document: one place.
 
-print.css names the families; the faces are declared here so that they always
-point at the files the theme really holds (an override folder may replace any
-of them). The PDF writer and the documents' cache keys both read them here.
+The theme ships Noto Sans (Latin, Greek, Cyrillic, Vietnamese) and a symbols
+font for the worksheet's boxes. Every other script a coalition's names may be
+written in comes from Debian's Noto packages (fonts-noto-core,
+fonts-noto-cjk) and Symbola (fonts-symbola) for emoji and symbols, at fixed
+paths, so that every machine that ran `make build` lays out the same glyphs
+and writes the same bytes. print.css names the families in the order below;
+`glyphs.py` checks before rendering that every printed character has a face.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coalition_docs.templating import Theme
 
+NOTO = "/usr/share/fonts/truetype/noto"
+NOTO_CJK = "/usr/share/fonts/opentype/noto"
+SYMBOLA = "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"
+
+# (family, theme-relative file, weight, style): the theme's own faces.
 FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
     ("Noto Sans Print", "fonts/NotoSans-Regular.ttf", 400, "normal"),
     ("Noto Sans Print", "fonts/NotoSans-Italic.ttf", 400, "italic"),
@@ -18,13 +29,67 @@ FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
     ("Noto Sans Symbols Print", "documents/fonts/NotoSansSymbols2-Regular.ttf", 400, "normal"),
 )
 
+# Scripts from Debian's fonts-noto-core: NotoSans<Script>-Regular/-Bold.ttf.
+_NOTO_SCRIPTS = (
+    "Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu",
+    "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Ethiopic", "Armenian",
+    "Georgian", "Cherokee", "CanadianAboriginal", "Adlam", "Thaana", "Syriac", "Tifinagh", "Javanese",
+    "Mongolian", "Yi", "Math",
+)
+
+# (family, absolute file, weight, style, index in a collection): the system's faces, in fallback order.
+SYSTEM_FACES: tuple[tuple[str, str, int, str], ...] = (
+    *(face for script in _NOTO_SCRIPTS for face in (
+        (f"Noto Sans {script} Print", f"{NOTO}/NotoSans{script}-Regular.ttf", 400, "normal"),
+        (f"Noto Sans {script} Print", f"{NOTO}/NotoSans{script}-Bold.ttf", 700, "normal"),
+    )),
+    # Han, Kana and Hangul (the collection's first face, Japanese forms; any CJK name prints).
+    ("Noto Sans CJK Print", f"{NOTO_CJK}/NotoSansCJK-Regular.ttc", 400, "normal"),
+    ("Noto Sans CJK Print", f"{NOTO_CJK}/NotoSansCJK-Bold.ttc", 700, "normal"),
+    ("Noto Sans Symbols One Print", f"{NOTO}/NotoSansSymbols-Regular.ttf", 400, "normal"),
+    ("Noto Sans Symbols One Print", f"{NOTO}/NotoSansSymbols-Bold.ttf", 700, "normal"),
+    # Emoji and the symbols no Noto face above has, drawn in one colour.
+    ("Symbola Print", SYMBOLA, 400, "normal"),
+)
+
+# The Debian packages that hold SYSTEM_FACES (the Makefile installs them).
+PACKAGES = ("fonts-noto-core", "fonts-noto-cjk", "fonts-symbola")
+
+
+def family_order() -> list[str]:
+    """Every family, in the order print.css names them."""
+    order: list[str] = []
+    for family, *_ in (*FONT_FACES[:4], *SYSTEM_FACES[:-1], FONT_FACES[4], SYSTEM_FACES[-1]):
+        if family not in order:
+            order.append(family)
+    return order
+
+
+def system_font_files() -> list[Path]:
+    """The system font files documents may read (and nothing else of the system)."""
+    return [Path(path) for _, path, _, _ in SYSTEM_FACES if Path(path).is_file()]
+
+
+def face_files(theme: Theme) -> list[Path]:
+    """The font files documents use that exist on this machine (theme faces first)."""
+    files = [theme.find(relative).resolve() for _, relative, _, _ in FONT_FACES]
+    files.extend(Path(path) for _, path, _, _ in SYSTEM_FACES if Path(path).is_file())
+    return files
+
 
 def font_faces_css(theme: Theme) -> str:
-    """The @font-face rules of FONT_FACES, pointing at the theme's files."""
+    """The @font-face rules of every face present, pointing at their files."""
     rules = []
     for family, relative, weight, style in FONT_FACES:
         url = theme.find(relative).resolve().as_uri()
         rules.append(f'@font-face {{ font-family: "{family}"; src: url("{url}"); '
                      f"font-weight: {weight}; font-style: {style}; }}")
+    for family, path, weight, _ in SYSTEM_FACES:
+        if Path(path).is_file():
+            for style in ("normal", "italic"):  # upright glyphs serve italic text too: no other face wins
+                rules.append(f'@font-face {{ font-family: "{family}"; src: url("{Path(path).as_uri()}"); '
+                             f"font-weight: {weight}; font-style: {style}; }}")
+    families = ", ".join(f'"{family}"' for family in family_order()) + ", sans-serif"
+    rules.append(f"@page {{ font-family: {families}; }}")
+    rules.append(f"html {{ font-family: {families}; }}")
     return "\n".join(rules) + "\n"
-

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from coalition_docs.documents.fonts import font_faces_css
+from coalition_docs.documents.fonts import font_faces_css, system_font_files
 from coalition_docs.errors import BuildError
 from coalition_docs.templating import Theme
 
@@ -137,7 +137,7 @@ class PdfWriter:
         self._weasyprint = weasyprint
         cache_page_references()
         self.font_config = FontConfiguration()
-        self.url_fetcher = _local_fetcher([*theme.search_path, Path(content_dir)])
+        self.url_fetcher = _local_fetcher([*theme.search_path, Path(content_dir), *system_font_files()])
         self.base_url = (theme.find(STYLESHEET).parent.resolve().as_uri()) + "/"
         with weasyprint_errors(STYLESHEET):
             self.stylesheets = [

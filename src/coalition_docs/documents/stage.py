@@ -24,6 +24,7 @@ from coalition_docs.content import model
 from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
 from coalition_docs.documents.fill import check_documents, document_environment
 from coalition_docs.documents.fonts import font_faces_css
+from coalition_docs.documents.glyphs import check_glyphs
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, LETTER_TEMPLATE, STATEMENT_TEMPLATE,
@@ -64,7 +65,8 @@ def check_letters(coalition: model.Coalition, theme: Theme) -> None:
 
     Raises ContentErrors naming every value a letter needs and the content lacks.
     """
-    check_documents(document_environment(theme), plan_documents(coalition))
+    html = check_documents(document_environment(theme), plan_documents(coalition))
+    check_glyphs(html, coalition, theme)
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
@@ -131,6 +133,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
     plan = plan_documents(coalition)
     html = check_documents(document_environment(theme), plan)
+    check_glyphs(html, coalition, theme)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
     planned: list[Output] = []

@@ -1,0 +1,85 @@
+"""Links written in Markdown, checked with the content so that `check` refuses what the build would.
+
+A link in a page or a Markdown field is written from the site root
+(`members/`, `static/map.png`, `/about/`); the site rebases it for each page.
+Links that climb out of the site (`../`), point at a file static/ does not
+hold, or at a top-level page the site does not have, are located errors here
+instead of a broken-link failure at the end of a build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+
+from coalition_docs.content import vocab
+
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def links(text: str) -> list[tuple[int, str]]:
+    """(line offset within the text, target) of every link and image in Markdown `text`."""
+    found: list[tuple[int, str]] = []
+    for block in _parser().parse(text or ""):
+        line = block.map[0] if block.map else 0
+        for token in block.children or ():
+            if token.type == "link_open":
+                found.append((line, str(token.attrs.get("href", ""))))
+            elif token.type == "image":
+                found.append((line, str(token.attrs.get("src", ""))))
+    return found
+
+
+def link_problem(target: str, pages: Iterable[str], static_files: Iterable[str], base: str = "") -> str | None:
+    """Why the site could not follow `target`, or None when it can.
+
+    `base` is the folder of the page the text is shown on ("about/" for pages/about.md); text
+    shown on several pages (a partner's summary) has no base, so '..' in it always climbs out
+    on some page.
+    """
+    if not target or target.startswith(("#", "?")) or _EXTERNAL.match(target):
+        return None
+    path = unquote(urlsplit(target).path)
+    if not path.startswith("/") and (path == ".." or path.startswith("../") or "/../" in f"/{path}"):
+        resolved = _normalise(base + path) if base else None
+        if resolved is None:
+            return (f"link '{target}' leaves the site (expected a link from the site root such as "
+                    "'members/' or 'static/map.png', found one that climbs out with '..')")
+        path = resolved
+    path = path.lstrip("/").removeprefix("./")
+    if not path:
+        return None
+    first = path.split("/", 1)[0]
+    if first == "static":
+        name = path.removeprefix("static/")
+        if name and name not in set(static_files):
+            return f"link '{target}' points at static/{name}, which is not in static/ (expected a file there)"
+        return None
+    known = set(vocab.RESERVED_PAGE_NAMES) | set(pages)
+    if first not in known and first.removesuffix(".html") not in known:
+        return (f"link '{target}' points at a page the site does not have (expected one of "
+                f"{', '.join(sorted(known - {'index', '404', 'assets'}))}, found '{first}')")
+    return None
+
+
+def _normalise(path: str) -> str | None:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) + ("/" if path.endswith("/") else "")
