@@ -146,11 +146,12 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
                                   cost=len(html[d.path])))
         else:
             planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path], previous)
+    costs = {o.path: o.cost for o in planned}
     for b in plan.bundles:
         parts = tuple(prefix + part for part in b.parts)
         planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
                               (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path)),
-                              cost=len(parts), parts=parts))
+                              cost=sum(costs[part] for part in parts), parts=parts))
     return planned
 
 
@@ -179,7 +180,9 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                        unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
                        language.group(1) if language else coalition.language, identifier, theme,
                        Path(coalition.content_dir), previous),
-                      cost=len(order), parts=tuple(dict.fromkeys(order)), extras=(f"{folder}/{FOOTERS}",))
+                      # As costly as all its parts: once they exist it goes before smaller work.
+                      cost=sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
+                      extras=(f"{folder}/{FOOTERS}",))
     return [*outputs.values(), assembly]
 
 

@@ -135,18 +135,24 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_pool_context(),
                                initializer=_die_with_parent, initargs=(os.getpid(),))
     pending: dict[Future, Task] = {}
+    ready: list[Task] = []
+    workers = min(jobs, len(tasks))
     try:
-        for task in graph.ready():
-            pending[pool.submit(_call, task)] = task
-        while pending:
+        # Only as many tasks in flight as workers: a join that becomes ready
+        # goes before the smaller work still queued, not after all of it.
+        while True:
+            ready = _order([*ready, *graph.ready()])
+            while ready and len(pending) < workers:
+                task = ready.pop(0)
+                pending[pool.submit(_call, task)] = task
+            if not pending:
+                break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: pending[f].name):
                 task = pending.pop(future)
                 result = future.result()
                 graph.finished(task.name)
                 done(task, result)
-            for task in graph.ready():
-                pending[pool.submit(_call, task)] = task
         if graph.waiting:
             raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
     except BaseException:
