@@ -521,3 +521,19 @@ def test_images_that_cannot_be_shown_are_check_errors(content, name, data, messa
     (content / "static").mkdir()
     (content / "static" / name).write_bytes(data)
     assert problems(content) == [f"static/{name}:1:1: {message}"]
+
+
+def test_deeply_nested_lists_are_located_not_a_crash(content, capsys):
+    (content / "partners" / "deep.yaml").write_text("name: x\nsummary: " + "[" * 900 + "]" * 900 + "\n",
+                                                    encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert "partners/deep.yaml:2:59: lists and maps nested too deeply (expected at most 50 levels, found more)" in err
+    assert "internal error" not in err
+
+
+def test_new_refuses_a_folder_inside_a_content_folder(content, capsys):
+    code, _, err = run_cli(capsys, "new", content / "partners" / "other")
+    assert code == 2
+    assert f"inside the content folder {content.resolve()}" in err
+    assert not (content / "partners" / "other").exists()

@@ -283,6 +283,12 @@ def cmd_report(args) -> int:
 
 def cmd_new(args) -> int:
     target: Path = args.dir
+    from coalition_docs.files import inside_content_folder
+
+    holder = inside_content_folder(target / "x")
+    if holder is not None:
+        raise UsageError(f"refusing to create {target} inside the content folder {holder} "
+                         "(expected a folder outside any coalition's content)")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"refusing to write into {target}: it is not empty (expected a new or empty folder)")
     source = example_dir()

@@ -196,6 +196,7 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
         return document
     if "&" in text:  # without an anchor there is no alias, so nothing can expand
         _check_size(node, document)
+    _check_depth(node, document)  # after the size check: the expanded graph is small enough to walk
     document.data = _Builder(document).build(node, ())
     return document
 
@@ -211,6 +212,22 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
             yield value
     elif isinstance(node, yaml.SequenceNode):
         yield from node.value
+
+
+MAX_DEPTH = 50  # content files nest five or six levels; deeper is a mistake or an attack
+
+
+def _check_depth(root: yaml.Node, document: Document) -> None:
+    """Refuse lists and maps nested deeper than MAX_DEPTH (before anything recurses over them)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            where = _pos(node, document)
+            raise LoadError(Problem(document.path, where.line, where.column,
+                                    f"lists and maps nested too deeply (expected at most {MAX_DEPTH} levels, "
+                                    f"found more)"))
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _check_size(root: yaml.Node, document: Document) -> None:
