@@ -75,7 +75,8 @@ def test_usage_errors_exit_2(capsys, tmp_path):
     code, _, err = run_cli(capsys, "check", tmp_path / "missing")
     assert code == 2
     assert err == (f"coalition-docs: error: content folder not found: {tmp_path / 'missing'} "
-                   "(expected a folder holding coalition.yaml)\n")
+                   "(expected a folder holding coalition.yaml, or a project folder holding "
+                   "content/coalition.yaml)\n")
     with pytest.raises(SystemExit) as caught:
         main(["build", "--only", "pdf"])
     assert caught.value.code == 2

@@ -83,15 +83,16 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the content and report every problem",
                                 description="Validate a content folder; print every problem as "
                                 "path:line:column: message, then a count.")
-    check.add_argument("content", nargs="?", default="content", type=Path,
-                       help="the content folder (default: content)")
+    check.add_argument("content", nargs="?", type=Path,
+                       help="the content folder, or the project folder holding content/ (default: content)")
 
     build = commands.add_parser("build", help="validate, then build the site and documents",
                                 description="Validate the content, then write OUT/site (the public "
                                 "website) and OUT/documents (internal PDFs).")
-    build.add_argument("content", nargs="?", default="content", type=Path,
-                       help="the content folder (default: content)")
-    build.add_argument("--out", "-o", default="build", type=Path, help="the output folder (default: build)")
+    build.add_argument("content", nargs="?", type=Path,
+                       help="the content folder, or the project folder holding content/ (default: content)")
+    build.add_argument("--out", "-o", type=Path,
+                       help="the output folder (default: build, or PROJECT/build when given a project folder)")
     build.add_argument("--only", choices=("site", "documents"),
                        help="build one part; the other keeps its previous output")
     build.add_argument("--clean", action="store_true",
@@ -107,8 +108,8 @@ def make_parser() -> argparse.ArgumentParser:
                                 "http://127.0.0.1:PORT/ and rebuild whenever a content or theme file "
                                 "changes; open pages reload by themselves. A failed build shows its "
                                 "errors in the browser until you fix them.")
-    serve.add_argument("content", nargs="?", default="content", type=Path,
-                       help="the content folder (default: content)")
+    serve.add_argument("content", nargs="?", type=Path,
+                       help="the content folder, or the project folder holding content/ (default: content)")
     serve.add_argument("--port", "-p", type=_port, default=8000, help="the port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
@@ -121,14 +122,16 @@ def make_parser() -> argparse.ArgumentParser:
                               "never overwritten unless --force; every bad cell is reported as "
                               "FILE:ROW:COLUMN and then nothing is written.")
     imp.add_argument("file", type=Path, help="a .csv or .xlsx file")
-    imp.add_argument("--content", default="content", type=Path, help="the content folder (default: content)")
+    imp.add_argument("--content", type=Path,
+                     help="the content folder, or the project folder holding content/ (default: content)")
     imp.add_argument("--force", action="store_true", help="update partner files that differ from the spreadsheet")
     imp.add_argument("--dry-run", "-n", action="store_true", help="show what would be written, write nothing")
 
     exp = commands.add_parser("export", help="write the partner inventory to CSV or Excel",
                               description="Write every partner under the worksheet's headings, with the "
                               "worksheet's labels, so that `import` reads it back unchanged.")
-    exp.add_argument("--content", default="content", type=Path, help="the content folder (default: content)")
+    exp.add_argument("--content", type=Path,
+                     help="the content folder, or the project folder holding content/ (default: content)")
     exp.add_argument("--format", choices=("csv", "xlsx"), help="default: from the --output file's extension")
     exp.add_argument("--output", "-o", required=True, type=Path, help="the file to write")
     exp.add_argument("--force", action="store_true",
@@ -139,8 +142,8 @@ def make_parser() -> argparse.ArgumentParser:
                                  "(members and not yet members), and every gap: needs no one meets, "
                                  "organization types with no partner, management roles nobody holds, "
                                  "working groups without a lead or a community member.")
-    report.add_argument("content", nargs="?", default="content", type=Path,
-                        help="the content folder (default: content)")
+    report.add_argument("content", nargs="?", type=Path,
+                        help="the content folder, or the project folder holding content/ (default: content)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
 
     new = commands.add_parser("new", help="start a new coalition folder from the example",
@@ -166,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
+        if hasattr(args, "content") and args.command != "new":
+            _locate_content(args)
         return COMMANDS[args.command](args)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
@@ -194,6 +199,21 @@ def main(argv: list[str] | None = None) -> int:
               "coalition-docs, not in your content; run again with COALITION_DOCS_DEBUG=1 to see "
               "the details, and please report it)", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def _locate_content(args) -> None:
+    """Accept the project folder as well as the content folder, and say which was used."""
+    from coalition_docs.project import locate
+
+    found = locate(args.content)
+    args.content = found.content
+    if found.project is not None:
+        if args.command == "build" and getattr(args, "out", None) is None:
+            args.out = found.project / "build"
+        if not getattr(args, "quiet", False):
+            print(f"Using the content folder {found.content}", file=sys.stderr)
+    if args.command == "build" and args.out is None:
+        args.out = Path("build")
 
 
 def cmd_check(args) -> int:

@@ -263,7 +263,8 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
     """Load, validate and cross-reference a content folder; raise ContentErrors with all problems."""
     root = Path(content_dir)
     if not root.is_dir():
-        raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml)")
+        raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml, "
+                         "or a project folder holding content/coalition.yaml)")
     run = _Run(root)
     run.refused = _content_links(root, run)
 
