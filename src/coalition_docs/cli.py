@@ -146,10 +146,18 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the content folder, or the project folder holding content/ (default: content)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
 
-    new = commands.add_parser("new", help="start a new coalition folder from the example",
-                              description="Create DIR with content/ (a copy of the example coalition) "
-                              "and templates/ (for overriding the default theme). DIR must be new or empty.")
+    new = commands.add_parser("new", help="start a new coalition folder, blank or from the example",
+                              description="Create DIR with content/ and templates/ (for overriding the default "
+                              "theme). With --blank, a minimal coalition of your own: asks for its name, "
+                              "community, convening organization and project manager (or takes them from "
+                              "the options), and adds a GitHub Pages workflow. Without --blank, a copy of the "
+                              "example coalition. DIR must be new or empty.")
     new.add_argument("dir", type=Path, help="the folder to create")
+    new.add_argument("--blank", action="store_true", help="start a coalition of your own instead of the example")
+    new.add_argument("--name", help="the coalition's name (with --blank)")
+    new.add_argument("--community", help="the community it serves (with --blank)")
+    new.add_argument("--convener", help="the convening organization's name (with --blank)")
+    new.add_argument("--project-manager", dest="project_manager", help="the project manager's name (with --blank)")
 
     schema = commands.add_parser("schema", help="print JSON Schema for the content files",
                                  description="Print the JSON Schema of one kind of file, or of all of "
@@ -311,6 +319,19 @@ def cmd_new(args) -> int:
                          "(expected a folder outside any coalition's content)")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"refusing to write into {target}: it is not empty (expected a new or empty folder)")
+    if args.blank:
+        from coalition_docs.starter import answers, write_blank
+
+        values = answers({"name": args.name, "community": args.community, "convener": args.convener,
+                          "project_manager": args.project_manager})
+        target.mkdir(parents=True, exist_ok=True)
+        write_blank(target, values)
+        print(f"Created {target}: a blank coalition with {values['convener']} as its convener.\n"
+              f"Next: add partners to {target / 'content' / 'partners'}, then run\n"
+              f"  coalition-docs check {target}\n"
+              f"  coalition-docs serve {target}\n"
+              f"  coalition-docs build {target}")
+        return EXIT_OK
     source = example_dir()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target / "content", ignore=shutil.ignore_patterns(".*", "__pycache__"))
@@ -324,8 +345,9 @@ def cmd_new(args) -> int:
     (target / ".gitignore").write_text("build/\n", encoding="utf-8")
     print(f"Created {target} from the example coalition.\n"
           f"Next: edit {target / 'content'}, then run\n"
-          f"  coalition-docs check {target / 'content'}\n"
-          f"  coalition-docs build {target / 'content'} --out {target / 'build'}")
+          f"  coalition-docs check {target}\n"
+          f"  coalition-docs build {target}\n"
+          f"To start with a blank coalition of your own instead: coalition-docs new DIR --blank")
     return EXIT_OK
 
 

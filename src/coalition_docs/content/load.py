@@ -12,6 +12,7 @@ is built, so such a file is refused in microseconds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,8 +111,13 @@ def relative_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-@lru_cache(maxsize=64)
 def _resolved(root: Path) -> Path:
+    # keyed on the absolute path: a relative "content" means another folder after a chdir
+    return _resolved_absolute(Path(os.path.abspath(root)))
+
+
+@lru_cache(maxsize=64)
+def _resolved_absolute(root: Path) -> Path:
     return root.resolve()
 
 

@@ -1,0 +1,116 @@
+"""A coalition's first day: `new --blank`, its workflow, and the pre-commit hook."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+import yaml
+
+from coalition_docs.starter import answers
+
+from .conftest import ROOT, run_cli
+
+FLAGS = ["--name", "Forest City Mobility Coalition", "--community", "Forest City",
+         "--convener", "Forest City Asset Builders", "--project-manager", "María López"]
+
+
+@pytest.fixture
+def blank(tmp_path, capsys):
+    target = tmp_path / "forest-city"
+    code, out, _ = run_cli(capsys, "new", target, "--blank", *FLAGS)
+    assert code == 0 and "a blank coalition" in out
+    return target
+
+
+def test_blank_coalition_passes_check_and_builds(blank, capsys):
+    code, out, _ = run_cli(capsys, "check", blank)
+    assert code == 0 and "no problems found (1 partners, 1 people" in out
+    code, _, _ = run_cli(capsys, "build", blank, "-q")
+    assert code == 0
+    assert (blank / "build/site/index.html").read_text(encoding="utf-8").count("Forest City Mobility Coalition")
+    assert (blank / "build/documents/worksheet.pdf").is_file()
+
+
+def test_blank_coalition_files(blank):
+    coalition = yaml.safe_load((blank / "content/coalition.yaml").read_text(encoding="utf-8"))
+    assert coalition["convener"] == "forest-city-asset-builders"
+    assert coalition["project_manager"] == "maria-lopez"
+    text = (blank / "content/coalition.yaml").read_text(encoding="utf-8")
+    for section in ("# site:", "# needs:", "# data_points:", "# invitation:", "# print:", "# working_groups:",
+                    "# meetings:", "# extra_vocabulary:", "#   languages:", "#   date:"):
+        assert section in text, f"{section} is not offered as a commented example"
+    roster = yaml.safe_load((blank / "content/roster.yaml").read_text(encoding="utf-8"))
+    assert roster["people"][0]["name"] == "María López"
+    assert (blank / ".gitignore").read_text(encoding="utf-8").startswith("build/")
+    assert (blank / "README.md").is_file()
+
+
+def test_blank_without_the_four_values_and_no_terminal_is_a_usage_error(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "new", tmp_path / "x", "--blank", "--name", "X")
+    assert code == 2
+    assert err == ("coalition-docs: error: a blank coalition needs --community, --convener, --project-manager "
+                   "(expected them as options when not asked on a terminal)\n")
+    assert not (tmp_path / "x").exists()
+
+
+def test_blank_asks_for_what_the_flags_do_not_give():
+    asked = []
+    replies = iter(["Forest City", "Forest City Asset Builders", "María López"])
+
+    def ask(prompt):
+        asked.append(prompt)
+        return next(replies)
+
+    values = answers({"name": "Forest City Mobility Coalition"}, ask=ask)
+    assert asked == ["The community it serves (e.g. Forest City): ",
+                     "The convening (backbone) organization: ", "The project manager's full name: "]
+    assert values["project_manager"] == "María López"
+
+
+def test_new_without_blank_copies_the_example_and_says_how_to_start_blank(tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "new", tmp_path / "example")
+    assert code == 0 and "coalition-docs new DIR --blank" in out
+    assert (tmp_path / "example/content/partners").is_dir()
+
+
+def _commands(workflow: dict) -> list[str]:
+    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def test_the_workflow_checks_pull_requests_and_publishes_only_the_site(blank, capsys, monkeypatch):
+    workflow = yaml.safe_load((blank / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    assert set(triggers) == {"pull_request", "push"} and triggers["push"]["branches"] == ["main"]
+    commands = _commands(workflow)
+    from coalition_docs import __version__
+
+    assert f'pip install "coalition-docs=={__version__}"' in commands
+    upload = [s for j in workflow["jobs"].values() for s in j["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert upload[0]["with"]["path"] == "build/site"  # the documents are never published
+    monkeypatch.chdir(blank)
+    ran = 0
+    for command in commands:
+        words = shlex.split(command)
+        if words[0] != "coalition-docs":
+            continue
+        code, _, err = run_cli(capsys, *words[1:])
+        assert code == 0, f"{command}: {err}"
+        ran += 1
+    assert ran == 2
+    assert (blank / "build/site/index.html").is_file() and not (blank / "build/documents").exists()
+
+
+def test_the_pre_commit_hook_parses_and_its_command_runs(tmp_path, capsys, monkeypatch):
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "coalition-docs-check")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    import re
+
+    assert re.match(hook["files"], "content/partners/x.yaml") and not re.match(hook["files"], "README.md")
+    words = shlex.split(hook["entry"])
+    assert words[0] == "coalition-docs"
+    assert run_cli(capsys, "new", tmp_path / "project")[0] == 0
+    monkeypatch.chdir(tmp_path / "project")
+    code, out, err = run_cli(capsys, *words[1:])
+    assert code == 0 and "no problems found" in out, err
