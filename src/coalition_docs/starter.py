@@ -215,6 +215,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
+      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-symbola
       - run: pip install "coalition-docs=={version}"
       - run: coalition-docs check .
   publish:
@@ -228,6 +229,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
+      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-symbola
       - run: pip install "coalition-docs=={version}"
       - run: coalition-docs build . --only site --out build
       - uses: actions/upload-pages-artifact@v3
