@@ -153,3 +153,16 @@ def test_check_reports_what_a_letter_lacks(capsys, content):
     assert code == 1
     assert err.splitlines()[0] == "partners/city-hall.yaml:6:3: partner city-hall: the letter needs contact.name"
     assert err.splitlines()[-1] == "1 error found."
+
+
+def test_the_public_api_loads_and_builds(tmp_path):
+    import coalition_docs
+    from coalition_docs import build, load_coalition
+
+    from .conftest import FIXTURES
+
+    coalition = load_coalition(FIXTURES / "minimal")
+    assert {p.id for p in coalition.partners} == {"city-hall", "test-backbone"}
+    result = build(FIXTURES / "minimal", tmp_path / "out", only="site")
+    assert (tmp_path / "out/site/index.html").is_file() and result.summary().startswith("Built")
+    assert sorted(coalition_docs.__all__) == ["__version__", "build", "load_coalition"]
