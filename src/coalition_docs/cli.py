@@ -189,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coalition-docs: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`coalition-docs report | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except WriteRefused as exc:
         print(f"coalition-docs: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
