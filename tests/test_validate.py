@@ -90,7 +90,7 @@ def test_extra_vocabulary_may_not_redefine(content):
     edit(content / "coalition.yaml", "    older-adults: Older adults", "    young-people: Youth")
     edit(content / "coalition.yaml", "[young-people, older-adults]", "[young-people]")
     assert problems(content) == [
-        "coalition.yaml:33:5: extra_vocabulary.populations.young-people: already a standard id "
+        "coalition.yaml:34:5: extra_vocabulary.populations.young-people: already a standard id "
         "(expected a new id, found one of the fixed populations)"
     ]
 
@@ -174,7 +174,7 @@ def test_broken_references_each_at_their_line(content):
     assert problems(content) == [
         "coalition.yaml:3:11: convener: no such partner (expected the id of a file in partners/, "
         "found 'test-backbon')\n    did you mean 'test-backbone'?",
-        "coalition.yaml:26:11: working_groups[0].lead: no such person (expected an id from roster.yaml, "
+        "coalition.yaml:27:11: working_groups[0].lead: no such person (expected an id from roster.yaml, "
         "found 'pat')",
         "partners/city-hall.yaml:13:11: invitation.sender: no such person (expected an id from roster.yaml, "
         "found 'pat-manger')\n    did you mean 'pat-manager'?",
@@ -197,8 +197,8 @@ def test_duplicate_ids(content):
     edit(content / "roster.yaml", "  - id: nguyen-thi-huong", "  - id: pat-manager")
     edit(content / "coalition.yaml", "meetings:", "  - id: homes\n    name: Homes again\nmeetings:")
     assert problems(content) == [
-        "coalition.yaml:29:9: working_groups[1].id: duplicate working group id (expected each id once, "
-        "found 'homes' again; first used at line 23)",
+        "coalition.yaml:30:9: working_groups[1].id: duplicate working group id (expected each id once, "
+        "found 'homes' again; first used at line 24)",
         "roster.yaml:9:9: people[1].id: duplicate person id (expected each id once, found 'pat-manager' "
         "again; first used at line 2)",
     ]

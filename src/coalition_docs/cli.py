@@ -52,6 +52,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2027-01-15, found {text!r}") from None
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -145,6 +154,10 @@ def make_parser() -> argparse.ArgumentParser:
     report.add_argument("content", nargs="?", type=Path,
                         help="the content folder, or the project folder holding content/ (default: content)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    report.add_argument("--invitations", action="store_true",
+                        help="follow up invitations: sent, response, days since sent, overdue")
+    report.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                        help="the day to count from (default: today's date)")
 
     new = commands.add_parser("new", help="start a new coalition folder, blank or from the example",
                               description="Create DIR with content/ and templates/ (for overriding the default "
@@ -235,6 +248,13 @@ def cmd_check(args) -> int:
 
     coalition = load_coalition(args.content)
     check_letters(coalition, Theme(args.content))
+    for partner in coalition.partners:  # warnings: the content builds, but a person may want to know
+        invitation = partner.invitation
+        if partner.gets_letter and not (invitation and invitation.sent) and not coalition.invitation.date:
+            where = partner.position("invitation.sent")
+            print(f"{where}: warning: the letter to {partner.id} has no date (expected invitation.sent in "
+                  "this file or invitation.date in coalition.yaml); it prints without a date line",
+                  file=sys.stderr)
     print(
         f"{args.content}: no problems found ({len(coalition.partners)} partners, "
         f"{len(coalition.people)} people, {len(coalition.statements)} statements, "
@@ -305,6 +325,18 @@ def cmd_report(args) -> int:
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
+    if args.invitations:
+        import datetime as dt
+
+        from coalition_docs.inventory import invitations
+
+        today = args.today or dt.date.today()
+        statuses = invitations.invitations(coalition, today)
+        if args.format == "json":
+            invitations.render_json(statuses, sys.stdout)
+        else:
+            invitations.render_text(statuses, coalition, today, sys.stdout)
+        return EXIT_OK
     result = coverage(coalition)
     if args.format == "json":
         render_json(result, sys.stdout)

@@ -165,6 +165,7 @@ class CoalitionInvitation:
     resources_offered: str | None = None
     power_sharing: str | None = None
     respond_by: dt.date | None = None
+    date: dt.date | None = None  # printed on letters whose partner has no sent date
 
 
 @dataclass(frozen=True)

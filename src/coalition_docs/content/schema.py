@@ -102,6 +102,7 @@ class InvitationDefaults(Strict):
     resources_offered: str | None = None
     power_sharing: str | None = None
     respond_by: dt.date | None = None
+    date: dt.date | None = Field(None, description="v1.1: the date printed on letters that have no sent date")
 
 
 class WorkingGroupEntry(Strict):

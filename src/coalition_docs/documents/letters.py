@@ -103,6 +103,10 @@ class _LetterBuilder:
              "set the date every letter asks for an answer by under invitation in coalition.yaml",
              dt.date(2000, 1, 1)),
             ("sent", inv.sent, "invitation.sent", p.position("invitation.sent"), here("invitation.sent"), dt.date(2000, 1, 1)),
+            # The date the letter prints: when it was sent, else the coalition's date for every letter.
+            ("date", inv.sent or default.date, "invitation.sent", p.position("invitation.sent"),
+             "add sent under invitation in this partner's file, or date under invitation in coalition.yaml",
+             dt.date(2000, 1, 1)),
             ("response", vocab.RESPONSES.get(inv.response or ""), "invitation.response",
              p.position("invitation.response"), here("invitation.response"), ""),
         ])
