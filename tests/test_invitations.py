@@ -53,6 +53,12 @@ def test_a_bad_today_is_a_usage_error(capsys):
     assert "expected a date such as 2027-01-15, found '2027-02-30'" in capsys.readouterr().err
 
 
+def test_today_without_invitations_is_a_usage_error(capsys):
+    code, out, err = run_cli(capsys, "report", FIXTURE, "--today", "2027-01-01")
+    assert code == 2 and out == ""
+    assert err == "coalition-docs: error: --today counts days for --invitations (expected report --invitations --today DATE)\n"
+
+
 def _letter_text(content, tmp_path, capsys, partner="city-hall"):
     assert run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "documents", "-q")[0] == 0
     reader = pypdf.PdfReader(tmp_path / "out" / "documents" / "letters" / f"{partner}.pdf")

@@ -324,6 +324,9 @@ def cmd_report(args) -> int:
     from coalition_docs.inventory.report import render_json, render_text
     from coalition_docs.content.validate import load_coalition
 
+    if args.today is not None and not args.invitations:
+        # the coverage report does not depend on the day: a --today there is a mistake, not a no-op
+        raise UsageError("--today counts days for --invitations (expected report --invitations --today DATE)")
     coalition = load_coalition(args.content)
     if args.invitations:
         import datetime as dt
