@@ -537,3 +537,16 @@ def test_new_refuses_a_folder_inside_a_content_folder(content, capsys):
     assert code == 2
     assert f"inside the content folder {content.resolve()}" in err
     assert not (content / "partners" / "other").exists()
+
+
+def test_a_build_leaves_nothing_in_the_temporary_folder(content, tmp_path):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out"), "-j", "2"],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == []  # WeasyPrint's font copies went with the workers
+    assert tempfile.gettempdir() != str(scratch)

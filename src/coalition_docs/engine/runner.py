@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -60,8 +62,15 @@ def shared(key: Any, make: Callable[[], Any]) -> Any:
         return value
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end with the build, leave Ctrl-C to the build."""
+def _die_with_parent(parent: int, scratch: str | None = None) -> None:
+    """Worker initializer: end with the build, leave Ctrl-C to the build.
+
+    Temporary files go into `scratch`, a folder the build removes when the pool ends:
+    a worker is killed, never shut down, so what it leaves in /tmp (WeasyPrint copies
+    every font face it is given into a folder of its own) would otherwise stay there.
+    """
+    if scratch is not None:
+        tempfile.tempdir = scratch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes
@@ -132,11 +141,18 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_pool_context(),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    scratch = tempfile.mkdtemp(prefix="coalition-docs-workers-")
+    try:
+        _run_pool(graph, jobs, done, scratch, min(jobs, len(tasks)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pool(graph: "_Graph", jobs: int, done: Callable[[Task, Any], None], scratch: str, workers: int) -> None:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                               initializer=_die_with_parent, initargs=(os.getpid(), scratch))
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
-    workers = min(jobs, len(tasks))
     try:
         # Only as many tasks in flight as workers: a join that becomes ready
         # goes before the smaller work still queued, not after all of it.
