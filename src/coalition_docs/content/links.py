@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 
 from coalition_docs.content import vocab
 
-_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+# A link with a scheme (https:, mailto:) or a network path (//host) leaves the site.
+EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
 @lru_cache(maxsize=1)
@@ -46,11 +47,11 @@ def link_problem(target: str, pages: Iterable[str], static_files: Iterable[str],
     shown on several pages (a partner's summary) has no base, so '..' in it always climbs out
     on some page.
     """
-    if not target or target.startswith(("#", "?")) or _EXTERNAL.match(target):
+    if not target or target.startswith(("#", "?")) or EXTERNAL.match(target):
         return None
     path = unquote(urlsplit(target).path)
     if not path.startswith("/") and (path == ".." or path.startswith("../") or "/../" in f"/{path}"):
-        resolved = _normalise(base + path) if base else None
+        resolved = normalise_path(base + path) if base else None
         if resolved is None:
             return (f"link '{target}' leaves the site (expected a link from the site root such as "
                     "'members/' or 'static/map.png', found one that climbs out with '..')")
@@ -71,7 +72,9 @@ def link_problem(target: str, pages: Iterable[str], static_files: Iterable[str],
     return None
 
 
-def _normalise(path: str) -> str | None:
+
+def normalise_path(path: str) -> str | None:
+    """"a/./b/../c" -> "a/c"; None when ".." climbs above the start (the site's root)."""
     parts: list[str] = []
     for part in path.split("/"):
         if part in ("", "."):
@@ -82,4 +85,4 @@ def _normalise(path: str) -> str | None:
             parts.pop()
         else:
             parts.append(part)
-    return "/".join(parts) + ("/" if path.endswith("/") else "")
+    return "/".join(parts)

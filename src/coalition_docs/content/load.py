@@ -151,7 +151,7 @@ def read_text(path: Path, root: Path) -> str:
     text = text.removeprefix("\ufeff")
     bad = _CONTROL.search(text)
     if bad:
-        line, column = _line_column(text, bad.start())
+        line, column = line_column(text, bad.start())
         raise LoadError(Problem(name, line, column, f"control character {_char_name(bad.group())} in the "
                                 "file (expected text; a NUL byte or other control character is often the sign "
                                 "of a binary file or a bad copy and paste)"))
@@ -162,7 +162,7 @@ def read_text(path: Path, root: Path) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 
 
-def _line_column(text: str, index: int) -> tuple[int, int]:
+def line_column(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
@@ -190,7 +190,7 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
             what = f"{exc.context}, {what}"
         raise LoadError(Problem(name, line, column, f"YAML syntax error: {what}")) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _line_column(text, exc.position)
+        line, column = line_column(text, exc.position)
         raise LoadError(Problem(name, line + line_offset, column, f"character {_char_name(chr(exc.character))} "
                                 "is not allowed in YAML (expected printable text)")) from None
     except yaml.YAMLError as exc:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from coalition_docs.content import model
+from coalition_docs.content.load import line_column
 from coalition_docs.errors import ContentErrors, Problem
 from coalition_docs.documents.fonts import PACKAGES, face_files
 from coalition_docs.templating import Theme
@@ -98,6 +99,4 @@ def _locate(char: str, root: Path) -> Iterable[tuple[str, int, int]]:
         index = text.find(char)
         if index < 0:
             continue
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        yield path.relative_to(root).as_posix(), line, column
+        yield (path.relative_to(root).as_posix(), *line_column(text, index))

@@ -27,7 +27,7 @@ import yaml
 
 from coalition_docs.content import vocab
 from coalition_docs.errors import ContentErrors, Problem, UsageError, did_you_mean
-from coalition_docs.files import SIGNATURE, UnreadableFile, check_regular, read_regular
+from coalition_docs.files import SIGNATURE, UnreadableFile, atomic_write, check_regular, read_regular
 
 # (heading, field, kind, other headings people use for it)
 COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -631,14 +631,7 @@ def check_workbook_size(path: Path) -> None:
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 @dataclass

@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from coalition_docs.content import model
 from coalition_docs.content import vocab
+from coalition_docs.content.links import EXTERNAL, normalise_path
 from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.errors import BuildError
 from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
@@ -61,8 +62,6 @@ RESERVED_NAMES = vocab.RESERVED_PAGE_NAMES
 # A Markdown page with one of these names becomes the home page's call to action.
 CALL_TO_ACTION_PAGES = ("get-involved", "join", "join-us", "participate", "contact")
 
-# A link with a scheme (https:, mailto:) or a network path (//host) leaves the site.
-_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 # Static font faces the stylesheet uses; other weights are not copied.
@@ -541,7 +540,7 @@ def _markdown_filter() -> Any:
 
 def _rebase(match: re.Match[str], root: str) -> str:
     value = match.group(2)
-    if not value or value.startswith(("#", "./", "../")) or value in (".", "..") or _EXTERNAL.match(value):
+    if not value or value.startswith(("#", "./", "../")) or value in (".", "..") or EXTERNAL.match(value):
         return match.group(0)
     return f'{match.group(1)}{root}{value.lstrip("/")}"'
 
@@ -957,7 +956,7 @@ def check_links(
 
     def target(joined: str, page: str) -> str | None:
         """The file a joined link path reaches, or None."""
-        rel = _normalise(joined)
+        rel = normalise_path(joined)
         if rel is None:
             return None
         last = joined.rpartition("/")[2]
@@ -977,7 +976,7 @@ def check_links(
         for link in scanned[path]:
             if link in split:
                 link_path, fragment = split[link]
-            elif _EXTERNAL.match(link):
+            elif EXTERNAL.match(link):
                 split[link] = ("", "\0external")
                 continue
             else:
@@ -1021,15 +1020,3 @@ def check_links(
         )
 
 
-def _normalise(rel: str) -> str | None:
-    out: list[str] = []
-    for part in rel.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not out:
-                return None
-            out.pop()
-        else:
-            out.append(part)
-    return "/".join(out)
