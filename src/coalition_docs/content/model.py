@@ -248,6 +248,8 @@ class Coalition:
     needs_assets: tuple[Term, ...] = ()
     data_points: tuple[DataPoint, ...] = ()
     invitation: CoalitionInvitation = field(default_factory=CoalitionInvitation)
+    paper: str = "letter"  # print.paper: "letter" or "a4", the page size of every PDF
+    duplex: bool = False  # print.duplex: every letter in letters.pdf starts on a right-hand page
     working_groups: tuple[WorkingGroup, ...] = ()
     meetings: Meetings = field(default_factory=Meetings)
     partners: tuple[Partner, ...] = ()  # sorted by id

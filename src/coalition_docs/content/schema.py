@@ -105,6 +105,16 @@ class InvitationDefaults(Strict):
     date: dt.date | None = Field(None, description="v1.1: the date printed on letters that have no sent date")
 
 
+class PrintSettings(Strict):
+    """v1.1: how the documents are printed."""
+
+    paper: Literal["letter", "a4"] = Field(
+        "letter", description="The page size of every PDF: US letter (8.5 x 11 in) or A4 (210 x 297 mm); "
+        "envelopes are No. 10 on letter, DL on A4; labels Avery 5160 on letter, L7160 on A4")
+    duplex: StrictBool = Field(
+        False, description="Double-sided printing: every letter in letters.pdf starts on a right-hand page")
+
+
 class WorkingGroupEntry(Strict):
     id: Id
     name: Text
@@ -139,6 +149,7 @@ class CoalitionFile(Strict):
     needs: Needs = Field(default_factory=Needs)
     data_points: list[DataPointEntry] = Field(default_factory=list)
     invitation: InvitationDefaults = Field(default_factory=InvitationDefaults)
+    print: PrintSettings = Field(default_factory=PrintSettings)
     working_groups: list[WorkingGroupEntry] = Field(default_factory=list)
     meetings: MeetingsEntry = Field(default_factory=MeetingsEntry)
     extra_vocabulary: ExtraVocabulary = Field(default_factory=ExtraVocabulary)

@@ -655,6 +655,7 @@ class _Builder:
             needs_assets=tuple(v.assets[t] for t in c.needs.assets),
             data_points=tuple(model.DataPoint(d.text, d.source) for d in c.data_points),
             invitation=model.CoalitionInvitation(**c.invitation.model_dump()),
+            paper=c.print.paper, duplex=c.print.duplex,
             working_groups=tuple(groups.values()),
             meetings=model.Meetings(**c.meetings.model_dump()),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,

@@ -13,6 +13,12 @@ stamped as a pagination artifact: a form XObject cut from a page of a small
 untagged PDF laid out with the same page rules, drawn inside
 `/Artifact <</Type /Pagination /Subtype /Footer>> BDC ... EMC`.
 
+For double-sided printing (`duplex`), a piece with an odd number of pages is
+followed by a blank page of the same size, so that every piece starts on a
+right-hand page; the blank page's only content is an empty pagination
+artifact (it has no place in the structure tree), and its piece's bookmark
+says that a blank page follows.
+
 Same pieces, same bytes: fixed /ID, no dates.
 """
 
@@ -175,9 +181,13 @@ def _outline_objects(pdf: RawPdf, catalog: int) -> set[int]:
     return found
 
 
+BLANK_NOTE = " (then a blank page, for double-sided printing)"
+
+
 def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, author: str, language: str,
-             identifier: bytes, outline: Sequence[str | None] = ()) -> bytes:
-    """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact."""
+             identifier: bytes, outline: Sequence[str | None] = (), duplex: bool = False) -> bytes:
+    """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact.
+    With `duplex`, every piece starts on an odd page (a blank page after a piece of odd length)."""
     a = Assembler()
     pages_node, catalog, tree_root, document, parent_tree = (a.reserve() for _ in range(5))
     all_pages: list[int] = []
@@ -186,6 +196,8 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
     offset = 0
     role_map = b""
     firsts: list[int] = []
+    padded: set[int] = set()
+    blank_content = None
     for index, pdf in enumerate(pieces):
         old_catalog = pdf.root
         old_pages = pdf.ref(old_catalog, b"/Pages")
@@ -232,6 +244,14 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
         page_refs = [mapping[n] for n in pdf.refs(old_pages, b"/Kids")]
         firsts.append(page_refs[0])
         all_pages += page_refs
+        if duplex and len(page_refs) % 2:
+            if blank_content is None:
+                mark = b"/Artifact <</Type /Pagination>> BDC\nEMC"
+                blank_content = a.add(b"<</Length %d>>\nstream\n%s\nendstream" % (len(mark), mark))
+            box = re.search(rb"/MediaBox (\[[^\]]*\])", dictionary(a.objects[page_refs[-1]])).group(1)
+            all_pages.append(a.add(b"<</Type /Page/Parent %d 0 R/MediaBox %s/Contents %d 0 R/Resources <<>>"
+                                   b"/Tabs /S/TrimBox %s/BleedBox %s>>" % (pages_node, box, blank_content, box, box)))
+            padded.add(index)
 
     if stamps is not None:
         _stamp(a, stamps, all_pages)
@@ -245,7 +265,8 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
         document, parent_tree, offset, (b"/RoleMap " + role_map) if role_map else b"")
     xmp = XMP.format(title=escape(title), author=escape(author), language=escape(language)).encode()
     metadata = a.add(b"<</Type /Metadata/Subtype /XML/Length %d>>\nstream\n%s\nendstream" % (len(xmp), xmp))
-    outlines = _outlines(a, [(t, p) for t, p in zip(outline, firsts) if t])
+    marks = [(t + BLANK_NOTE if i in padded else t, p) for i, (t, p) in enumerate(zip(outline, firsts)) if t]
+    outlines = _outlines(a, marks)
     a.objects[catalog] = (b"<</Type /Catalog/Pages %d 0 R/Lang %s/StructTreeRoot %d 0 R"
                           b"/ViewerPreferences <</DisplayDocTitle true>>/MarkInfo <</Marked true>>"
                           b"/Metadata %d 0 R%s>>") % (pages_node, _string(language), tree_root, metadata,
@@ -330,10 +351,10 @@ def info_title(pdf: RawPdf) -> str | None:
 
 
 def join_files(sources: Sequence[Path], target: Path, *, title: str, author: str, language: str,
-               identifier: bytes, outline: Sequence[str | None] | None = None) -> None:
+               identifier: bytes, outline: Sequence[str | None] | None = None, duplex: bool = False) -> None:
     """Write the pages of `sources`, in order, as one tagged PDF at `target`; a bookmark per
-    source (its own title unless `outline` names them)."""
+    source (its own title unless `outline` names them); with `duplex` each starts on an odd page."""
     pdfs = [RawPdf.parse(Path(source).read_bytes()) for source in sources]
     titles = list(outline) if outline is not None else [info_title(pdf) for pdf in pdfs]
     Path(target).write_bytes(assemble(pdfs, None, title=title, author=author, language=language,
-                                      identifier=identifier, outline=titles))
+                                      identifier=identifier, outline=titles, duplex=duplex))

@@ -20,6 +20,8 @@ from coalition_docs.errors import BuildError
 from coalition_docs.templating import Theme
 
 STYLESHEET = "documents/print.css"
+# coalition.yaml's print.paper -> the stylesheet read after print.css: page size and margins.
+PAPER_STYLESHEETS = {"letter": "documents/paper-letter.css", "a4": "documents/paper-a4.css"}
 
 
 # WeasyPrint options shared by every PDF. "pdf/ua-1" tags the PDF (structure
@@ -130,7 +132,7 @@ def cache_page_references() -> bool:
 class PdfWriter:
     """One WeasyPrint setup per run: one font configuration, stylesheets parsed once."""
 
-    def __init__(self, theme: Theme, content_dir: Path):
+    def __init__(self, theme: Theme, content_dir: Path, paper: str = "letter"):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -143,8 +145,9 @@ class PdfWriter:
             self.stylesheets = [
                 weasyprint.CSS(string=font_faces_css(theme), font_config=self.font_config,
                                url_fetcher=self.url_fetcher, base_url=self.base_url),
-                weasyprint.CSS(filename=str(theme.find(STYLESHEET)), font_config=self.font_config,
-                               url_fetcher=self.url_fetcher),
+                *(weasyprint.CSS(filename=str(theme.find(sheet)), font_config=self.font_config,
+                                 url_fetcher=self.url_fetcher)
+                  for sheet in (STYLESHEET, PAPER_STYLESHEETS[paper])),
             ]
 
     def render(self, html: str, label: str, tagged: bool = True):

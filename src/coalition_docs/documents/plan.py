@@ -52,6 +52,7 @@ class PlannedBundle:
     title: str
     author: str
     language: str
+    duplex: bool = False  # every part starts on a right-hand page (print.duplex)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
         bundles.append(PlannedBundle(
             "letters.pdf", tuple(d.path for d in letters),
             title=f"{coalition.name}: invitation letters", author=coalition.name,
-            language=coalition.language))
+            language=coalition.language, duplex=coalition.duplex))
     return DocumentPlan(tuple(documents), tuple(bundles))
 
 
@@ -83,7 +83,7 @@ def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.
             for d in plan.documents}
     for bundle in plan.bundles:
         keys[bundle.path] = digest_bytes(common, bundle.path, bundle.title, bundle.author, bundle.language,
-                                         pdf_identifier(coalition.name, bundle.path),
+                                         f"duplex:{bundle.duplex}", pdf_identifier(coalition.name, bundle.path),
                                          *(keys[part] for part in bundle.parts))
     return keys
 
@@ -92,7 +92,8 @@ def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
     """What every PDF is made from besides its HTML: theme files, fonts, static files, versions."""
     from importlib.metadata import version
 
-    shared = [tool, version("weasyprint"), repr(sorted(PDF_OPTIONS.items())), font_faces_css(theme)]
+    shared = [tool, version("weasyprint"), repr(sorted(PDF_OPTIONS.items())), font_faces_css(theme),
+              f"paper:{coalition.paper}"]
     for folder in ("documents", "fonts"):
         for rel in theme.files(folder):
             if not rel.endswith((".html", ".htm", ".jinja", ".md", ".txt")):
@@ -103,27 +104,28 @@ def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
     return digest_bytes(*shared)
 
 
-def _writer(theme: Theme, content_dir: Path) -> PdfWriter:
-    """This process's WeasyPrint setup for the theme (made once per worker)."""
-    key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir))
-    return shared(key, lambda: PdfWriter(theme, content_dir))
+def _writer(theme: Theme, content_dir: Path, paper: str) -> PdfWriter:
+    """This process's WeasyPrint setup for the theme and paper (made once per worker)."""
+    key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir), paper)
+    return shared(key, lambda: PdfWriter(theme, content_dir, paper))
 
 
-def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, html: str, identifier: bytes) -> None:
+def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str, html: str,
+              identifier: bytes) -> None:
     """Lay out one document and write it (in a worker: one WeasyPrint setup per process).
 
     Written with a plain object structure (streams deflated afterwards), so that
     assemble.py can join it into letters.pdf or the worksheet by copying bytes."""
-    writer = _writer(theme, content_dir)
+    writer = _writer(theme, content_dir, paper)
     data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
     (root / path).write_bytes(compress_streams(data))
 
 
 def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: str, language: str,
-             identifier: bytes) -> None:
+             identifier: bytes, duplex: bool = False) -> None:
     """A bundle (letters.pdf) from its parts' files, kept a tagged PDF."""
     join_files([root / part for part in parts], root / path, title=title, author=author, language=language,
-               identifier=identifier)
+               identifier=identifier, duplex=duplex)
 
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
@@ -142,7 +144,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
         pieces = split(html[d.path]) if d.template == WORKSHEET_TEMPLATE else None
         if pieces is None:
             planned.append(Output(prefix + d.path, keys[d.path], write_pdf,
-                                  (theme, Path(coalition.content_dir), html[d.path], identifier),
+                                  (theme, Path(coalition.content_dir), coalition.paper, html[d.path], identifier),
                                   cost=len(html[d.path])))
         else:
             planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path], previous)
@@ -150,7 +152,8 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     for b in plan.bundles:
         parts = tuple(prefix + part for part in b.parts)
         planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
-                              (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path)),
+                              (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
+                               b.duplex),
                               cost=sum(costs[part] for part in parts), parts=parts))
     return planned
 
@@ -167,7 +170,7 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
         where = f"{folder}/{key[:24]}.pdf"
         order.append(where)
         outputs.setdefault(where, Output(where, key, write_pdf,
-                                         (theme, Path(coalition.content_dir), piece.html,
+                                         (theme, Path(coalition.content_dir), coalition.paper, piece.html,
                                           pdf_identifier(coalition.name, where)), cost=len(piece.html)))
     identifier = pdf_identifier(coalition.name, path.removeprefix(f"{DOCUMENTS_FOLDER}/"))
     key = digest_bytes(common, path, identifier, *(outputs[p].key for p in order))
@@ -179,7 +182,7 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                       (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
                        unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
                        language.group(1) if language else coalition.language, identifier, theme,
-                       Path(coalition.content_dir), previous),
+                       Path(coalition.content_dir), coalition.paper, previous),
                       # As costly as all its parts: once they exist it goes before smaller work.
                       cost=sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
                       extras=(f"{folder}/{FOOTERS}",))
@@ -188,17 +191,17 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
 
 def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
                     owner: str, title: str, author: str, language: str, identifier: bytes, theme: Theme,
-                    content_dir: Path, previous: Path | None) -> None:
+                    content_dir: Path, paper: str, previous: Path | None) -> None:
     """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer."""
     pdfs = [RawPdf.parse((root / part).read_bytes()) for part in parts]
     pages = sum(page_count(pdf) for pdf in pdfs)
-    # The footers of M pages depend on M and the head only: kept beside the pieces for the next build.
+    # The footers of M pages depend on M, the head and the paper only: kept beside the pieces for the next build.
     name = f"{Path(parts[0]).parent.as_posix()}/{FOOTERS}"
-    wanted = digest_bytes(head, owner, str(pages))[:32].encode("ascii")
+    wanted = digest_bytes(head, owner, str(pages), paper)[:32].encode("ascii")
     kept = Path(previous) / name if previous else None
     stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
     if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
-        writer = _writer(theme, content_dir)
+        writer = _writer(theme, content_dir, paper)
         stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
         stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
     (root / name).write_bytes(stamps)
