@@ -336,7 +336,7 @@ def test_csv_export_neutralises_formulas_and_import_reads_them_back(content, tmp
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + value in cells
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
-    from coalition_docs.inventory.spreadsheets import read_sheets
+    from coalition_docs.inventory.spreadsheets.tables import read_sheets
 
     read_back = [cell.value for sheet in read_sheets(target) for row in sheet.rows for cell in row]
     assert value in read_back

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coalition_docs.inventory import spreadsheets
+from coalition_docs.inventory.spreadsheets import columns as spreadsheet_columns
 
 from .conftest import EXAMPLE, FIXTURES, edit, run_cli
 
@@ -141,7 +141,7 @@ def test_export_then_import_gives_the_inventory_back(capsys, tmp_path, fmt):
     shutil.copy(EXAMPLE / "coalition.yaml", target)  # the coalition's own labels for "Other"
     code, _, err = run_cli(capsys, "import", sheet, "--content", target)
     assert (code, err) == (0, "")
-    columns = {name.partition(".")[0] for _, name, _, _ in spreadsheets.COLUMNS}
+    columns = {name.partition(".")[0] for _, name, _, _ in spreadsheet_columns.COLUMNS}
     for original in sorted((EXAMPLE / "partners").glob("*.yaml")):
         want = yaml.safe_load(original.read_text(encoding="utf-8"))
         want = {k: (v.rstrip("\n") if isinstance(v, str) else v) for k, v in want.items() if k in columns}
@@ -167,10 +167,10 @@ def test_bad_headings_and_files_are_reported(capsys, content, tmp_path):
 
 
 def test_a_label_with_a_comma_stays_whole_in_a_comma_separated_cell():
-    assets = spreadsheets.vocabularies({"assets": {"multilingual-outreach": "Outreach in Spanish, Vietnamese"}})["assets"]
-    assert spreadsheets._pieces("Outreach in Spanish, Vietnamese, convening power", assets) == [
+    assets = spreadsheet_columns.vocabularies({"assets": {"multilingual-outreach": "Outreach in Spanish, Vietnamese"}})["assets"]
+    assert spreadsheet_columns.pieces("Outreach in Spanish, Vietnamese, convening power", assets) == [
         "Outreach in Spanish, Vietnamese", "convening power"]
-    assert spreadsheets._pieces("Convening power; Political clout", assets) == ["Convening power", "Political clout"]
+    assert spreadsheet_columns.pieces("Convening power; Political clout", assets) == ["Convening power", "Political clout"]
 
 
 # ------------------------------------------------------------------ a new coalition folder, written files

@@ -294,7 +294,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from coalition_docs.inventory.spreadsheets import import_spreadsheet
+    from coalition_docs.inventory.spreadsheets.importer import import_spreadsheet
 
     if not args.content.is_dir():
         raise UsageError(f"{args.content}: no such folder (expected a content folder; "
@@ -304,14 +304,14 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from coalition_docs.inventory.spreadsheets import export_spreadsheet
+    from coalition_docs.inventory.spreadsheets.export import export_spreadsheet
     from coalition_docs.content.validate import load_coalition
 
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         raise UsageError(f"{args.output}: expected --format csv or xlsx, or an output file ending in "
                          f".csv or .xlsx (found {args.output.suffix or 'no extension'})")
-    from coalition_docs.inventory.spreadsheets import written_by_us
+    from coalition_docs.inventory.spreadsheets.export import written_by_us
 
     check_target(args.output, force=args.force, ours=written_by_us, what="spreadsheet")
     count = export_spreadsheet(load_coalition(args.content), args.output, fmt)

@@ -1,0 +1,216 @@
+"""Import: the partners a spreadsheet gives, merged into content/partners as YAML files.
+
+An existing file is never overwritten unless asked (`--force`), and then only
+the fields the spreadsheet has are replaced; nothing is written if any cell has
+a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coalition_docs.errors import ContentErrors, UsageError
+from coalition_docs.files import atomic_write
+from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER
+from coalition_docs.inventory.spreadsheets.rows import ImportedPartner, ImportResult, rows_to_partners
+from coalition_docs.inventory.spreadsheets.tables import read_sheets
+
+# ------------------------------------------------------------------ writing YAML
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under their key
+        return super().increase_indent(flow, False)
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: data[k] for k in FIELD_ORDER if k in data}
+    out.update({k: v for k, v in data.items() if k not in out})
+    if isinstance(out.get("contact"), Mapping):
+        contact = out["contact"]
+        out["contact"] = {k: contact[k] for k in CONTACT_ORDER if k in contact} | {
+            k: v for k, v in contact.items() if k not in CONTACT_ORDER}
+    return out
+
+
+def partner_yaml(data: Mapping[str, Any], source: str) -> str:
+    """The partner file: block style, the content format's order of keys, UTF-8 as it is."""
+    body = yaml.dump(ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
+                     default_flow_style=False)
+    return (f"# A partner organization (content-format.md, \"partners/ID.yaml\").\n"
+            f"# Imported from {_place(source)}; edit freely.\n{body}")
+
+
+def _place(where: str) -> str:
+    """"rows.csv:3" -> "rows.csv, row 3"."""
+    name, _, row = where.rpartition(":")
+    return f"{name}, row {row}" if name and row.isdigit() else where
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text)
+
+
+@dataclass
+class Plan:
+    new: list[ImportedPartner] = field(default_factory=list)
+    changed: list[tuple[ImportedPartner, dict, list[str]]] = field(default_factory=list)  # merged data, fields
+    unchanged: list[ImportedPartner] = field(default_factory=list)
+
+
+def _read_partner(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def existing_partners(partners_dir: Path) -> dict[str, str]:
+    """The ids of the partner files in a folder, with their names."""
+    names = {}
+    for path in sorted(Path(partners_dir).glob("*.yaml")):
+        name = _read_partner(path).get("name")
+        names[path.stem] = name if isinstance(name, str) else ""
+    return names
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as a person reads them: a block scalar's final newline does not count."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.rstrip("\n") == b.rstrip("\n")
+    return a == b
+
+
+def merge(existing: Mapping[str, Any], partner: ImportedPartner) -> tuple[dict, list[str]]:
+    """The file's data with the spreadsheet's columns in place: a value replaces the file's, an empty cell
+    removes it; fields the spreadsheet has no column for (the invitation...) stay. And what changed."""
+    merged = dict(existing)
+    changed = []
+
+    def put(target: dict, key: str, value: Any, label: str) -> None:
+        if value is None:
+            if key in target:
+                del target[key]
+                changed.append(label)
+        elif key not in target or not _same(target[key], value):
+            target[key] = value
+            changed.append(label)
+
+    contact = dict(existing["contact"]) if isinstance(existing.get("contact"), dict) else {}
+    for name in sorted(partner.fields, key=lambda f: [c[1] for c in COLUMNS].index(f)
+                       if f in [c[1] for c in COLUMNS] else 99):
+        head, _, sub = name.partition(".")
+        if sub:
+            value = partner.data.get(head, {}).get(sub)
+            put(contact, sub, value, name)
+        else:
+            put(merged, name, partner.data.get(name), name)
+    if any(name.startswith("contact.") for name in partner.fields):
+        if contact:
+            merged["contact"] = contact
+        else:
+            merged.pop("contact", None)
+    return merged, changed
+
+
+def plan_import(result: ImportResult, partners_dir: Path) -> Plan:
+    plan = Plan()
+    for partner in result.partners:
+        path = partners_dir / f"{partner.id}.yaml"
+        if not path.exists():
+            plan.new.append(partner)
+            continue
+        merged, changed = merge(_read_partner(path), partner)
+        if changed:
+            plan.changed.append((partner, merged, changed))
+        else:
+            plan.unchanged.append(partner)
+    return plan
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_run: bool = False,
+                       print_=print) -> Plan:
+    """Import `source` into content/partners; nothing is written if any cell has a problem."""
+    source, content = Path(source), Path(content)
+    if not source.exists():
+        raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
+    partners_dir = content / "partners"
+    extra = extra_vocabulary(content)
+    result = rows_to_partners(read_sheets(source), extra, existing_partners(partners_dir))
+    plan = plan_import(result, partners_dir)
+    texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
+    texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
+    _check_written(texts, content)
+    for note in result.notes:
+        print_(note)
+    for partner in plan.new:
+        print_(f"{'would write' if dry_run else 'wrote'} partners/{partner.id}.yaml ({partner.where})"
+               + (":\n" + _indented(texts[partner.id]) if dry_run else ""))
+    for partner, _, changed in plan.changed:
+        what = ", ".join(changed)
+        if force:
+            print_(f"{'would update' if dry_run else 'updated'} partners/{partner.id}.yaml ({partner.where}): "
+                   f"{what}")
+        else:
+            print_(f"partners/{partner.id}.yaml differs from {partner.where} in {what}: left as it is "
+                   "(use --force to update it)")
+    if not dry_run:
+        for partner in plan.new:
+            _write_atomic(partners_dir / f"{partner.id}.yaml", texts[partner.id])
+        if force:
+            for partner, _, _ in plan.changed:
+                _write_atomic(partners_dir / f"{partner.id}.yaml", texts[partner.id])
+    print_(f"{len(plan.new)} new, {len(plan.changed)} changed"
+           f"{'' if force or not plan.changed else ' (not written)'}, {len(plan.unchanged)} unchanged"
+           f"{' (dry run: nothing written)' if dry_run else ''}.")
+    if not (content / "coalition.yaml").is_file():
+        print_(f"note: {content} has no coalition.yaml, which `coalition-docs check` and `build` need; "
+               "start a coalition with `coalition-docs new DIR` and import into DIR/content.")
+    return plan
+
+
+def _check_written(texts: Mapping[str, str], content: Path) -> None:
+    """What is about to be written passes the checks of a hand-written partner file (`check`'s own)."""
+    from coalition_docs.content.load import LoadError, parse_yaml
+    from coalition_docs.content.schema import PartnerFile
+    from coalition_docs.content.validate import _Run
+
+    run = _Run(content)
+    for partner_id, text in texts.items():
+        try:
+            run.check(parse_yaml(text, f"partners/{partner_id}.yaml"), PartnerFile)
+        except LoadError as exc:
+            run.problems.append(exc.problem)
+    if run.problems:
+        raise ContentErrors(run.problems)
+
+
+def extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
+    path = content / "coalition.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    extra = data.get("extra_vocabulary") if isinstance(data, dict) else None
+    return {k: dict(v) for k, v in (extra or {}).items() if isinstance(v, dict)}
