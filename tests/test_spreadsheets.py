@@ -495,3 +495,53 @@ def test_a_row_with_only_a_name_above_the_next_table_is_a_partner_not_a_title(ca
         'two.csv:3:3: Harbor Foundation: no relationship (expected a value in the "Relationship" column)',
         "2 errors found.",
     ]
+
+
+# ---------------------------------------------------------------- partner files read as `check` reads them
+
+CITY_HALL_ROWS = ("Organization name,Type of organization,Relationship,Summary\n"
+                  "City Hall,Local government,new,The city.\nNew Org,Nonprofit,new,\n")
+
+
+def test_files_with_an_impossible_date_do_not_stop_an_import_of_other_rows(capsys, content):
+    # PyYAML raised on these dates and import ended in an internal error; the loader reports them to `check`.
+    edit(content / "partners" / "city-hall.yaml", "  rationale: You run the city.\n",
+         "  rationale: You run the city.\n  sent: 2027-02-30\n")
+    edit(content / "coalition.yaml", "invitation:\n", "invitation:\n  date: 2027-02-30\n")
+    code, out, err = run_cli(capsys, "import", ROWS, "--content", content)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "3 new, 0 changed, 0 unchanged."
+
+
+def test_a_file_to_update_that_does_not_load_cleanly_is_located_and_nothing_is_written(capsys, content, tmp_path):
+    edit(content / "partners" / "city-hall.yaml", "  rationale: You run the city.\n",
+         "  rationale: You run the city.\n  sent: 2027-02-30\n")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(CITY_HALL_ROWS, encoding="utf-8")
+    before = files(content)
+    code, out, err = run_cli(capsys, "import", rows, "--content", content, "--force")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == ("partners/city-hall.yaml:15:9: invitation.sent: not a real date (expected a "
+                                   "date such as 2027-01-15, found '2027-02-30')")
+    assert files(content) == before
+
+
+def test_a_number_the_merge_keeps_is_written_as_the_person_wrote_it(capsys, content, tmp_path):
+    hall = content / "partners" / "city-hall.yaml"
+    edit(hall, "  rationale: You run the city.\n", "  rationale: 0x1F\n")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(CITY_HALL_ROWS, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "import", rows, "--content", content, "--force")
+    assert code == 0 and "updated partners/city-hall.yaml (rows.csv:2): summary" in out.splitlines()
+    assert hall.read_text(encoding="utf-8").endswith("invitation:\n  sender: pat-manager\n  rationale: 0x1F\n")
+    assert run_cli(capsys, "check", content)[0] == 0
+
+
+def test_export_writes_a_number_as_it_is_written(capsys, content, tmp_path):
+    # PyYAML read 02071234567 as an octal number and exported 283457911.
+    edit(content / "partners" / "city-hall.yaml", "  title: Mayor\n", "  title: Mayor\n  phone: 02071234567\n")
+    target = tmp_path / "out.csv"
+    assert run_cli(capsys, "export", "--content", content, "-o", target)[0] == 0
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    assert rows[1][rows[0].index("Organization name")] == "City Hall"
+    assert rows[1][rows[0].index("Contact phone")] == "02071234567"

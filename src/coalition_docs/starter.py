@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coalition_docs import __version__
-from coalition_docs.content.validate import slugify
+from coalition_docs.content.ids import slugify
 from coalition_docs.errors import UsageError
 from coalition_docs.files import atomic_write
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from coalition_docs.content.scalars import CONTROL, char_name, resolve_plain
 from coalition_docs.errors import Problem, field_path
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
@@ -149,27 +149,18 @@ def read_text(path: Path, root: Path) -> str:
                     f"0x{raw[exc.start]:02x}); save the file as UTF-8")
         ) from None
     text = text.removeprefix("\ufeff")
-    bad = _CONTROL.search(text)
+    bad = CONTROL.search(text)
     if bad:
         line, column = line_column(text, bad.start())
-        raise LoadError(Problem(name, line, column, f"control character {_char_name(bad.group())} in the "
+        raise LoadError(Problem(name, line, column, f"control character {char_name(bad.group())} in the "
                                 "file (expected text; a NUL byte or other control character is often the sign "
                                 "of a binary file or a bad copy and paste)"))
     return text
 
 
-# C0 controls other than tab, line feed and carriage return; DEL; C1 controls other than NEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
-
-
 def line_column(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def _char_name(char: str) -> str:
-    code = ord(char)
-    return {0: "NUL (U+0000)", 9: "tab"}.get(code, f"U+{code:04X}")
 
 
 def load_yaml_file(path: Path, root: Path) -> Document:
@@ -191,7 +182,7 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
         raise LoadError(Problem(name, line, column, f"YAML syntax error: {what}")) from None
     except yaml.reader.ReaderError as exc:
         line, column = line_column(text, exc.position)
-        raise LoadError(Problem(name, line + line_offset, column, f"character {_char_name(chr(exc.character))} "
+        raise LoadError(Problem(name, line + line_offset, column, f"character {char_name(chr(exc.character))} "
                                 "is not allowed in YAML (expected printable text)")) from None
     except yaml.YAMLError as exc:
         raise LoadError(Problem(name, 1 + line_offset, 1, f"YAML error: {exc}")) from None
@@ -342,7 +333,7 @@ class _Builder:
         if tag == _STR:
             return self.text(node)
         if not node.style:  # a plain scalar: resolved by YAML 1.2's core rules, not 1.1's
-            return _resolve_plain(node.value, lambda message: self.fail(node, message))
+            return resolve_plain(node.value, lambda message: self.fail(node, message))
         try:
             return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
         except (ValueError, OverflowError):
@@ -352,9 +343,9 @@ class _Builder:
             raise self.fail(node, f"cannot read the value '{node.value}'") from None
 
     def text(self, node: yaml.ScalarNode) -> str:
-        bad = _CONTROL.search(node.value)
+        bad = CONTROL.search(node.value)
         if bad:  # written as an escape in a double-quoted string, e.g. "\\0" or "\\x07"
-            raise self.fail(node, f"control character {_char_name(bad.group())} in the text "
+            raise self.fail(node, f"control character {char_name(bad.group())} in the text "
                             "(expected printable text; remove the escape)")
         return node.value
 
@@ -362,79 +353,6 @@ class _Builder:
     def unsupported(node: yaml.Node) -> str:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         return f"unsupported YAML tag '{tag}' (expected plain text, numbers, dates, lists and maps)"
-
-
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), not YAML 1.1's:
-# no octal "0123", no "0b1", no "1_000", no sexagesimal "1:30", no yes/no/on/off.
-_NULL_RE = re.compile(r"^(?:~|null|Null|NULL)$")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT_RE = re.compile(r"^[-+]?[0-9]+$")
-_OCT_RE = re.compile(r"^0o[0-7]+$")
-_HEX_RE = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF_RE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN_RE = re.compile(r"^\.(?:nan|NaN|NAN)$")
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-class WrittenInt(int):
-    """A number as YAML 1.2 reads it, which remembers how it was written.
-
-    Where the schema expects text, the text is what the person typed
-    ("02071234567", "0x1F"), never the number's value.
-    """
-
-    written: str
-
-    def __new__(cls, value: int, written: str) -> "WrittenInt":
-        number = super().__new__(cls, value)
-        number.written = written
-        return number
-
-    def __str__(self) -> str:
-        return self.written
-
-    __repr__ = int.__repr__
-
-
-class WrittenFloat(float):
-    written: str
-
-    def __new__(cls, value: float, written: str) -> "WrittenFloat":
-        number = super().__new__(cls, value)
-        number.written = written
-        return number
-
-    def __str__(self) -> str:
-        return self.written
-
-    __repr__ = float.__repr__
-
-
-def _resolve_plain(value: str, fail) -> Any:
-    if value == "" or _NULL_RE.match(value):
-        return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if _INT_RE.match(value):
-        return WrittenInt(int(value, 10), value)
-    if _OCT_RE.match(value):
-        return WrittenInt(int(value[2:], 8), value)
-    if _HEX_RE.match(value):
-        return WrittenInt(int(value[2:], 16), value)
-    if _FLOAT_RE.match(value) or _INF_RE.match(value) or _NAN_RE.match(value):
-        number = float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                       .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
-        return WrittenFloat(number, value)
-    if _DATE_RE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise fail(f"not a real date (expected a date such as 2027-01-15, found '{value}')") from None
-    if _CONTROL.search(value):
-        raise fail(f"control character {_char_name(_CONTROL.search(value).group())} in the text "
-                   "(expected printable text)")
-    return value
 
 
 @dataclass

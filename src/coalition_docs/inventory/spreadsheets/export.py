@@ -8,8 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
+from coalition_docs.content.load import load_yaml_file
 from coalition_docs.errors import UsageError
 from coalition_docs.files import SIGNATURE, atomic_write
 from coalition_docs.inventory.spreadsheets.columns import COLUMNS, LIST_KINDS, vocabularies
@@ -57,8 +56,9 @@ def export_rows(coalition) -> list[list[str]]:
 
 
 def partner_data(coalition, partner_id: str) -> dict:
-    path = Path(coalition.content_dir) / "partners" / f"{partner_id}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """A partner's file as written (ids, and no defaults filled in), read as `check` read it."""
+    content = Path(coalition.content_dir)
+    data = load_yaml_file(content / "partners" / f"{partner_id}.yaml", content).data
     return data if isinstance(data, dict) else {}
 
 

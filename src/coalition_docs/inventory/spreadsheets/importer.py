@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from coalition_docs.content.load import Document, LoadError, load_yaml_file
+from coalition_docs.content.scalars import Written
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.files import atomic_write
 from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER
@@ -33,7 +35,14 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _number(dumper: yaml.SafeDumper, value: Written) -> yaml.Node:
+    """A number as the person wrote it ("0x1F", "1.50"), not as Python prints it."""
+    tag = "tag:yaml.org,2002:int" if isinstance(value, int) else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, value.written)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_multi_representer(Written, _number)
 
 
 def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,19 +81,21 @@ class Plan:
     unchanged: list[ImportedPartner] = field(default_factory=list)
 
 
-def _read_partner(path: Path) -> dict:
+def _loaded(path: Path, content: Path) -> Document | None:
+    """A content file as the loader reads it (`check`'s own reading), or None if it cannot be read."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return load_yaml_file(path, content)
+    except LoadError:
+        return None
 
 
-def existing_partners(partners_dir: Path) -> dict[str, str]:
-    """The ids of the partner files in a folder, with their names."""
+def existing_partners(content: Path) -> dict[str, str]:
+    """The ids of the partner files in content/partners, with their names ("" for a file without one)."""
     names = {}
-    for path in sorted(Path(partners_dir).glob("*.yaml")):
-        name = _read_partner(path).get("name")
+    for path in sorted((Path(content) / "partners").glob("*.yaml")):
+        document = _loaded(path, content)
+        data = document.data if document is not None else None
+        name = data.get("name") if isinstance(data, dict) else None
         names[path.stem] = name if isinstance(name, str) else ""
     return names
 
@@ -128,18 +139,31 @@ def merge(existing: Mapping[str, Any], partner: ImportedPartner) -> tuple[dict, 
     return merged, changed
 
 
-def plan_import(result: ImportResult, partners_dir: Path) -> Plan:
+def plan_import(result: ImportResult, content: Path) -> Plan:
+    """What becomes of each partner; raises ContentErrors if a file to update cannot be read faithfully."""
     plan = Plan()
+    problems = []
     for partner in result.partners:
-        path = partners_dir / f"{partner.id}.yaml"
+        path = content / "partners" / f"{partner.id}.yaml"
         if not path.exists():
             plan.new.append(partner)
             continue
-        merged, changed = merge(_read_partner(path), partner)
+        try:
+            document = load_yaml_file(path, content)
+        except LoadError as exc:
+            problems.append(exc.problem)
+            continue
+        if document.problems:  # a value the loader refused would be lost in the merge
+            problems.extend(document.problems)
+            continue
+        existing = document.data if isinstance(document.data, dict) else {}
+        merged, changed = merge(existing, partner)
         if changed:
             plan.changed.append((partner, merged, changed))
         else:
             plan.unchanged.append(partner)
+    if problems:
+        raise ContentErrors(problems)
     return plan
 
 
@@ -155,8 +179,8 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra, existing_partners(partners_dir))
-    plan = plan_import(result, partners_dir)
+    result = rows_to_partners(read_sheets(source), extra, existing_partners(content))
+    plan = plan_import(result, content)
     texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
     texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
     _check_written(texts, content)
@@ -190,11 +214,11 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
 
 def _check_written(texts: Mapping[str, str], content: Path) -> None:
     """What is about to be written passes the checks of a hand-written partner file (`check`'s own)."""
-    from coalition_docs.content.load import LoadError, parse_yaml
+    from coalition_docs.content.load import parse_yaml
     from coalition_docs.content.schema import PartnerFile
-    from coalition_docs.content.validate import _Run
+    from coalition_docs.content.check import Checker
 
-    run = _Run(content)
+    run = Checker(content)
     for partner_id, text in texts.items():
         try:
             run.check(parse_yaml(text, f"partners/{partner_id}.yaml"), PartnerFile)
@@ -205,12 +229,12 @@ def _check_written(texts: Mapping[str, str], content: Path) -> None:
 
 
 def extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
+    """coalition.yaml's extra_vocabulary, as far as the file can be read (import works without it)."""
     path = content / "coalition.yaml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return {}
+    document = _loaded(path, content) if path.is_file() else None
+    data = document.data if document is not None else None
     extra = data.get("extra_vocabulary") if isinstance(data, dict) else None
-    return {k: dict(v) for k, v in (extra or {}).items() if isinstance(v, dict)}
+    if not isinstance(extra, dict):
+        return {}
+    return {kind: {str(k): str(v) for k, v in terms.items()} for kind, terms in extra.items()
+            if isinstance(terms, dict)}

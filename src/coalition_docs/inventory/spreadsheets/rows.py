@@ -72,7 +72,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
     different tables that name the same organization are one partner (the worksheet lists each
     partner in table 1 or 2 and again in table 3).
     """
-    from coalition_docs.content.validate import slugify
+    from coalition_docs.content.ids import slugify
 
     vocabs = vocabularies(extra)
     problems: list[Problem] = []
@@ -204,7 +204,7 @@ def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], shee
 
     from coalition_docs.content.load import Document, Position
     from coalition_docs.content.schema import PartnerFile
-    from coalition_docs.content.validate import _translate
+    from coalition_docs.content.schema_errors import translate
 
     try:
         PartnerFile.model_validate(_nested(data))
@@ -217,7 +217,7 @@ def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], shee
                 continue  # reported already: the row has no such value
             at = cells.get(name, (sheet, row, 1))
             document = Document(at[0], data, values={(): Position(row, 1), loc: Position(at[1], at[2])})
-            found.append(_translate(document, PartnerFile, item))
+            found.append(translate(document, PartnerFile, item))
         return found
     return []
 

@@ -1,0 +1,87 @@
+"""Pass 1: load each content file and check it against its schema; list a folder's files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
+from coalition_docs.content.load import Document, LoadError, load_yaml_file, relative_name
+from coalition_docs.content.schema_errors import schema_problems
+from coalition_docs.errors import Problem, describe
+
+
+@dataclass
+class Loaded:
+    """A file that loaded: its document and, if it passed its schema, the value."""
+
+    document: Document
+    value: Any = None
+
+
+@dataclass
+class Checker:
+    """Loads and checks content files, gathering every problem instead of stopping at the first."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    refused: set[Path] = field(default_factory=set)  # links to other content files, already reported
+
+    def load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
+        try:
+            document = load_yaml_file(path, self.root)
+        except LoadError as exc:
+            self.problems.append(exc.problem)
+            return None
+        return self.check(document, model_cls)
+
+    def check(self, document: Document, model_cls: type[BaseModel]) -> Loaded:
+        self.problems.extend(document.problems)
+        data = document.data
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.problems.append(
+                document.problem((), f"expected a map of fields at the top of the file, found {describe(data)}")
+            )
+            return Loaded(document)
+        try:
+            return Loaded(document, model_cls.model_validate(data))
+        except ValidationError as exc:
+            self.problems.extend(schema_problems(document, model_cls, exc))
+            return Loaded(document)
+
+    def missing(self, name: str, what: str) -> None:
+        self.problems.append(Problem(name, 1, 1, f"required {what} is missing (expected {name} in the content folder)"))
+
+    def folder(self, name: str, suffix: str, *, required: bool) -> list[Path]:
+        folder = self.root / name
+        if not folder.is_dir():
+            if required:
+                self.problems.append(
+                    Problem(f"{name}/", 1, 1, f"required folder is missing (expected a folder {name}/ "
+                            "in the content folder; it may be empty)")
+                )
+            return []
+        paths = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir() or path in self.refused:
+                continue
+            rel = relative_name(path, self.root)
+            if path.suffix == ".yml" and suffix == ".yaml":
+                self.problems.append(Problem(rel, 1, 1, f"file is ignored: wrong extension (expected "
+                                             f"{path.stem}.yaml, found {path.name})"))
+                continue
+            if path.suffix != suffix:
+                continue
+            if not ID_RE.match(path.stem):
+                hint = f"rename it to {slugify(path.stem)}{suffix}" if slugify(path.stem) else None
+                self.problems.append(
+                    Problem(rel, 1, 1, f"file name is not a valid id (expected {ID_RULE}, found "
+                            f"'{path.stem}')", hint)
+                )
+            paths.append(path)
+        return paths
