@@ -141,7 +141,7 @@ def test_console_script_runs_without_traceback(tmp_path):
 
 
 def test_schema_kinds_match_the_schema_module():
-    from coalition_docs.cli import SCHEMA_KINDS
+    from coalition_docs.arguments import SCHEMA_KINDS
     from coalition_docs.content.schema import FILE_GLOBS
 
     assert tuple(FILE_GLOBS) == SCHEMA_KINDS

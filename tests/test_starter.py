@@ -115,3 +115,10 @@ def test_the_pre_commit_hook_parses_and_its_command_runs(tmp_path, capsys, monke
     monkeypatch.chdir(tmp_path / "project")
     code, out, err = run_cli(capsys, *words[1:])
     assert code == 0 and "no problems found" in out, err
+
+
+def test_new_with_and_without_blank_write_the_same_theme_readme(blank, tmp_path, capsys):
+    assert run_cli(capsys, "new", tmp_path / "copy")[0] == 0
+    readme = (tmp_path / "copy" / "templates" / "README.md").read_text(encoding="utf-8")
+    assert readme == (blank / "templates" / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Theme overrides\n\nPut a file here with the same path as one in coalition-docs'")

@@ -19,7 +19,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 import traceback
 import uuid
 from pathlib import Path

@@ -74,7 +74,7 @@ def write_blank(target: Path, values: dict[str, str]) -> list[Path]:
         "templates/README.md": THEME_README,
         ".gitignore": "build/\n.venv/\n",
         "README.md": FOLDER_README.format(name=values["name"]),
-        ".github/workflows/site.yml": WORKFLOW.format(version=__version__),
+        ".github/workflows/site.yml": WORKFLOW.format(setup=SETUP_STEPS.format(version=__version__)),
     }
     written = []
     for relative, text in files.items():
@@ -191,6 +191,16 @@ letters and the positionality statements: they are internal and never published.
 site) to GitHub Pages from the main branch.
 """
 
+# The steps both jobs start with: the tool, its libraries and the fonts (filled in once, then into WORKFLOW).
+SETUP_STEPS = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-symbola
+      - run: pip install "coalition-docs=={version}"
+"""
+
 WORKFLOW = """\
 # Check the records on every pull request; publish the public site from the main branch.
 # The documents (letters, worksheet, statements) are internal: they are never built here.
@@ -211,13 +221,7 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-symbola
-      - run: pip install "coalition-docs=={version}"
-      - run: coalition-docs check .
+{setup}      - run: coalition-docs check .
   publish:
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
@@ -225,13 +229,7 @@ jobs:
       name: github-pages
       url: ${{{{ steps.deployment.outputs.page_url }}}}
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-symbola
-      - run: pip install "coalition-docs=={version}"
-      - run: coalition-docs build . --only site --out build
+{setup}      - run: coalition-docs build . --only site --out build
       - uses: actions/upload-pages-artifact@v3
         with:
           path: build/site

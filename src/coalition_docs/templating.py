@@ -94,7 +94,6 @@ class _RegularFileLoader(jinja2.FileSystemLoader):
     """Jinja's file loader, reading only regular files of sane size (a FIFO never hangs the build)."""
 
     def get_source(self, environment, template):
-        contents, filename, uptodate = None, None, None
         for searchpath in self.searchpath:
             pieces = jinja2.loaders.split_template_path(template)
             candidate = os.path.join(searchpath, *pieces)

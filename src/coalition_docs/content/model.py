@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from coalition_docs.content import vocab
 
@@ -26,6 +26,21 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+
+class Located:
+    """A record that knows where each of its fields was written."""
+
+    source: Source
+    positions: Mapping[str, Source]
+
+    def position(self, dotted: str) -> Source:
+        """Where `dotted` (e.g. "invitation.sender") was written: the nearest written parent, else the file."""
+        while dotted:
+            if dotted in self.positions:
+                return self.positions[dotted]
+            dotted = dotted.rpartition(".")[0]
+        return self.source
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ class Invitation:
 
 
 @dataclass(eq=False)
-class Partner:
+class Partner(Located):
     id: str
     name: str
     type: Term
@@ -103,14 +118,6 @@ class Partner:
     def stage_label(self) -> str:
         return vocab.STAGES[self.stage]
 
-    def position(self, dotted: str) -> Source:
-        """Where `dotted` (e.g. "invitation.sender") was written, else the file."""
-        while dotted:
-            if dotted in self.positions:
-                return self.positions[dotted]
-            dotted = dotted.rpartition(".")[0]
-        return self.source
-
 
 @dataclass(eq=False)
 class Person:
@@ -129,13 +136,6 @@ class Person:
     email: str | None = None
     phone: str | None = None
     public: bool = False
-
-    @property
-    def affiliation(self) -> str:
-        """The organization's name, or how a community member serves."""
-        if self.organization is not None:
-            return self.organization.name
-        return "Community member" if self.community_member else ""
 
 
 @dataclass(eq=False)
@@ -231,7 +231,7 @@ class Vocabulary:
 
 
 @dataclass(eq=False)
-class Coalition:
+class Coalition(Located):
     name: str
     community: str
     mission: str
@@ -285,9 +285,7 @@ class Coalition:
             cache[kind] = {item.id: item for item in getattr(self, kind)}
         return cache[kind]
 
-    def position(self, dotted: str) -> Source:
-        while dotted:
-            if dotted in self.positions:
-                return self.positions[dotted]
-            dotted = dotted.rpartition(".")[0]
-        return self.source
+
+def by_name(partners: Iterable[Partner]) -> list[Partner]:
+    """Partners in the order every list of them shows: by name (case aside), then by id."""
+    return sorted(partners, key=lambda p: (p.name.casefold(), p.id))

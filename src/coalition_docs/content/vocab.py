@@ -115,7 +115,6 @@ AREAS = _frozen([area for _, _, areas in PILLARS for area in areas])
 PILLAR_OF_AREA = MappingProxyType(
     {area_id: pillar_id for pillar_id, _, areas in PILLARS for area_id, _ in areas}
 )
-PILLAR_LABELS = _frozen([(pillar_id, label) for pillar_id, label, _ in PILLARS])
 
 # Worksheet part 1, question 3, and the chapter's list of assets.
 ASSETS = _frozen(
@@ -204,15 +203,6 @@ STATEMENT_KINDS = _frozen(
         ("individual", "Individual positionality statement"),
         ("team", "Team positionality statement"),
         ("institutional", "Institutional positionality statement"),
-    ]
-)
-
-# Keys of coalition.yaml `meetings` (figure 2-2), with their labels.
-MEETING_GROUPS = _frozen(
-    [
-        ("management_team", "Management team"),
-        ("working_groups", "Working groups"),
-        ("champions", "Champions"),
     ]
 )
 

@@ -9,12 +9,13 @@ located problem to report, and a placeholder to check the rest of the template.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coalition_docs.content import model
+from coalition_docs.content.model import by_name  # noqa: F401 - the one partner order, used by letters
 from coalition_docs.errors import Problem
 
 DOCUMENTS_FOLDER = "documents"
@@ -88,10 +89,6 @@ class Anything(dict):
 
 def absent(value: Any) -> bool:
     return value is None or (isinstance(value, (str, tuple, list, dict)) and not value)
-
-
-def by_name(partners: Sequence[model.Partner]) -> list[model.Partner]:
-    return sorted(partners, key=lambda p: (p.name.casefold(), p.id))
 
 
 def logo_path(coalition: model.Coalition) -> Path | None:

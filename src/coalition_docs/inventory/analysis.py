@@ -7,7 +7,7 @@ an aggregate built from public fields only (public.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from coalition_docs.content import model
 from coalition_docs.content import vocab
@@ -79,7 +79,7 @@ def _counted(partner: model.Partner) -> bool:
 
 
 def coverage(coalition: model.Coalition) -> Coverage:
-    partners = sorted((p for p in coalition.partners if _counted(p)), key=lambda p: (p.name.casefold(), p.id))
+    partners = model.by_name(p for p in coalition.partners if _counted(p))
     attribute = {"populations": "populations", "areas": "domains", "assets": "assets"}
     wanted = {"populations": coalition.needs_populations, "areas": coalition.needs_areas,
               "assets": coalition.needs_assets}

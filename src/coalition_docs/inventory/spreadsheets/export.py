@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from coalition_docs.content.load import load_yaml_file
+from coalition_docs.content.model import by_name
 from coalition_docs.errors import UsageError
 from coalition_docs.files import SIGNATURE, atomic_write
 from coalition_docs.inventory.spreadsheets.columns import COLUMNS, LIST_KINDS, vocabularies
@@ -35,7 +36,7 @@ def export_rows(coalition) -> list[list[str]]:
     """The inventory as rows under the worksheet's headings, labels instead of ids."""
     rows = [[heading for heading, *_ in COLUMNS]]
     vocabs = vocabularies(extra_vocabulary(Path(coalition.content_dir)))
-    for partner in sorted(coalition.partners, key=lambda p: (p.name.casefold(), p.id)):
+    for partner in by_name(coalition.partners):
         raw = {**partner_data(coalition, partner.id), "id": partner.id}
         row = []
         for _, name, kind, _ in COLUMNS:
