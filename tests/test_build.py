@@ -183,12 +183,12 @@ KILLED_BUILD = """
 import sys, time
 from pathlib import Path
 from coalition_docs.site import render as site
-real = site._write
-def slow(target, text):
-    real(target, text)
+real = site.write_text
+def slow(root, path, text):
+    real(root, path, text)
     Path(sys.argv[3]).touch()   # tell the test the build is under way
     time.sleep(0.05)
-site._write = slow
+site.write_text = slow
 from coalition_docs.engine.build import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
 """
@@ -310,11 +310,13 @@ def test_progress_shows_on_a_terminal_only(example, tmp_path):
     assert isinstance(progress, TerminalProgress)
     progress.console.width = 100
     try:
-        build(example, tmp_path / "out", jobs=1, progress=progress)
+        result = build(example, tmp_path / "out", jobs=1, progress=progress)
     finally:
         progress.close()
     shown = terminal.buffer.getvalue()
-    assert "Rendering PDFs (0 unchanged)" in shown and "9/9" in shown
+    total = len(result.rendered)  # one count for pages and PDFs: they render on one runner
+    assert result.pdfs and result.pages and total > result.pdfs + result.pages
+    assert "Rendering pages and PDFs (0 unchanged)" in shown and f"{total}/{total}" in shown
 
 
 def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):

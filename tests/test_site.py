@@ -15,6 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+import multiprocessing
+
+from coalition_docs.engine import outputs as outputs_module, runner
 from coalition_docs.site import render as site_module
 from coalition_docs.errors import ContentErrors, BuildError
 from coalition_docs.site.public import public_view
@@ -33,13 +36,13 @@ from .site_helpers import MARKER_PREFIX, write_site_content
 SUB_PATH_URL = "https://example.org/coalition/"
 
 
-def build(root: Path, site_url: str = SUB_PATH_URL) -> tuple[Path, list[str], Path]:
+def build(root: Path, site_url: str = SUB_PATH_URL, jobs: int | None = None) -> tuple[Path, list[str], Path]:
     content = root / "content"
     if not content.exists():
         write_site_content(content, site_url=site_url)
     coalition = load_coalition(content)
     out = root / "out"
-    written = build_site(coalition, Theme(content), out)
+    written = build_site(coalition, Theme(content), out, jobs=jobs)
     return out / "site", written, content
 
 
@@ -392,14 +395,16 @@ def test_theme_overrides_beside_the_content_folder(tmp_path):
     assert "<h1>Custom About the coalition</h1>" in read(site_dir, "about/index.html")
 
 
-def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch, start):
     content = tmp_path / "content"
     write_site_content(content)
     coalition = load_coalition(content)
-    monkeypatch.setattr(site_module, "_workers", lambda count: 3)
-    parallel = build_site(coalition, Theme(content), tmp_path / "parallel")
-    monkeypatch.setattr(site_module, "_workers", lambda count: 1)
-    serial = build_site(coalition, Theme(content), tmp_path / "serial")
+    monkeypatch.setattr(outputs_module, "MIN_RUN", 1)  # a run of pages per task, even for a small site
+    # A worker started fresh (spawn, as when the build runs threads) loads the content again.
+    monkeypatch.setattr(runner, "_pool_context", lambda: multiprocessing.get_context(start))
+    parallel = build_site(coalition, Theme(content), tmp_path / "parallel", jobs=3)
+    serial = build_site(coalition, Theme(content), tmp_path / "serial", jobs=1)
     assert parallel == serial
     for rel in serial:
         assert (tmp_path / "parallel" / "site" / rel).read_bytes() == (tmp_path / "serial" / "site" / rel).read_bytes()
@@ -416,9 +421,9 @@ def test_template_error_names_template_line_and_page(tmp_path, monkeypatch, work
         '{% if member.id == "riverbend-works" %}{{ member.no_such_field }}{% endif %}\n{% endblock %}\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr(site_module, "_workers", lambda count: workers)
+    monkeypatch.setattr(outputs_module, "MIN_RUN", 1)
     with pytest.raises(BuildError) as caught:
-        build(tmp_path)
+        build(tmp_path, jobs=workers)
     message = str(caught.value)
     assert "member.html:2:" in message
     assert "no_such_field" in message

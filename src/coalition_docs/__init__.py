@@ -9,12 +9,7 @@ The public API is small:
 Both are imported on first use, so `coalition-docs --help` stays fast.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("coalition-docs")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
 
 __all__ = ["__version__", "build", "load_coalition"]
 

@@ -28,10 +28,6 @@ class TerminalProgress(Progress):
             self.bar.update(self.task, completed=1, total=1)
         self.task = self.bar.add_task(name, total=None)
 
-    def pages(self, total: int, reused: int) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, description=f"Rendering {total - reused} of {total} pages")
-
     def outputs(self, label: str, total: int, reused: int) -> None:
         if self.task is not None:
             self.bar.remove_task(self.task)

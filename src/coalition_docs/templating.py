@@ -20,12 +20,13 @@ from typing import Iterable
 import jinja2
 import jinja2.loaders
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from coalition_docs.content.links import markdown
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".jinja", ".css", ".eml")
 
 
 def default_theme_dir() -> Path:
@@ -118,17 +119,9 @@ class _RegularFileLoader(jinja2.FileSystemLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # CommonMark with raw HTML off; markdown-it's validateLink refuses
-    # javascript:, vbscript:, file: and non-image data: URLs.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-        "table"
-    )
-
-
-def render_markdown(text: str | None) -> str:
-    return _markdown().render(text or "")
+def render_markdown(text: str | None, root: str | None = None) -> str:
+    """Markdown as HTML; with `root`, links written from the site root are rebased onto it."""
+    return markdown().render(text or "", {"root": root} if root is not None else None)
 
 
 def markdown_filter(text: str | None) -> Markup:
@@ -136,7 +129,21 @@ def markdown_filter(text: str | None) -> Markup:
 
 
 def markdown_inline_filter(text: str | None) -> Markup:
-    return Markup(_markdown().renderInline(text or ""))
+    return Markup(markdown().renderInline(text or ""))
+
+
+def template_location(error: BaseException, default: str = "template") -> str:
+    """"file:line" of the template where rendering failed: the innermost template frame wins."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(TEMPLATE_SUFFIXES):
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    if filename is None:
+        return default
+    return f"{filename}:{line or 1}"
 
 
 def format_date(value: dt.date | None, style: str = "long") -> str:

@@ -23,14 +23,47 @@ EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+def markdown() -> MarkdownIt:
+    """The one Markdown parser of the tool: CommonMark and tables, raw HTML off.
+
+    markdown-it's validateLink refuses javascript:, vbscript:, file: and
+    non-image data: URLs. Rendered with `env={"root": "../../"}`, links are
+    rebased onto that root (`_rebase_links`).
+    """
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md.core.ruler.push("rebase_links", _rebase_links)
+    return md
+
+
+def _rebase_links(state) -> None:
+    """Rewrite links written from the site root for a page at `state.env["root"]`.
+
+    A coalition's Markdown shows on pages at several depths (a member's summary
+    is on the directory and on the member's page), so a relative link in it
+    means "from the site root": `members/harbor/`, `static/map.png`; a leading
+    "/" means the same. "./" and "../" links, external links and `#anchors`
+    are kept as written.
+    """
+    root = state.env.get("root") if isinstance(state.env, dict) else None
+    if root is None:
+        return
+    stack = list(state.tokens)
+    while stack:
+        token = stack.pop()
+        if token.children:
+            stack.extend(token.children)
+        name = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+        value = token.attrs.get(name) if name else None
+        if not isinstance(value, str) or not value or value.startswith(("#", "./", "../")) \
+                or value in (".", "..") or EXTERNAL.match(value):
+            continue
+        token.attrs[name] = root + value.lstrip("/")
 
 
 def links(text: str) -> list[tuple[int, str]]:
     """(line offset within the text, target) of every link and image in Markdown `text`."""
     found: list[tuple[int, str]] = []
-    for block in _parser().parse(text or ""):
+    for block in markdown().parse(text or ""):
         line = block.map[0] if block.map else 0
         for token in block.children or ():
             if token.type == "link_open":

@@ -61,8 +61,6 @@ class Progress(Counter):
 
     def stage(self, name: str) -> None: ...
 
-    def pages(self, total: int, reused: int) -> None: ...
-
     def close(self) -> None: ...
 
 
@@ -126,6 +124,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     staged = Staging(out)
     with staged as staging:
         outputs = Outputs(previous, staged, tool)
+        planned, checks, labels = [], [], []
         for stage in STAGES:
             if only and stage != only:
                 carry_over(out, staging, stage)
@@ -134,16 +133,33 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
                         if path.startswith(stage + "/"):
                             outputs.records[path] = record
                 continue
-            progress.stage({"site": "Rendering the site", "documents": "Rendering the documents"}[stage])
+            result.written[stage] = []
             if stage == "site":
-                from coalition_docs.site.render import build_site
+                from coalition_docs.site.render import plan_outputs as plan_site
 
-                result.written[stage] = build_site(coalition, theme, staging, outputs, progress=progress)
+                site = plan_site(coalition, theme, outputs)
+                planned += site.outputs
+                checks.append(site.check)
+                labels.append("pages")
             else:
-                made = make(documents, outputs, staging, label="PDFs", jobs=jobs, progress=progress)
-                # Pieces of a document (documents/.pieces/) are kept for the next build, not shown.
-                result.written[stage] = [path.removeprefix(stage + "/") for path in made if "/." not in path]
-            result.cpu[stage], cpu = _cpu() - cpu, _cpu()
+                planned += documents
+                labels.append("PDFs")
+        result.cpu["plan"], cpu = _cpu() - cpu, _cpu()
+        progress.stage("Rendering")
+        rendering: dict[str, float] = {}
+        made = make(planned, outputs, staging, label=" and ".join(labels), jobs=jobs, progress=progress,
+                    cpu=rendering)
+        for path in made:
+            if "/." not in path:  # pieces of a document (documents/.pieces/) are kept for the next build, not shown
+                stage, _, rest = path.partition("/")
+                result.written[stage].append(rest)
+        for stage in result.written:
+            result.cpu[stage] = rendering.get(stage, 0.0)
+        cpu = _cpu()
+        progress.stage("Checking links")
+        for check in checks:
+            check(staging)
+        result.cpu["links"] = _cpu() - cpu
         manifest = Manifest(tool, fingerprint, files, outputs.records)
         manifest.write(staging)
     if previous is not None:

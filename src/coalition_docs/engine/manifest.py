@@ -61,61 +61,89 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, lambda: _blake()).hexdigest()
 
 
-def _feed(h, value: Any) -> None:
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+def _feed(h, value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> None:
     """Feed a value into a hash in a form that is the same in every process.
 
     repr() is not enough: the order of a set of strings changes from one Python
-    process to the next (hash randomisation).
+    process to the next (hash randomisation). With `memo`, a dataclass or
+    object met again (a member on its page and in the directory) is fed as the
+    digest of its first meeting.
     """
-    if value is None or isinstance(value, (bool, int, float)):
-        h.update(f"{type(value).__name__}:{value!r};".encode())
-    elif isinstance(value, str):  # str and markupsafe.Markup
+    if isinstance(value, str):  # str and markupsafe.Markup
         data = value.encode("utf-8", "surrogatepass")
         h.update(b"s%d:" % len(data))
         h.update(data)
-    elif isinstance(value, (bytes, bytearray)):
-        h.update(b"b%d:" % len(value))
-        h.update(value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"D{type(value).__name__}(".encode())
-        for f in dataclasses.fields(value):
-            h.update(f.name.encode() + b"=")
-            _feed(h, getattr(value, f.name))
-        h.update(b")")
-    elif isinstance(value, Mapping):
-        h.update(b"{")
-        for key, item in value.items():
-            _feed(h, key)
-            _feed(h, item)
-        h.update(b"}")
+    elif value is None or isinstance(value, (bool, int, float)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, (list, tuple)):
         h.update(b"[")
         for item in value:
-            _feed(h, item)
+            _feed(h, item, memo)
         h.update(b"]")
+    elif isinstance(value, Mapping):
+        h.update(b"{")
+        for key, item in value.items():
+            _feed(h, key, memo)
+            _feed(h, item, memo)
+        h.update(b"}")
+    elif isinstance(value, (bytes, bytearray)):
+        h.update(b"b%d:" % len(value))
+        h.update(value)
     elif isinstance(value, (set, frozenset)):
         h.update(b"<")
         for item in sorted(value, key=repr):
-            _feed(h, item)
+            _feed(h, item, memo)
         h.update(b">")
     elif isinstance(value, (PurePath, dt.date, dt.datetime)):
         h.update(f"{type(value).__name__}:{value};".encode())
+    elif memo is not None and (dataclasses.is_dataclass(value) or hasattr(value, "__dict__")):
+        known = memo.get(id(value))
+        if known is None:
+            inner = _blake()
+            _feed_object(inner, value, memo)
+            known = memo[id(value)] = (value, inner.digest())  # the value too: its id stays its own
+        h.update(b"#" + known[1])
+    else:
+        _feed_object(h, value, memo)
+
+
+def _feed_object(h, value: Any, memo: dict[int, tuple[Any, bytes]] | None) -> None:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"D{type(value).__name__}(".encode())
+        for name in _fields(type(value)):
+            h.update(name.encode() + b"=")
+            _feed(h, getattr(value, name), memo)
+        h.update(b")")
     elif hasattr(value, "__dict__"):
         h.update(f"O{type(value).__name__}(".encode())
         for key in sorted(vars(value)):
             if not key.startswith("__"):
                 h.update(key.encode() + b"=")
-                _feed(h, vars(value)[key])
+                _feed(h, vars(value)[key], memo)
         h.update(b")")
     else:
         h.update(f"{type(value).__name__}:{value!r};".encode())
 
 
-def digest_value(*values: Any) -> str:
-    """A stable hash of plain data: dataclasses, mappings, sequences, strings, numbers."""
+def digest_value(*values: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> str:
+    """A stable hash of plain data: dataclasses, mappings, sequences, strings, numbers.
+
+    Pass the same `memo` dict to hash many values that share parts (the pages
+    of one build); it must not outlive the values, which must not change.
+    """
     h = _blake()
     for value in values:
-        _feed(h, value)
+        _feed(h, value, memo)
     return h.hexdigest()
 
 

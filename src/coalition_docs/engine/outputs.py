@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+import time
 from typing import Any
 
 from coalition_docs.engine import runner
@@ -35,12 +36,57 @@ class Output:
     deps: tuple[str, ...] = ()  # what the next build needs to recompute the key
     # Files its render keeps beside it for later builds (not outputs): carried over when it is reused.
     extras: tuple[str, ...] = ()
+    # For an output whose key is known only once it is rendered (a site page's key covers
+    # the parts of the site its templates read): gives (key, deps) from what render returned.
+    rekey: Callable[[Any], tuple[str, tuple[str, ...]]] | None = None
+    # Small outputs of one kind (site pages): rendered in runs, a round trip to a worker a run.
+    batch: str | None = None
 
 
-def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> None:
+def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
+    """Render one output; return what its render returned and the CPU seconds it took."""
+    started = time.process_time()
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    render(root, path, *args)
+    result = render(root, path, *args)
+    return result, time.process_time() - started
+
+
+def _render_run(root: Path, items: tuple[tuple[Callable[..., Any], str, tuple], ...]) -> list[tuple[Any, float]]:
+    return [_render(render, root, path, args) for render, path, args in items]
+
+
+MIN_RUN = 25  # outputs in a run of a batch, at least
+
+
+def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.Task], dict[str, list[Output]]]:
+    """Runner tasks for the outputs to render: one an output, or one a run of a batch."""
+    task_of: dict[str, str] = {}
+    members: dict[str, list[Output]] = {}
+    batches: dict[str, list[Output]] = {}
+    for output in fresh:
+        if output.batch is None:
+            task_of[output.path] = output.path
+            members[output.path] = [output]
+        else:
+            batches.setdefault(output.batch, []).append(output)
+    for name, batch in batches.items():
+        size = max(MIN_RUN, -(-len(batch) // (jobs * 4)))  # about four runs a worker: the cores finish together
+        for start in range(0, len(batch), size):
+            run_name = f"{name} ({start + 1}-{min(start + size, len(batch))})"
+            members[run_name] = batch[start:start + size]
+            for output in members[run_name]:
+                task_of[output.path] = run_name
+    tasks = []
+    for name, run in members.items():
+        after = tuple(sorted({task_of.get(p, p) for o in run for p in o.parts} - {name}))
+        if run[0].batch is None:
+            output = run[0]
+            tasks.append(runner.Task(name, _render, (output.render, root, output.path, output.args), output.cost, after))
+        else:
+            items = tuple((o.render, o.path, o.args) for o in run)
+            tasks.append(runner.Task(name, _render_run, (root, items), sum(o.cost for o in run), after))
+    return tasks, members
 
 
 class Counter:
@@ -52,8 +98,12 @@ class Counter:
 
 
 def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str = "outputs",
-         jobs: int | None = None, progress: Counter | None = None) -> list[str]:
-    """Reuse or render every planned output into root; return their paths, sorted."""
+         jobs: int | None = None, progress: Counter | None = None, cpu: dict[str, float] | None = None) -> list[str]:
+    """Reuse or render every planned output into root; return their paths, sorted.
+
+    `cpu`, when given, receives the CPU seconds spent rendering, by top folder
+    ("site", "documents"), workers included.
+    """
     by_path: dict[str, Output] = {}
     for output in planned:
         if output.path in by_path:
@@ -72,13 +122,19 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
                 outputs.staging.reuse(extra)
     if progress is not None:
         progress.outputs(label, len(planned), len(planned) - len(fresh))
-    tasks = [runner.Task(o.path, _render, (o.render, Path(root), o.path, o.args), o.cost, o.parts) for o in fresh]
+    jobs = max(1, jobs or runner.default_jobs())
+    tasks, members = _tasks(fresh, Path(root), jobs)
 
     def done(task: runner.Task, result: Any) -> None:
-        output = by_path[task.name]
-        outputs.made(output.path, output.key, list(output.deps))
+        run = members[task.name]
+        for output, (value, seconds) in zip(run, result if task.function is _render_run else [result]):
+            key, deps = output.rekey(value) if output.rekey is not None else (output.key, output.deps)
+            outputs.made(output.path, key, list(deps))
+            if cpu is not None:
+                folder = output.path.partition("/")[0]
+                cpu[folder] = cpu.get(folder, 0.0) + seconds
         if progress is not None:
-            progress.advance(1)
+            progress.advance(len(run))
 
     runner.run(tasks, jobs, done)
     return sorted(by_path)

@@ -62,6 +62,17 @@ def shared(key: Any, make: Callable[[], Any]) -> Any:
         return value
 
 
+def share(key: tuple, value: Any) -> None:
+    """Offer `value` to the workers the next pool forks, under `key` (a tuple: kind first).
+
+    Earlier values of the same kind are dropped, so a long-running process
+    (`serve`) keeps one build's worth.
+    """
+    for old in [k for k in _SHARED if isinstance(k, tuple) and k[:1] == key[:1]]:
+        del _SHARED[old]
+    _SHARED[key] = value
+
+
 def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     """Worker initializer: end with the build, leave Ctrl-C to the build.
 

@@ -1,0 +1,5 @@
+"""`python -m coalition_docs`: the same command as `coalition-docs`."""
+
+from coalition_docs.cli import main
+
+raise SystemExit(main())

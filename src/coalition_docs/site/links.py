@@ -1,0 +1,139 @@
+"""The built site's own link check: every internal link, asset and #anchor must resolve.
+
+After the pages are written, `check_links` reads every HTML and CSS file of
+the site and fails the build, naming the page and the link, when one does not.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from coalition_docs.content.links import EXTERNAL, normalise_path
+from coalition_docs.errors import BuildError
+
+# The site's HTML comes from autoescaped templates and markdown-it, which both
+# quote every attribute with double quotes and escape quotes inside text, so
+# one pattern reads every link and id reliably (and fast).
+_ATTR = re.compile(r'\s(href|src|srcset|id)="([^"]*)"')
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""")
+MAX_REPORTED_LINKS = 50
+
+
+def _scan(text: str, is_css: bool) -> tuple[list[str], set[str]]:
+    """The links and the ids of one HTML or CSS file."""
+    if is_css:
+        return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)], set()
+    links: list[str] = []
+    ids: set[str] = set()
+    for name, value in _ATTR.findall(text):
+        if "&" in value:
+            value = html.unescape(value)
+        if name == "id":
+            ids.add(value)
+        elif name == "srcset":
+            links.extend(c.split()[0] for c in value.split(",") if c.strip())
+        else:
+            links.append(value)
+    return links, ids
+
+
+def check_links(
+    site_dir: Path,
+    files: Iterable[str],
+    base: str = "/",
+    texts: Mapping[str, str] | None = None,
+) -> None:
+    """Raise BuildError naming every page and link that does not resolve.
+
+    Checks links and assets of every HTML file and `url()` of every CSS file in
+    `files` (paths inside `site_dir`; `texts` may hold their contents already).
+    Relative links resolve from the page; absolute paths (the 404 page's) must
+    start with `base`, the path of site.url. A folder link resolves to its
+    index.html; an `#anchor` must name an id in the target page.
+    """
+    site_dir = Path(site_dir)
+    texts = texts or {}
+    existing = set(files)
+    ids: dict[str, set[str]] = {}
+    scanned: dict[str, list[str]] = {}
+
+    def scan(path: str) -> None:
+        text = texts.get(path)
+        if text is None:
+            text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
+        scanned[path], ids[path] = _scan(text, path.endswith(".css"))
+
+    def exists(path: str) -> bool:
+        return path in existing or (site_dir / path).is_file()
+
+    split: dict[str, tuple[str, str]] = {}  # link -> (path, fragment)
+    targets: dict[str, str | None] = {}  # joined path -> file, or None
+
+    def target(joined: str, page: str) -> str | None:
+        """The file a joined link path reaches, or None."""
+        rel = normalise_path(joined)
+        if rel is None:
+            return None
+        last = joined.rpartition("/")[2]
+        if joined.endswith("/") or (last in ("", ".", "..") and joined != page):
+            return f"{rel}/index.html" if rel else "index.html"
+        if not exists(rel) and exists(f"{rel}/index.html"):
+            return f"{rel}/index.html"
+        return rel
+
+    pages = sorted(p for p in existing if p.endswith((".html", ".css")))
+    for path in pages:
+        scan(path)
+    problems: list[str] = []
+    for path in pages:
+        folder = path.rpartition("/")[0]
+        root = "../" * path.count("/")
+        for link in scanned[path]:
+            if link in split:
+                link_path, fragment = split[link]
+            elif EXTERNAL.match(link):
+                split[link] = ("", "\0external")
+                continue
+            else:
+                parts = urlsplit(link)
+                link_path, fragment = split[link] = (unquote(parts.path), unquote(parts.fragment))
+            if fragment == "\0external":
+                continue
+            if link.startswith("/"):
+                if not link_path.startswith(base):
+                    problems.append(f"{path}: broken link '{link}' (outside the site's path {base})")
+                    continue
+                joined = link_path[len(base):]
+            elif link_path.startswith(root) and not link_path.startswith("../", len(root)):
+                joined = link_path[len(root):]  # the usual case: from the site root, any depth
+            elif link_path:
+                joined = f"{folder}/{link_path}" if folder else link_path
+            else:
+                joined = path
+            if joined in targets:
+                rel = targets[joined]
+            else:
+                rel = targets[joined] = target(joined, path)
+            if rel is None:
+                problems.append(f"{path}: broken link '{link}' (leaves the site)")
+                continue
+            if not exists(rel):
+                problems.append(f"{path}: broken link '{link}' (no such file: {rel})")
+                continue
+            if fragment and rel.endswith(".html"):
+                if rel not in ids:
+                    scan(rel)
+                if fragment not in ids[rel]:
+                    problems.append(f"{path}: broken link '{link}' (no id '{fragment}' in {rel})")
+    if problems:
+        shown = problems[:MAX_REPORTED_LINKS]
+        if len(problems) > len(shown):
+            shown.append(f"... and {len(problems) - len(shown)} more")
+        raise BuildError(
+            f"the built site has {len(problems)} broken link{'s' if len(problems) != 1 else ''}:\n"
+            + "\n".join(f"  {p}" for p in shown)
+        )
