@@ -10,14 +10,13 @@ is what its PDF is laid out from and part of its cache key.
 from __future__ import annotations
 
 import copy
-import traceback
 from typing import Any
 
 import jinja2
 
 from coalition_docs.documents.plan import DocumentPlan, Fields, PlannedDocument
 from coalition_docs.errors import BuildError, ContentErrors, Problem
-from coalition_docs.templating import Theme
+from coalition_docs.templating import Theme, template_location
 
 
 class _MissingValue(jinja2.UndefinedError):
@@ -68,13 +67,6 @@ def document_environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
-def _template_line(exc: BaseException) -> str:
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and frame.filename.endswith((".html", ".htm", ".jinja")):
-            return f"{frame.filename}:{frame.lineno}"
-    return ""
-
-
 def render_html(env: jinja2.Environment, planned: PlannedDocument) -> tuple[str | None, list[Problem]]:
     """Fill the document's template; return the HTML, or None and every value it lacks."""
     template = env.get_template(planned.template)
@@ -87,7 +79,7 @@ def render_html(env: jinja2.Environment, planned: PlannedDocument) -> tuple[str 
         except _MissingValue as exc:
             need = planned.needs.get(exc.key)
             if need is None or exc.key in seen:
-                where = _template_line(exc)
+                where = template_location(exc, "")
                 raise BuildError(
                     f"{where or planned.template}: the template asks for {exc.key}, which this "
                     f"document does not have ({exc})") from None
@@ -98,7 +90,7 @@ def render_html(env: jinja2.Environment, planned: PlannedDocument) -> tuple[str 
             _fill(context, exc.key, need.placeholder)
             continue
         except jinja2.TemplateError as exc:
-            raise BuildError(f"{_template_line(exc) or planned.template}: {exc}") from None
+            raise BuildError(f"{template_location(exc, planned.template)}: {exc}") from None
         return (None, problems) if problems else (html, [])
 
 
