@@ -86,3 +86,19 @@ def test_a_character_no_font_has_fails_check_and_build_at_its_place(content, tmp
     code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out")
     assert (code, err) == (1, expected)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_document_declares_only_the_system_faces_its_characters_need(tmp_path):
+    """WeasyPrint copies every declared face per worker: a Latin letter declares none of the system ones."""
+    from coalition_docs.documents.fonts import font_faces_css
+    from coalition_docs.documents.glyphs import needed_families
+    from coalition_docs.templating import Theme
+
+    theme = Theme(tmp_path)
+    assert needed_families("<p>Dear Ms. Nguyễn, café ☐</p>", theme) == ()
+    assert needed_families(f"<p>{NAMES['Arabic']} and {NAMES['Thai']}</p>", theme) == (
+        "Noto Sans Arabic Print", "Noto Sans Thai Print")
+    assert "Symbola Print" in needed_families(f"<p>{EMOJI}</p>", theme)
+    css = font_faces_css(theme, ("Noto Sans Thai Print",))
+    assert "NotoSansThai-Regular.ttf" in css and "NotoSansArabic" not in css
+    assert 'font-family: "Noto Sans Print", "Noto Sans Thai Print", "Noto Sans Symbols Print", sans-serif' in css

@@ -18,7 +18,7 @@ from pathlib import Path
 from coalition_docs.content import model
 from coalition_docs.content.load import line_column
 from coalition_docs.errors import ContentErrors, Problem
-from coalition_docs.documents.fonts import PACKAGES, face_files
+from coalition_docs.documents.fonts import FONT_FACES, PACKAGES, SYSTEM_FACES, face_files, family_order
 from coalition_docs.templating import Theme
 
 _TAG = re.compile(r"<[^>]*>")
@@ -45,6 +45,50 @@ def coverage(theme: Theme) -> frozenset[int]:
     for path in face_files(theme):
         covered.update(_cmap(str(path), path.stat().st_mtime))
     return frozenset(covered)
+
+
+def _family_coverage(theme: Theme) -> tuple[tuple[str, frozenset[int], bool], ...]:
+    """(family, the code points its faces draw, whether it is a system family), in print order."""
+    key = tuple(str(p) for p in theme.search_path)
+    found = _FAMILIES.get(key)
+    if found is None:
+        files: dict[str, list[Path]] = {}
+        for family, relative, *_ in FONT_FACES:
+            files.setdefault(family, []).append(theme.find(relative).resolve())
+        system = set()
+        for family, path, *_ in SYSTEM_FACES:
+            system.add(family)
+            if Path(path).is_file():
+                files.setdefault(family, []).append(Path(path))
+        found = _FAMILIES[key] = tuple(
+            (family, frozenset().union(*(_cmap(str(p), p.stat().st_mtime) for p in files.get(family, []))),
+             family in system)
+            for family in family_order())
+    return found
+
+
+_FAMILIES: dict[tuple[str, ...], tuple[tuple[str, frozenset[int], bool], ...]] = {}
+
+
+def needed_families(html_text: str, theme: Theme) -> tuple[str, ...]:
+    """The system families one document needs, in print order.
+
+    For each character it prints, the first family in print order that draws
+    it: the same face the layout engine would pick with every family declared.
+    """
+    order = _family_coverage(theme)
+    first = order[0][1]
+    needed: set[str] = set()
+    for char in printed_characters([html_text]):
+        point = ord(char)
+        if point in first:
+            continue
+        for family, cover, system in order:
+            if point in cover:
+                if system:
+                    needed.add(family)
+                break
+    return tuple(family for family, _, _ in order if family in needed)
 
 
 def _needs_glyph(char: str) -> bool:

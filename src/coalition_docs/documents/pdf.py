@@ -132,7 +132,7 @@ def cache_page_references() -> bool:
 class PdfWriter:
     """One WeasyPrint setup per run: one font configuration, stylesheets parsed once."""
 
-    def __init__(self, theme: Theme, content_dir: Path, paper: str = "letter"):
+    def __init__(self, theme: Theme, content_dir: Path, paper: str = "letter", families: Sequence[str] | None = None):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -143,7 +143,7 @@ class PdfWriter:
         self.base_url = (theme.find(STYLESHEET).parent.resolve().as_uri()) + "/"
         with weasyprint_errors(STYLESHEET):
             self.stylesheets = [
-                weasyprint.CSS(string=font_faces_css(theme), font_config=self.font_config,
+                weasyprint.CSS(string=font_faces_css(theme, families), font_config=self.font_config,
                                url_fetcher=self.url_fetcher, base_url=self.base_url),
                 *(weasyprint.CSS(filename=str(theme.find(sheet)), font_config=self.font_config,
                                  url_fetcher=self.url_fetcher)

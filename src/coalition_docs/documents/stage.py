@@ -24,7 +24,7 @@ from coalition_docs.content import model
 from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
 from coalition_docs.documents.fill import check_documents, document_environment
 from coalition_docs.documents.fonts import font_faces_css
-from coalition_docs.documents.glyphs import check_glyphs
+from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, LETTER_TEMPLATE, STATEMENT_TEMPLATE,
@@ -104,10 +104,14 @@ def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
     return digest_bytes(*shared)
 
 
-def _writer(theme: Theme, content_dir: Path, paper: str) -> PdfWriter:
-    """This process's WeasyPrint setup for the theme and paper (made once per worker)."""
-    key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir), paper)
-    return shared(key, lambda: PdfWriter(theme, content_dir, paper))
+def _writer(theme: Theme, content_dir: Path, paper: str, html: str) -> PdfWriter:
+    """This process's WeasyPrint setup for the theme, the paper and the scripts `html` prints.
+
+    Made once per worker and set of system font families (most documents need none).
+    """
+    families = needed_families(html, theme)
+    key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir), paper, families)
+    return shared(key, lambda: PdfWriter(theme, content_dir, paper, families))
 
 
 def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str, html: str,
@@ -116,7 +120,7 @@ def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str
 
     Written with a plain object structure (streams deflated afterwards), so that
     assemble.py can join it into letters.pdf or the worksheet by copying bytes."""
-    writer = _writer(theme, content_dir, paper)
+    writer = _writer(theme, content_dir, paper, html)
     data = writer.write(writer.render(html, path), None, identifier, path, uncompressed=True)
     (root / path).write_bytes(compress_streams(data))
 
@@ -201,8 +205,9 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
     kept = Path(previous) / name if previous else None
     stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
     if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
-        writer = _writer(theme, content_dir, paper)
-        stamp = writer.render(footers(head, owner, pages), f"{path} (footers)", tagged=False)
+        html = footers(head, owner, pages)
+        writer = _writer(theme, content_dir, paper, html)
+        stamp = writer.render(html, f"{path} (footers)", tagged=False)
         stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
     (root / name).write_bytes(stamps)
     (root / path).write_bytes(assemble(pdfs, stamps, title=title, author=author, language=language,
