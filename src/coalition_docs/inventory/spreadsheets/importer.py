@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from coalition_docs.content.load import Document, LoadError, load_yaml_file
+from coalition_docs.content.load import Document, LoadError, load_yaml_file, parse_yaml
 from coalition_docs.content.scalars import Written
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.files import atomic_write
@@ -214,9 +214,8 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
 
 def _check_written(texts: Mapping[str, str], content: Path) -> None:
     """What is about to be written passes the checks of a hand-written partner file (`check`'s own)."""
-    from coalition_docs.content.load import parse_yaml
+    from coalition_docs.content.check import Checker  # with pydantic: imported when there is something to check
     from coalition_docs.content.schema import PartnerFile
-    from coalition_docs.content.check import Checker
 
     run = Checker(content)
     for partner_id, text in texts.items():
