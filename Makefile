@@ -19,7 +19,7 @@ APT_BENCH := hugo
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check serve bench clean system-build system-test
+.PHONY: build test check serve bench clean messages system-build system-test
 
 build: $(VENV)/.installed system-build
 	$(BIN)/coalition-docs build $(CONTENT) --out $(OUT)
@@ -39,6 +39,17 @@ bench: $(VENV)/.installed-test system-build
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_letters.py
 	$(BIN)/python benchmarks/bench_build.py --partners 100 1000
+
+# The theme's words: extract every template word and vocabulary label (babel.cfg)
+# into locale/messages.pot and add new ones, untranslated, to every catalog.
+# Catalogs are read as .po at run time; tests/test_i18n.py fails on an empty entry.
+LOCALE := src/coalition_docs/locale
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --no-wrap --project coalition-docs \
+	  --copyright-holder "coalition-docs contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --no-wrap --ignore-obsolete
+	@# no dates or placeholders in the header: the same words give the same files
+	@sed -i '/^"\(POT-Creation-Date\|PO-Revision-Date\|Report-Msgid-Bugs-To\):/d' $(LOCALE)/messages.pot $(LOCALE)/*/LC_MESSAGES/messages.po
 
 # Install the Debian packages that are missing, once (apt-get update only if needed).
 system-build:

@@ -54,6 +54,12 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(dist, tmp_path):
     where = subprocess.run([str(python), "-c", "import coalition_docs; print(coalition_docs.__file__)"],
                            cwd=work, env=clean, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in where and str(ROOT / "src") not in where
+    # the theme's catalogs ship too, and Babel comes with the package
+    speaks = subprocess.run([str(python), "-c", "from coalition_docs.i18n import available_languages, label; "
+                             "from coalition_docs.templating import Theme; t = Theme('content'); "
+                             "print(available_languages(t), label(t, 'es', 'Members'), label(t, 'vi', 'Members'))"],
+                            cwd=work, env=clean, capture_output=True, text=True, check=True).stdout
+    assert speaks.split() == ["['en',", "'es',", "'vi']", "Miembros", "Thành", "viên"]
     run("new", "x", "--blank", "--name", "Test Coalition", "--community", "Testville",
         "--convener", "Test Organization", "--project-manager", "Pat Doe")
     run("check", "x")

@@ -4,7 +4,8 @@ The default theme is the project's `templates/` folder (shipped inside the
 package as `coalition_docs/theme` when installed from a wheel). A coalition
 overrides any file of it by putting a file of the same relative name into a
 `templates/` folder beside its content folder, as MkDocs's `custom_dir` does.
-Every environment uses StrictUndefined: a template that asks for something the
+Every environment has Jinja's i18n extension, in English until
+`i18n.localize()` installs another language. Every environment uses StrictUndefined: a template that asks for something the
 data does not have fails loudly instead of printing a blank.
 """
 
@@ -15,7 +16,6 @@ import re
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import jinja2
 import jinja2.loaders
@@ -84,10 +84,11 @@ class Theme:
         env.filters.update(
             markdown=markdown_filter,
             markdown_inline=markdown_inline_filter,
-            date=format_date,
-            labels=join_labels,
             paragraphs=paragraphs,
         )
+        from coalition_docs.i18n import install_source_language  # i18n builds on this module
+
+        install_source_language(env)  # English until i18n.localize() says otherwise
         return env
 
 
@@ -152,10 +153,6 @@ def format_date(value: dt.date | None, style: str = "long") -> str:
     if style == "iso":
         return value.isoformat()
     return f"{value:%B} {value.day}, {value.year}"
-
-
-def join_labels(terms: Iterable[object], sep: str = ", ") -> str:
-    return sep.join(str(term) for term in terms)
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")

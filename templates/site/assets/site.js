@@ -48,9 +48,9 @@
         card.hidden = !match;
         if (match) shown++;
       });
-      var noun = cards.length === 1 ? "member" : "members";
+      // The words come from the page, in its language: data-all, and data-some with {shown}.
       status.textContent =
-        t || a ? "Showing " + shown + " of " + cards.length + " " + noun + "." : "Showing all " + cards.length + " " + noun + ".";
+        t || a ? status.getAttribute("data-some").replace("{shown}", shown) : status.getAttribute("data-all");
       empty.hidden = shown !== 0;
       if (remember && window.history && history.replaceState) {
         var params = new URLSearchParams();

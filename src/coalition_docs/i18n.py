@@ -1,0 +1,156 @@
+"""The theme's languages: gettext catalogs, and dates and numbers formatted per language.
+
+The theme is written in English (the source language, `en`). Its catalogs live
+in the package as `coalition_docs/locale/LANG/LC_MESSAGES/messages.po` and are
+compiled in memory when first used (no build step, nothing to forget in a
+wheel). A coalition adds a language, or overrides single entries of one, with
+its own `templates/locale/LANG/LC_MESSAGES/messages.po` (or `.mo`): its entries
+win over the package's, as its template files win over the theme's.
+
+`make messages` extracts every word of the templates and the vocabulary labels
+into `locale/messages.pot` and updates the catalogs (see babel.cfg).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from typing import TYPE_CHECKING, Iterable
+
+import jinja2
+
+from coalition_docs.templating import PACKAGE_DIR, Theme, format_date
+
+if TYPE_CHECKING:  # Babel is imported when a language is first used: English needs none of it
+    from babel import Locale
+    from babel.support import Translations
+
+SOURCE_LANGUAGE = "en"
+LOCALE_DIR = PACKAGE_DIR / "locale"
+_CATALOG = Path("LC_MESSAGES")
+
+
+def _catalog_roots(theme: Theme) -> list[Path]:
+    """Where catalogs come from, weakest first: the package, the default theme, the coalition's."""
+    return [LOCALE_DIR, *(d / "locale" for d in reversed(theme.search_path))]
+
+
+def _catalog_file(root: Path, language: str) -> Path | None:
+    """The catalog of `language` under `root`: the .po if there is one, else the .mo."""
+    for name in ("messages.po", "messages.mo"):
+        path = root / language / _CATALOG / name
+        if path.is_file():
+            return path
+    return None
+
+
+def available_languages(theme: Theme) -> list[str]:
+    """Every language the theme speaks: the source language and each one with a catalog."""
+    found = {SOURCE_LANGUAGE}
+    for root in _catalog_roots(theme):
+        if root.is_dir():
+            found.update(d.name for d in root.iterdir() if d.is_dir() and _catalog_file(root, d.name))
+    return sorted(found)
+
+
+def translations(theme: Theme, language: str) -> gettext.NullTranslations:
+    """The theme's words in `language`: the package's catalog with the coalition's entries on top."""
+    return _translations(tuple(str(d) for d in theme.search_path), language)
+
+
+@lru_cache(maxsize=64)
+def _translations(search_path: tuple[str, ...], language: str) -> gettext.NullTranslations:
+    roots = [LOCALE_DIR, *(Path(d) / "locale" for d in reversed(search_path))]
+    merged: Translations | None = None
+    for root in roots:
+        path = _catalog_file(root, language)
+        if path is None:
+            continue
+        layer = _read_catalog(path, language)
+        if merged is None:
+            merged = layer
+        else:
+            merged.merge(layer)
+    return merged if merged is not None else gettext.NullTranslations()
+
+
+def _read_catalog(path: Path, language: str) -> Translations:
+    """A .po compiled in memory (fuzzy entries left out, as msgfmt does), or a .mo as it is."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    data = path.read_bytes()
+    if path.suffix == ".po":
+        catalog = read_po(io.BytesIO(data), locale=_babel_locale(language))
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        data = compiled.getvalue()
+    return Translations(io.BytesIO(data), domain="messages")
+
+
+def _babel_locale(language: str) -> Locale | None:
+    """Babel's locale for a BCP 47 tag ("zh-Hant" is zh_Hant), or None if Babel has no data for it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def label(theme: Theme, language: str, text: str) -> str:
+    """A vocabulary label (or any theme word) in `language`; the text itself when no catalog has it."""
+    return translations(theme, language).gettext(text) if text else text
+
+
+def localize(env: jinja2.Environment, theme: Theme, language: str) -> None:
+    """Make `env` speak `language`: its gettext, `language`, and the date and number filters."""
+    catalog = translations(theme, language)
+    env.install_gettext_translations(catalog, newstyle=True)
+    env.globals["language"] = language
+    env.filters.update(filters(catalog, language))
+
+
+def filters(catalog: gettext.NullTranslations, language: str) -> dict:
+    """The language-aware filters: `date`/`format_date`, `number`, `labels` (vocabulary terms
+    joined) and `translate` (a theme word held in data: a page title, a label)."""
+    # English as the theme always wrote it ("December 15, 2026"), without loading Babel.
+    locale = None if language == SOURCE_LANGUAGE else _babel_locale(language)
+
+    def date_filter(value: dt.date | None, style: str = "long") -> str:
+        if value is None or style == "iso" or locale is None:
+            return format_date(value, style)
+        from babel.dates import format_date as babel_format_date
+
+        return babel_format_date(value, format=style, locale=locale)
+
+    def number_filter(value: float | int | None) -> str:
+        if value is None:
+            return ""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=locale or SOURCE_LANGUAGE)
+
+    def translate(text: str | None) -> str:
+        # Plain gettext: the result is escaped like any other value (unlike _(), which
+        # trusts its msgid as markup and formats it with %).
+        return catalog.gettext(text) if text else (text or "")
+
+    def labels(terms: Iterable[object], sep: str = ", ") -> str:
+        return sep.join(translate(str(term)) for term in terms)
+
+    return {"date": date_filter, "format_date": date_filter, "number": number_filter,
+            "translate": translate, "labels": labels}
+
+
+def install_source_language(env: jinja2.Environment) -> None:
+    """The default every theme environment starts with: English, words as written."""
+    env.add_extension("jinja2.ext.i18n")
+    catalog = gettext.NullTranslations()
+    env.install_gettext_translations(catalog, newstyle=True)
+    env.filters.update(filters(catalog, SOURCE_LANGUAGE))

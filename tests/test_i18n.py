@@ -1,0 +1,207 @@
+"""The theme's languages: complete catalogs, overrides, localised dates, and pages without English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from coalition_docs import i18n
+from coalition_docs.content import vocab
+from coalition_docs.content.validate import load_coalition
+from coalition_docs.i18n import available_languages, label, localize, translations
+from coalition_docs.site.plan import plan_site
+from coalition_docs.site.public import public_view
+from coalition_docs.site.render import render_page, site_environment
+from coalition_docs.templating import Theme
+
+from .conftest import ROOT
+
+LOCALE = ROOT / "src" / "coalition_docs" / "locale"
+LANGUAGES = ("es", "vi")
+DEC_15 = dt.date(2026, 12, 15)
+
+
+def _catalog(path):
+    with open(path, "rb") as f:
+        return read_po(f)
+
+
+def _key(message):
+    return (message.context, message.id)
+
+
+@pytest.fixture(scope="module")
+def pot():
+    return _catalog(LOCALE / "messages.pot")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_msgid_has_a_translation(pot, language):
+    po = _catalog(LOCALE / language / "LC_MESSAGES" / "messages.po")
+    wanted = [m for m in pot if m.id]
+    assert len(wanted) > 200
+    for message in wanted:
+        found = po.get(message.id, context=message.context)
+        assert found is not None, f"{language}: {message.id!r} is not in the catalog (run make messages)"
+        assert not found.fuzzy, f"{language}: {message.id!r} is fuzzy"
+        strings = found.string if isinstance(found.string, tuple) else (found.string,)
+        plural = isinstance(message.id, tuple)
+        assert len(strings) == (po.num_plurals if plural else 1) and all(s.strip() for s in strings), \
+            f"{language}: {message.id!r} has no translation"
+    # placeholders, plural forms: Babel's own checks (python-format and friends)
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in po.check()]
+    assert problems == []
+
+
+def test_the_template_of_the_catalogs_is_up_to_date(pot):
+    """Every word `make messages` would extract today is in messages.pot, and nothing else."""
+    with open(ROOT / "babel.cfg") as f:
+        try:
+            from babel.messages.frontend import parse_mapping_cfg
+        except ImportError:  # Babel < 2.14
+            from babel.messages.frontend import parse_mapping as parse_mapping_cfg
+        method_map, options_map = parse_mapping_cfg(f)
+    extracted = {(context, msgid if isinstance(msgid, str) else msgid[0])
+                 for _, _, msgid, _, context in extract_from_dir(str(ROOT), method_map, options_map)}
+    assert extracted == {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in pot if m.id}
+
+
+def test_every_vocabulary_label_is_in_the_catalogs(pot):
+    msgids = {m.id for m in pot if m.id}
+    tables = [vocab.ORGANIZATION_TYPES, vocab.POPULATIONS, vocab.AREAS, vocab.ASSETS, vocab.MANAGEMENT_ROLES,
+              vocab.DECISION_MODELS, vocab.DECISION_MODEL_NAMES, vocab.RELATIONSHIPS, vocab.STAGES,
+              vocab.RESPONSES, vocab.STATEMENT_KINDS]
+    labels = {text for table in tables for text in table.values()} | {name for _, name, _ in vocab.PILLARS}
+    assert labels - msgids == set()
+    theme = Theme(ROOT / "content")
+    assert label(theme, "es", vocab.ORGANIZATION_TYPES["local-government"]) == "Gobierno local"
+    assert label(theme, "vi", vocab.POPULATIONS["people-with-disabilities"]) == "Người khuyết tật"
+    assert label(theme, "es", "A label nobody wrote") == "A label nobody wrote"
+    assert label(theme, "es", "") == ""
+
+
+def test_available_languages():
+    assert available_languages(Theme(ROOT / "content")) == ["en", "es", "vi"]
+
+
+def _write_po(path, entries, language):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in entries.items())
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
+                    f'"Content-Type: text/plain; charset=UTF-8\\n"\n\n{body}', encoding="utf-8")
+
+
+def test_a_coalitions_catalog_overrides_entries_and_adds_languages(tmp_path):
+    (tmp_path / "content").mkdir()
+    locale = tmp_path / "templates" / "locale"
+    _write_po(locale / "es" / "LC_MESSAGES" / "messages.po", {"Members": "Socios", "Home": ""}, "es")
+    _write_po(locale / "fr" / "LC_MESSAGES" / "messages.po", {"Members": "Membres"}, "fr")
+    # a compiled catalog counts too
+    (locale / "de" / "LC_MESSAGES").mkdir(parents=True)
+    with open(locale / "de" / "LC_MESSAGES" / "messages.mo", "wb") as f:
+        write_mo(f, read_po(io.BytesIO('msgid "Members"\nmsgstr "Mitglieder"\n'.encode())))
+    theme = Theme(tmp_path / "content")
+    assert available_languages(theme) == ["de", "en", "es", "fr", "vi"]
+    assert label(theme, "es", "Members") == "Socios"  # the coalition's word wins
+    assert label(theme, "es", "Home") == "Inicio"  # an empty entry leaves the package's
+    assert label(theme, "es", "People") == "Personas"  # the rest is the package's
+    assert label(theme, "fr", "Members") == "Membres"
+    assert label(theme, "de", "Members") == "Mitglieder"
+    # the default theme alone is untouched (the cache is per search path)
+    assert label(Theme(ROOT / "content"), "es", "Members") == "Miembros"
+    assert translations(theme, "es") is translations(theme, "es")
+
+
+def _env(language: str | None):
+    theme = Theme(ROOT / "content")
+    env = theme.environment(autoescape=True)
+    if language:
+        localize(env, theme, language)
+    return env
+
+
+@pytest.mark.parametrize("language, expected", [
+    (None, "December 15, 2026 · 2026-12-15 · 1,234.5"),
+    ("en", "December 15, 2026 · 2026-12-15 · 1,234.5"),
+    ("es", "15 de diciembre de 2026 · 2026-12-15 · 1.234,5"),
+    ("vi", "15 tháng 12, 2026 · 2026-12-15 · 1.234,5"),
+])
+def test_dates_and_numbers_follow_the_language(language, expected):
+    template = _env(language).from_string("{{ d | date }} · {{ d | date('iso') }} · {{ n | number }}")
+    assert template.render(d=DEC_15, n=1234.5) == expected
+    if language:
+        assert _env(language).from_string("{{ d | format_date }}").render(d=DEC_15) == expected.split(" · ")[0]
+
+
+def test_english_is_the_default_and_words_from_data_are_escaped():
+    env = _env(None)
+    assert env.from_string('{{ _("Home") }} {{ ngettext("%(num)s member", "%(num)s members", 2) }}').render() \
+        == "Home 2 members"
+    spanish = _env("es")
+    text = spanish.from_string('{{ _("A mobility coalition in %(community)s", community=c) }} {{ t | translate }}')
+    assert text.render(c="<b>Town</b>", t="Members & <i>") \
+        == "Una coalición por la movilidad social en &lt;b&gt;Town&lt;/b&gt; Members &amp; &lt;i&gt;"
+    assert spanish.globals["language"] == "es"
+
+
+def test_babel_is_only_loaded_for_another_language():
+    import subprocess
+    import sys
+
+    code = ("import sys; from coalition_docs.templating import Theme; "
+            "Theme('content').environment(autoescape=True).from_string('{{ _(\"Home\") }}').render(); "
+            "print('babel' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _english_theme_words(pot) -> set[str]:
+    """Theme words of the site long enough not to occur in content by chance."""
+    words = set()
+    for message in pot:
+        if not message.id or not any(loc.startswith(("templates/site/", "src/coalition_docs/site/"))
+                                     for loc, _ in message.locations):
+            continue
+        for text in (message.id if isinstance(message.id, tuple) else (message.id,)):
+            for piece in re.split(r"%\([a-z]+\)s|<[^>]+>", text):
+                if len(piece.split()) >= 3:
+                    words.add(piece.strip(" ,.:"))
+    return words
+
+
+@pytest.fixture(scope="module", params=["content", "tests/fixtures/minimal"])
+def example_pages(request):
+    coalition = load_coalition(ROOT / request.param)
+    view = public_view(coalition)
+    return view, plan_site(view)
+
+
+@pytest.mark.parametrize("language, words", [
+    ("es", ["Saltar al contenido principal", "Miembros", "Personas", "Estructura", "Cobertura"]),
+    ("vi", ["Chuyển đến nội dung chính", "Thành viên", "Người tham gia", "Cơ cấu", "Phạm vi"]),
+])
+def test_every_site_page_speaks_the_language(pot, example_pages, language, words):
+    view, pages = example_pages
+    theme = Theme(ROOT / "content")
+    env = site_environment(theme)
+    localize(env, theme, language)
+    english = _english_theme_words(pot)
+    assert len(english) > 50
+    nav_words = {"Members", "People", "Structure", "Coverage", "Working groups", "Statements", "Home"}
+    for page in pages:
+        text = html.unescape(render_page(env, view, page))
+        nav = re.search(r'<nav class="site-nav".*?</nav>', text, re.S).group(0)
+        assert all(w in nav for w in words[1:]), page.path
+        assert not [w for w in nav_words if re.search(rf">\s*{w}\s*<", nav)], page.path
+        assert words[0] in text
+        body = "" if page.template == "site/page.html" else text  # a Markdown page's body is content
+        leftovers = [w for w in english if w in body]
+        assert leftovers == [], f"{language} {page.path}: English left: {leftovers}"
+        assert f'{{shown}}' not in text or "data-some=" in text
