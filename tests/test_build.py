@@ -244,10 +244,11 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
     example, out = built
     edit(example / "pages" / "about.md", "published a mobility profile", "published a profile")
     code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--verbose", "--jobs", "1")
-    assert code == 0 and stderr == ""
+    # the example has a letter without a postal address: the build says so (tests/test_mail.py)
+    assert code == 0 and all(": warning: " in line for line in stderr.splitlines())
     assert "  rendered site/about/index.html" in stdout.splitlines()
     assert "  reused   site/index.html" in stdout.splitlines()
-    assert stdout.splitlines()[-1].startswith("Built 19 pages and 9 PDFs into")
+    assert stdout.splitlines()[-1].startswith("Built 19 pages and 12 PDFs into")
     assert "(1 rendered, " in stdout.splitlines()[-1]
     code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--quiet")
     assert (code, stdout, stderr) == (0, "", "")

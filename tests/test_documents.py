@@ -85,6 +85,7 @@ def test_every_document_is_written(example, built):
     assert letters, "the example should invite somebody"
     expected |= {f"letters/{p.id}.pdf" for p in letters} | {"letters.pdf"}
     expected |= {f"positionality/{s.id}.pdf" for s in example.statements}
+    expected |= {"envelopes.pdf", "labels.pdf"}  # tests/test_mail.py
     found = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     assert found == expected
     assert {p.id for p in letters} == {p.id for p in example.partners if p.stage in ("invite", "invited")}

@@ -116,6 +116,8 @@ def cmd_build(args) -> int:
             for path in paths:
                 print(f"  {label:8} {path}")
     if not args.quiet:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
         print(result.summary())
     return EXIT_OK
 

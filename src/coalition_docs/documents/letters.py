@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from coalition_docs.content import model, vocab
+from coalition_docs.documents.mail import address_lines
 from coalition_docs.documents.plan import Anything, Fields, Need, absent, by_name
 from coalition_docs.errors import Problem
 
@@ -81,8 +82,7 @@ class _LetterBuilder:
         ])
         # The address block prints the organization's name itself: an address that
         # starts with it too would show it twice.
-        address = [line.strip() for line in (contact.address or "").splitlines()
-                   if line.strip() and line.strip().casefold() != p.name.strip().casefold()]
+        address = address_lines(p)
         contact_fields = self.record("contact", [
             ("name", contact.name, "contact.name", p.position("contact.name"), here("contact.name"), ""),
             ("title", contact.title, "contact.title", p.position("contact.title"), here("contact.title"), ""),

@@ -22,6 +22,8 @@ DOCUMENTS_FOLDER = "documents"
 WORKSHEET_TEMPLATE = "documents/worksheet.html"
 LETTER_TEMPLATE = "documents/letter.html"
 STATEMENT_TEMPLATE = "documents/statement.html"
+ENVELOPE_TEMPLATE = "documents/envelope.html"
+LABELS_TEMPLATE = "documents/labels.html"
 
 LOGO_NAMES = ("logo.svg", "logo.png")
 

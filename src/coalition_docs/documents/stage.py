@@ -27,9 +27,10 @@ from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
-from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, LETTER_TEMPLATE, STATEMENT_TEMPLATE,
-                                           WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle, PlannedDocument,
-                                           logo_path)
+from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
+from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, LABELS_TEMPLATE, LETTER_TEMPLATE,
+                                           STATEMENT_TEMPLATE, WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle,
+                                           PlannedDocument, logo_path)
 from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
@@ -43,10 +44,14 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
     documents = [PlannedDocument("worksheet.pdf", WORKSHEET_TEMPLATE, worksheet_context(coalition))]
     logo = logo_path(coalition)
     letters = []
-    for partner in letter_order(coalition):
+    order = letter_order(coalition)
+    for partner in order:
         context, needs = letter_context(coalition, partner, logo)
         letters.append(PlannedDocument(f"letters/{partner.id}.pdf", LETTER_TEMPLATE, context, needs))
     documents += letters
+    if addressed(order):  # envelopes and labels for the letters that have a postal address
+        documents.append(PlannedDocument("envelopes.pdf", ENVELOPE_TEMPLATE, envelope_context(coalition, order)))
+        documents.append(PlannedDocument("labels.pdf", LABELS_TEMPLATE, label_context(coalition, order)))
     for statement in coalition.statements:
         documents.append(PlannedDocument(f"positionality/{statement.id}.pdf", STATEMENT_TEMPLATE,
                                          statement_context(coalition, statement)))
@@ -58,6 +63,12 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
             language=coalition.language, duplex=coalition.duplex))
     return DocumentPlan(tuple(documents), tuple(bundles))
 
+
+
+def document_warnings(coalition: model.Coalition) -> list[str]:
+    """What `build` says about the mail (the documents still build): letters that get
+    no envelope or label, addresses too long for a label."""
+    return mail_warnings(coalition, letter_order(coalition))
 
 
 def check_letters(coalition: model.Coalition, theme: Theme) -> None:

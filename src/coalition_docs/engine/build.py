@@ -32,6 +32,9 @@ class BuildResult:
     seconds: float = 0.0
     unchanged: bool = False  # nothing changed: the previous output was kept as it was
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of each stage, workers included
+    # "path:line:column: warning: ..." lines: the build succeeded, but a person may want to know
+    # (a letter without an envelope, a draft without an address).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -99,6 +102,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     if previous is not None and previous.fingerprint == fingerprint and previous.tool == tool \
             and previous.outputs_intact(out):
         result.unchanged = True
+        result.warnings = list(previous.warnings)
         result.reused = sorted(previous.outputs)
         for path in previous.outputs:
             if "/." in path:
@@ -116,9 +120,12 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     if only in (None, "documents"):
         # Fill every document first (once): a letter that lacks a value fails
         # the build with every such problem before the site is rendered.
-        from coalition_docs.documents.stage import plan_outputs
+        from coalition_docs.documents.stage import document_warnings, plan_outputs
 
         documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
+        result.warnings = document_warnings(coalition)
+    elif previous is not None:  # the documents are carried over: so is what was said about them
+        result.warnings = list(previous.warnings)
 
     result.cpu["check"], cpu = _cpu() - cpu, _cpu()
     staged = Staging(out)
@@ -160,7 +167,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
         for check in checks:
             check(staging)
         result.cpu["links"] = _cpu() - cpu
-        manifest = Manifest(tool, fingerprint, files, outputs.records)
+        manifest = Manifest(tool, fingerprint, files, outputs.records, result.warnings)
         manifest.write(staging)
     if previous is not None:
         result.removed = sorted(set(previous.outputs) - set(outputs.records))

@@ -222,6 +222,8 @@ class Manifest:
     fingerprint: str = ""
     files: dict[str, list] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    # What the build warned about (said again by a build that finds nothing changed).
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, out: Path) -> "Manifest | None":
@@ -238,7 +240,9 @@ class Manifest:
             if record is not None:
                 outputs[path] = record
         files = data.get("files") if isinstance(data.get("files"), dict) else {}
-        return cls(str(data.get("tool", "")), str(data.get("fingerprint", "")), files, outputs)
+        warnings = data.get("warnings") if isinstance(data.get("warnings"), list) else []
+        return cls(str(data.get("tool", "")), str(data.get("fingerprint", "")), files, outputs,
+                   [str(w) for w in warnings])
 
     def write(self, folder: Path) -> None:
         data = {
@@ -247,6 +251,7 @@ class Manifest:
             "format": FORMAT,
             "tool": self.tool,
             "fingerprint": self.fingerprint,
+            "warnings": list(self.warnings),
             "outputs": {path: self.outputs[path].to_json() for path in sorted(self.outputs)},
             "files": {name: self.files[name] for name in sorted(self.files)},
         }
