@@ -84,7 +84,12 @@ def cmd_check(args) -> int:
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
-    check_letters(coalition, Theme(args.content))
+    try:
+        check_letters(coalition, Theme(args.content))
+    except ContentErrors as exc:  # the letters lack values: say so, then how far each language is
+        print(exc.report(), file=sys.stderr)
+        _print_languages(coalition, sys.stderr)
+        return exc.exit_code
     for partner in coalition.partners:  # warnings: the content builds, but a person may want to know
         invitation = partner.invitation
         if partner.gets_letter and not (invitation and invitation.sent) and not coalition.invitation.date:
@@ -92,12 +97,25 @@ def cmd_check(args) -> int:
             print(f"{where}: warning: the letter to {partner.id} has no date (expected invitation.sent in "
                   "this file or invitation.date in coalition.yaml); it prints without a date line",
                   file=sys.stderr)
-    print(
-        f"{args.content}: no problems found ({len(coalition.partners)} partners, "
-        f"{len(coalition.people)} people, {len(coalition.statements)} statements, "
-        f"{len(coalition.pages)} pages)."
-    )
+    counts = ", ".join(_count(len(items), word) for items, word in (
+        (coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
+        (coalition.pages, "page")))
+    print(f"{args.content}: no problems found ({counts}).")
+    _print_languages(coalition, sys.stdout)
     return EXIT_OK
+
+
+def _count(number: int, word: str) -> str:
+    plural = {"person": "people"}.get(word, word + "s")
+    return f"{number} {word if number == 1 else plural}"
+
+
+def _print_languages(coalition, stream) -> None:
+    """How much of each translation is written, for the coalition's translators."""
+    from coalition_docs.content.languages import completeness
+
+    for report in completeness(coalition):
+        print(report.line(), file=stream)
 
 
 def cmd_build(args) -> int:

@@ -120,9 +120,15 @@ class _RegularFileLoader(jinja2.FileSystemLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-def render_markdown(text: str | None, root: str | None = None) -> str:
-    """Markdown as HTML; with `root`, links written from the site root are rebased onto it."""
-    return markdown().render(text or "", {"root": root} if root is not None else None)
+def render_markdown(text: str | None, root: str | None = None, site_root: str | None = None) -> str:
+    """Markdown as HTML; with `root`, links written from the site root are rebased onto it.
+
+    `site_root` (default `root`) is where static/ is: a page of a translation's
+    pages (`es/`) links to its own language's pages and to the one static/.
+    """
+    if root is None:
+        return markdown().render(text or "")
+    return markdown().render(text or "", {"root": root, "site_root": site_root if site_root is not None else root})
 
 
 def markdown_filter(text: str | None) -> Markup:

@@ -8,10 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+import re
+
+from coalition_docs.content import vocab
 from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
 from coalition_docs.content.load import Document, LoadError, load_yaml_file, relative_name
 from coalition_docs.content.schema_errors import schema_problems
 from coalition_docs.errors import Problem, describe
+
+
+LANGUAGE_RE = re.compile(vocab.LANGUAGE_PATTERN)
 
 
 @dataclass
@@ -76,6 +82,10 @@ class Checker:
                                              f"{path.stem}.yaml, found {path.name})"))
                 continue
             if path.suffix != suffix:
+                continue
+            name, dot, code = path.stem.partition(".")
+            if suffix == ".md" and dot and ID_RE.match(name) and LANGUAGE_RE.match(code):
+                paths.append(path)  # pages/NAME.LANG.md: a translation (languages.py checks the language)
                 continue
             if not ID_RE.match(path.stem):
                 hint = f"rename it to {slugify(path.stem)}{suffix}" if slugify(path.stem) else None

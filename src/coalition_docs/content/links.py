@@ -47,6 +47,7 @@ def _rebase_links(state) -> None:
     root = state.env.get("root") if isinstance(state.env, dict) else None
     if root is None:
         return
+    site_root = state.env.get("site_root", root)
     stack = list(state.tokens)
     while stack:
         token = stack.pop()
@@ -57,7 +58,8 @@ def _rebase_links(state) -> None:
         if not isinstance(value, str) or not value or value.startswith(("#", "./", "../")) \
                 or value in (".", "..") or EXTERNAL.match(value):
             continue
-        token.attrs[name] = root + value.lstrip("/")
+        value = value.lstrip("/")
+        token.attrs[name] = (site_root if value.startswith("static/") else root) + value
 
 
 def links(text: str) -> list[tuple[int, str]]:

@@ -43,6 +43,37 @@ class Located:
         return self.source
 
 
+class Text(str):
+    """A translatable text (content-format v1.1): the primary language's words, as a plain string.
+
+    `translations` maps every language it is written in (the primary's too)
+    to its text; `get(code)` is the text in one language, or None. Code that
+    knows nothing of languages reads it as the string it is.
+    """
+
+    translations: Mapping[str, str]
+
+    def __new__(cls, value: str, translations: Mapping[str, str] | None = None):
+        text = super().__new__(cls, value)
+        text.translations = dict(translations or {})
+        return text
+
+    def __reduce__(self):
+        return (Text, (str(self), self.translations))
+
+    def get(self, language: str) -> str | None:
+        return self.translations.get(language)
+
+
+def text_in(value: str | None, language: str, primary: str) -> str | None:
+    """`value` in `language`: its translation, the text itself in the primary language, else None."""
+    if value is None:
+        return None
+    if isinstance(value, Text):
+        return value.get(language)
+    return str(value) if language == primary else None
+
+
 @dataclass(frozen=True)
 class Term:
     """A vocabulary entry: its fixed id and the label people read."""
@@ -97,6 +128,7 @@ class Partner(Located):
     considerations: str | None = None
     contact: Contact | None = None
     invitation: Invitation | None = None
+    language: str | None = None  # v1.1: the language of its letter (None: the coalition's primary language)
     # dotted field path -> where it was written (for errors raised later)
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
     # filled by validate: people whose organization is this partner, roster order
@@ -208,6 +240,16 @@ class Statement:
         return self.author
 
 
+@dataclass(frozen=True)
+class PageTranslation:
+    """pages/NAME.LANG.md: a page in another language of the coalition."""
+
+    title: str
+    body: str  # Markdown
+    source: Source
+    description: str | None = None
+
+
 @dataclass(eq=False)
 class Page:
     name: str  # the file's stem; the page's URL slug
@@ -217,6 +259,7 @@ class Page:
     order: int | None = None
     draft: bool = False
     description: str | None = None
+    translations: Mapping[str, PageTranslation] = field(default_factory=dict)  # language -> NAME.LANG.md
 
 
 @dataclass(frozen=True)
@@ -242,7 +285,8 @@ class Coalition(Located):
     vocabulary: Vocabulary
     decision_model: str | None = None
     site_url: str | None = None
-    language: str = "en"
+    language: str = "en"  # the primary language (site.language)
+    languages: tuple[str, ...] = ("en",)  # v1.1: the primary language, then site.languages
     needs_populations: tuple[Term, ...] = ()
     needs_areas: tuple[Term, ...] = ()
     needs_assets: tuple[Term, ...] = ()
@@ -264,6 +308,10 @@ class Coalition(Located):
         if self.decision_model is None:
             return None
         return vocab.DECISION_MODEL_NAMES[self.decision_model]
+
+    def letter_language(self, partner: Partner) -> str:
+        """The language a partner's letter is written in."""
+        return partner.language or self.language
 
     @property
     def members(self) -> tuple[Partner, ...]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from coalition_docs.content import model
-from coalition_docs.content import vocab
+from coalition_docs.content import schema, vocab
+from typing import Any
+
 from coalition_docs.content.check import Loaded
+from coalition_docs.content.languages import coalition_languages
+from coalition_docs.content.schema import Translations
 from coalition_docs.content.load import Document
 
 
@@ -19,6 +23,7 @@ class Builder:
         self.statement_files: dict[str, Loaded] = statements
         self.page_files = pages
         self.static = static
+        self.primary, self.languages = coalition_languages(coalition)
         extra = self.c.value.extra_vocabulary
         self.vocabulary = model.Vocabulary(
             populations=_terms(vocab.POPULATIONS, extra.populations),
@@ -34,8 +39,9 @@ class Builder:
         c = self.c.value
         groups = {
             g.id: model.WorkingGroup(
-                id=g.id, name=g.name, description=g.description, areas=tuple(v.areas[a] for a in g.areas),
-                meets=g.meets, source=_source(self.c.document, ("working_groups", i)),
+                id=g.id, name=self.t(g.name), description=self.t(g.description),
+                areas=tuple(v.areas[a] for a in g.areas),
+                meets=self.t(g.meets), source=_source(self.c.document, ("working_groups", i)),
             )
             for i, g in enumerate(c.working_groups)
         }
@@ -44,7 +50,7 @@ class Builder:
             person = model.Person(
                 id=entry.id, name=entry.name, source=_source(self.roster.document, ("people", index)),
                 organization=partners.get(entry.organization) if entry.organization else None,
-                title=entry.title, pronouns=entry.pronouns, bio=entry.bio,
+                title=self.t(entry.title), pronouns=entry.pronouns, bio=self.t(entry.bio),
                 community_member=entry.community_member, compensated=entry.compensated,
                 roles=tuple(v.roles[r] for r in entry.roles), champion=entry.champion,
                 email=entry.email, phone=entry.phone, public=entry.public,
@@ -66,23 +72,24 @@ class Builder:
         statements = tuple(self.statement(sid, loaded, by_id, partners)
                            for sid, loaded in sorted(self.statement_files.items()))
         pages = sorted(
-            (self.page(name, loaded, page) for name, (loaded, page) in self.page_files.items()),
+            (self.page(name, loaded, page) for name, (loaded, page) in self.page_files.items() if "." not in name),
             key=lambda p: (p.order is None, p.order or 0, p.title.lower(), p.name),
         )
         doc = self.c.document
         return model.Coalition(
-            name=c.name, community=c.community, mission=c.mission,
+            name=self.t(c.name), community=c.community, mission=self.t(c.mission),
             convener=partners[c.convener], project_manager=by_id[c.project_manager],
             content_dir=self.root, source=model.Source(doc.path), vocabulary=v,
-            decision_model=c.decision_model, site_url=c.site.url, language=c.site.language,
+            decision_model=c.decision_model, site_url=c.site.url, language=self.primary,
+            languages=tuple(self.languages),
             needs_populations=tuple(v.populations[t] for t in c.needs.populations),
             needs_areas=tuple(v.areas[t] for t in c.needs.areas),
             needs_assets=tuple(v.assets[t] for t in c.needs.assets),
-            data_points=tuple(model.DataPoint(d.text, d.source) for d in c.data_points),
-            invitation=model.CoalitionInvitation(**c.invitation.model_dump()),
+            data_points=tuple(model.DataPoint(self.t(d.text), self.t(d.source)) for d in c.data_points),
+            invitation=model.CoalitionInvitation(**self.fields(c.invitation)),
             paper=c.print.paper, duplex=c.print.duplex,
             working_groups=tuple(groups.values()),
-            meetings=model.Meetings(**c.meetings.model_dump()),
+            meetings=model.Meetings(**self.fields(c.meetings)),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,
             pages=tuple(pages), static_files=self.static, positions=_positions(doc),
         )
@@ -91,24 +98,24 @@ class Builder:
         v, p, doc = self.vocabulary, loaded.value, loaded.document
         invitation = None
         if p.invitation is not None:
-            invitation = model.Invitation(**p.invitation.model_dump(exclude={"sender"}))
+            invitation = model.Invitation(**self.fields(p.invitation, exclude="sender"))
         return model.Partner(
             id=pid, name=p.name, type=v.organization_types[p.type], relationship=p.relationship,
-            stage=p.stage, source=model.Source(doc.path), website=p.website, summary=p.summary,
+            stage=p.stage, source=model.Source(doc.path), website=p.website, summary=self.t(p.summary),
             populations=tuple(v.populations[t] for t in p.populations),
             domains=tuple(v.areas[t] for t in p.domains),
             assets=tuple(v.assets[t] for t in p.assets),
             asset_notes=p.asset_notes, aligned_initiatives=p.aligned_initiatives,
             motivations=p.motivations, roles=p.roles, considerations=p.considerations,
-            contact=model.Contact(**p.contact.model_dump()) if p.contact else None,
-            invitation=invitation, positions=_positions(doc),
+            contact=model.Contact(**self.fields(p.contact)) if p.contact else None,
+            invitation=invitation, language=p.language, positions=_positions(doc),
         )
 
     def statement(self, sid, loaded: Loaded, people, partners) -> model.Statement:
         s = loaded.value
         return model.Statement(
-            id=sid, kind=s.kind, author=s.author, statement=s.statement,
-            source=model.Source(loaded.document.path), title=s.title, identities=dict(s.identities),
+            id=sid, kind=s.kind, author=s.author, statement=self.t(s.statement),
+            source=model.Source(loaded.document.path), title=self.t(s.title), identities=dict(s.identities),
             reflections=tuple(model.Reflection(r.prompt, r.answer) for r in s.reflections),
             public=s.public,
             author_person=people.get(s.author) if s.kind == "individual" else None,
@@ -117,10 +124,39 @@ class Builder:
 
     def page(self, name: str, loaded: Loaded, page) -> model.Page:
         front = loaded.value
+        translations = {}
+        for other, (other_loaded, other_page) in sorted(self.page_files.items()):
+            stem, _, code = other.partition(".")
+            if stem == name and code:
+                translations[code] = model.PageTranslation(
+                    title=other_loaded.value.title, body=other_page.body, description=other_loaded.value.description,
+                    source=model.Source(other_loaded.document.path))
         return model.Page(
             name=name, title=front.title, body=page.body, order=front.order, draft=front.draft,
-            description=front.description, source=model.Source(loaded.document.path),
+            description=front.description, source=model.Source(loaded.document.path), translations=translations,
         )
+
+    def t(self, value: Any) -> model.Text | None:
+        """A translatable field's value as a model.Text (v1 content: the string, in the primary language)."""
+        if value is None:
+            return None
+        if isinstance(value, Translations):
+            return model.Text(value.get(self.primary, ""), {str(k): v for k, v in value.items()})
+        return model.Text(value, {self.primary: value})
+
+    def fields(self, entry: Any, exclude: str = "") -> dict[str, Any]:
+        """A schema entry's fields, translatable ones as model.Text."""
+        return {name: self.t(value) if name in TRANSLATABLE_FIELDS.get(type(entry), ()) else value
+                for name in type(entry).model_fields if name != exclude
+                for value in (getattr(entry, name),)}
+
+
+def _translatable_fields(cls) -> tuple[str, ...]:
+    return tuple(name for name, info in cls.model_fields.items() if schema.is_translatable(info))
+
+
+TRANSLATABLE_FIELDS = {cls: _translatable_fields(cls) for cls in (
+    schema.InvitationDefaults, schema.MeetingsEntry, schema.PartnerInvitation, schema.ContactEntry)}
 
 
 def _terms(fixed, extra) -> dict[str, model.Term]:

@@ -13,14 +13,68 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema,
+                      WrapValidator)
+
+from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import vocab
 
 Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
+
+
+class Translations(dict):
+    """A translatable field written as a map of language code to text (content-format v1.1)."""
+
+
+class _TranslatableMark:
+    """Marks a translatable field; languages.py finds every one through it."""
+
+    def __repr__(self) -> str:
+        return "translatable"
+
+
+TRANSLATABLE = _TranslatableMark()
+
+
+def is_translatable(info: Any) -> bool:
+    """Whether a pydantic field (model_fields value) is translatable, optional or not."""
+    if TRANSLATABLE in info.metadata:
+        return True
+    return any(TRANSLATABLE in getattr(arg, "__metadata__", ()) for arg in typing.get_args(info.annotation))
+
+
+def _translatable(value: Any, handler: Any) -> Any:
+    """A string in the primary language, or a map of language code to string: each text checked as text."""
+    if not isinstance(value, dict):
+        return handler(value)
+    if not value:
+        raise PydanticCustomError("translations_empty", "an empty map")
+    texts = Translations()
+    for key, text in value.items():
+        try:
+            texts[str(key)] = handler(text)
+        except ValidationError as exc:
+            kind = exc.errors()[0]["type"]
+            raise PydanticCustomError("translation", "{key}", {"key": str(key), "kind": kind, "found": text}) from None
+    return texts
+
+
+def _translatable_schema(required: bool) -> dict:
+    text: dict = {"type": "string", "minLength": 1} if required else {"type": "string"}
+    return {"anyOf": [text, {"type": "object", "propertyNames": {"pattern": vocab.LANGUAGE_PATTERN},
+                             "additionalProperties": text, "minProperties": 1}],
+            "description": "v1.1 translatable: text in the primary language, or a map of language code to text"}
+
+
+# Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
+TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
+TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
 
 
 def _http_url(value: str) -> str:
@@ -83,7 +137,9 @@ class Strict(BaseModel):
 
 class SiteSettings(Strict):
     url: Url | None = Field(None, description="The public base URL; may carry a sub-path")
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = "en"
+    language: Language = "en"
+    languages: list[Language] = Field(
+        default_factory=list, description="v1.1: more languages the site and letters are published in, e.g. [es, vi]")
 
 
 class Needs(Strict):
@@ -93,14 +149,14 @@ class Needs(Strict):
 
 
 class DataPointEntry(Strict):
-    text: Text
-    source: str | None = None
+    text: TText
+    source: TStr | None = None
 
 
 class InvitationDefaults(Strict):
-    what_is_different: str | None = None
-    resources_offered: str | None = None
-    power_sharing: str | None = None
+    what_is_different: TStr | None = None
+    resources_offered: TStr | None = None
+    power_sharing: TStr | None = None
     respond_by: dt.date | None = None
     date: dt.date | None = Field(None, description="v1.1: the date printed on letters that have no sent date")
 
@@ -117,17 +173,17 @@ class PrintSettings(Strict):
 
 class WorkingGroupEntry(Strict):
     id: Id
-    name: Text
-    description: str | None = None
+    name: TText
+    description: TStr | None = None
     lead: Id | None = None
     areas: list[Id] = _vocab_ids(vocab.AREAS, "Areas the group works on")
-    meets: str | None = None
+    meets: TStr | None = None
 
 
 class MeetingsEntry(Strict):
-    management_team: str | None = None
-    working_groups: str | None = None
-    champions: str | None = None
+    management_team: TStr | None = None
+    working_groups: TStr | None = None
+    champions: TStr | None = None
 
 
 class ExtraVocabulary(Strict):
@@ -139,12 +195,12 @@ class ExtraVocabulary(Strict):
 class CoalitionFile(Strict):
     """coalition.yaml: the coalition itself."""
 
-    name: Text
+    name: TText
     community: Text
     convener: Id = Field(description="Partner id of the convening (backbone) organization")
     project_manager: Id = Field(description="Person id, introduced in every invitation letter")
     decision_model: DecisionModel | None = None
-    mission: Text
+    mission: TText
     site: SiteSettings = Field(default_factory=SiteSettings)
     needs: Needs = Field(default_factory=Needs)
     data_points: list[DataPointEntry] = Field(default_factory=list)
@@ -168,10 +224,10 @@ class ContactEntry(Strict):
 
 class PartnerInvitation(Strict):
     sender: Id | None = None
-    rationale: str | None = None
-    resources_offered: str | None = None
-    power_sharing: str | None = None
-    what_is_different: str | None = None
+    rationale: TStr | None = None
+    resources_offered: TStr | None = None
+    power_sharing: TStr | None = None
+    what_is_different: TStr | None = None
     sent: dt.date | None = None
     response: Response | None = None
 
@@ -184,7 +240,7 @@ class PartnerFile(Strict):
     relationship: Relationship
     stage: Stage = "inventory"
     website: Url | None = None
-    summary: str | None = None
+    summary: TStr | None = None
     populations: list[Id] = _vocab_ids(vocab.POPULATIONS, "Target populations served")
     domains: list[Id] = _vocab_ids(vocab.AREAS, "Domains of work")
     assets: list[Id] = _vocab_ids(vocab.ASSETS, "Assets")
@@ -195,6 +251,9 @@ class PartnerFile(Strict):
     considerations: str | None = None
     contact: ContactEntry | None = None
     invitation: PartnerInvitation | None = None
+    language: Language | None = Field(
+        None, description="v1.1: the language of this partner's letter: the primary language or one of "
+        "site.languages (default: the primary language)")
 
 
 # -- roster.yaml -------------------------------------------------------------
@@ -204,9 +263,9 @@ class PersonEntry(Strict):
     id: Id
     name: Text
     organization: Id | None = None
-    title: str | None = None
+    title: TStr | None = None
     pronouns: str | None = None
-    bio: str | None = None
+    bio: TStr | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
     roles: list[ManagementRole] = Field(default_factory=list)
@@ -236,10 +295,10 @@ class StatementFile(Strict):
 
     kind: StatementKind
     author: Text = Field(description="Person id (individual), partner id (institutional) or free text (team)")
-    title: str | None = None
+    title: TStr | None = None
     identities: dict[str, str] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
-    statement: Text
+    statement: TText
     public: StrictBool = False
 
 

@@ -132,6 +132,17 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         return document.problem(
             loc, f"{prefix}not a valid language code (expected a code such as en or es-MX, found {describe(found)})"
         )
+    if kind == "translation":  # one text of a translatable field's map
+        ctx = item.get("ctx", {})
+        where = (*loc, ctx.get("key"))
+        what = _EXPECTED_BY_TYPE.get(ctx.get("kind"), "text")
+        text = ctx.get("found")
+        if ctx.get("kind") == "string_too_short":
+            return document.problem(where, f"{field_path(where)}: must not be empty (expected text, found an empty string)")
+        return document.problem(where, f"{field_path(where)}: not text (expected {what}, found {describe(text)})")
+    if kind == "translations_empty":
+        return document.problem(loc, f"{prefix}no text (expected text, or a map of language codes to texts such as "
+                                "{en: ..., es: ...}, found an empty map)")
     if kind == "value_error":
         what = str(item.get("ctx", {}).get("error", ""))
         expected = {"url": "an http:// or https:// address", "email": "an email address such as name@example.org"}

@@ -15,6 +15,7 @@ from coalition_docs.content import model
 from coalition_docs.content import schema
 from coalition_docs.content import vocab
 from coalition_docs.content.check import Checker
+from coalition_docs.content.languages import LanguageCheck
 from coalition_docs.content.load import LoadError, load_page_file, relative_name
 from coalition_docs.content.markdown_links import check_links
 from coalition_docs.content.references import References
@@ -51,7 +52,7 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
         except LoadError as exc:
             run.problems.append(exc.problem)
             continue
-        if path.stem in vocab.RESERVED_PAGE_NAMES:
+        if path.stem.partition(".")[0] in vocab.RESERVED_PAGE_NAMES and "." not in path.stem:
             run.problems.append(Problem(
                 relative_name(path, root), 1, 1, f"the page name '{path.stem}' is used by the site itself "
                 f"(expected another name, found {path.name}; reserved: {', '.join(sorted(vocab.RESERVED_PAGE_NAMES))})",
@@ -59,6 +60,21 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
             continue
         pages[path.stem] = (run.check(page.front, schema.PageFrontMatter), page)
     static = static_files(root, run)
+
+    languages = LanguageCheck(run, coalition)
+    languages.site_languages()
+    languages.file("coalition", coalition)
+    languages.file("roster", roster)
+    for loaded in partners.values():
+        languages.file("partner", loaded)
+    for loaded in statements.values():
+        languages.file("positionality", loaded)
+    for name in [n for n in pages if "." in n]:
+        stem, _, code = name.partition(".")
+        problem = languages.page_language(f"pages/{name}.md", code, stem in pages)
+        if problem is not None:
+            run.problems.append(Problem(f"pages/{name}.md", 1, 1, problem))
+            del pages[name]
 
     refs = References(run, coalition, roster, partners, statements)
     refs.check()

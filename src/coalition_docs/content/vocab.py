@@ -12,6 +12,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A BCP 47 language tag as content-format v1.1 writes them: en, es, vi, zh-Hant, es-MX.
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
 def _frozen(pairs: list[tuple[str, str]]) -> Mapping[str, str]:

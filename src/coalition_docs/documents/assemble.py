@@ -231,9 +231,12 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
                 body = re.sub(rb"/Headers \[([^\]]*)\]",
                               lambda m: b"/Headers [" + m.group(1).replace(b"(", b"(" + prefix) + b"]", body)
             a.objects[mapping[number]] = body
+        # A part in another language than the whole (a Spanish letter in letters.pdf) says so in its element.
+        own = re.search(rb"/Lang \(([^)]*)\)", dictionary(pdf.objects[old_catalog]))
+        part = b"/S /Part" if own is None or own.group(1) == language.encode() else b"/S /Part/Lang (%s)" % own.group(1)
         for kid in pdf.refs(old_tree, b"/K"):
             new = mapping[kid]
-            a.objects[new] = a.objects[new].replace(b"/S /Document", b"/S /Part", 1)
+            a.objects[new] = a.objects[new].replace(b"/S /Document", part, 1)
             parts.append(new)
         nums_body = dictionary(pdf.objects[old_parent_tree])
         inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]

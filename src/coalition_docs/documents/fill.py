@@ -60,10 +60,15 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
-def document_environment(theme: Theme) -> jinja2.Environment:
+def document_environment(theme: Theme, language: str | None = None) -> jinja2.Environment:
+    """The documents' Jinja environment; with `language`, the theme's words and dates in it."""
     env = theme.environment(autoescape=True)
     env.undefined = _Undefined
     env.finalize = _finalize
+    if language is not None:
+        from coalition_docs import i18n
+
+        i18n.localize(env, theme, language)
     return env
 
 
@@ -108,11 +113,15 @@ def _fill(context: dict[str, Any], key: str, placeholder: Any) -> None:
 
 
 
-def check_documents(env: jinja2.Environment, plan: DocumentPlan) -> dict[str, str]:
-    """Every document's HTML; raises ContentErrors with every value any letter lacks."""
+def check_documents(theme: Theme, plan: DocumentPlan) -> dict[str, str]:
+    """Every document's HTML, each in its language; raises ContentErrors with every value any letter lacks."""
     html: dict[str, str] = {}
     problems: list[Problem] = []
+    environments: dict[str, jinja2.Environment] = {}
     for planned in plan.documents:
+        env = environments.get(planned.language)
+        if env is None:
+            env = environments[planned.language] = document_environment(theme, planned.language)
         text, missing = render_html(env, planned)
         problems.extend(missing)
         if text is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from coalition_docs.content import model, vocab
+from coalition_docs.content.languages import language_name
 from coalition_docs.documents.mail import address_lines
 from coalition_docs.documents.plan import Anything, Fields, Need, absent, by_name
 from coalition_docs.errors import Problem
@@ -23,6 +24,7 @@ class _LetterBuilder:
         self.coalition = coalition
         self.partner = partner
         self.logo = logo
+        self.language = coalition.letter_language(partner)
         self.needs: dict[str, Need] = {}
 
     def problem(self, where: model.Source, what: str, hint: str | None = None) -> Problem:
@@ -33,6 +35,14 @@ class _LetterBuilder:
         """Fields(prefix) from (key, value, what, where, hint, placeholder) rows."""
         fields = Fields(prefix)
         for key, value, what, where, hint, placeholder in items:
+            if isinstance(value, model.Text):  # a translatable text: the letter's language, never another
+                text = value.get(self.language)
+                if text is None:
+                    self.needs[f"{prefix}.{key}"] = Need(self.problem(
+                        where, f"{what} in {language_name(self.language)} ({self.language})",
+                        f"write it as a map with {self.language}: beside {self.coalition.language}:"), placeholder)
+                    continue
+                value = text
             if absent(value):
                 self.needs[f"{prefix}.{key}"] = Need(self.problem(where, what, hint), placeholder)
             else:
@@ -96,7 +106,9 @@ class _LetterBuilder:
              "say in this partner's invitation why you invite them", ""),
             *[
                 (key, getattr(inv, key) or getattr(default, key), f"invitation.{key}",
-                 p.position(f"invitation.{key}"), overridable, "")
+                 # where the text the letter prints is written: the partner's own, else the coalition's default
+                 p.position(f"invitation.{key}") if getattr(inv, key) or not getattr(default, key)
+                 else c.position(f"invitation.{key}"), overridable, "")
                 for key in ("what_is_different", "resources_offered", "power_sharing")
             ],
             ("respond_by", default.respond_by, "invitation.respond_by", c.position("invitation.respond_by"),
@@ -111,7 +123,7 @@ class _LetterBuilder:
              p.position("invitation.response"), here("invitation.response"), ""),
         ])
         context: dict[str, Any] = {
-            "language": c.language,
+            "language": self.language,
             "coalition": coalition,
             "partner": partner,
             "contact": contact_fields,

@@ -44,6 +44,7 @@ class PlannedDocument:
     # Values the context lacks, keyed by how a template asks for them
     # ("contact.name", "sender", "data_points[0].source").
     needs: Mapping[str, Need] = field(default_factory=dict)
+    language: str = "en"  # every word it prints is in this language
 
 
 @dataclass(frozen=True)

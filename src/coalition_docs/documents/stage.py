@@ -22,7 +22,7 @@ from pathlib import Path
 
 from coalition_docs.content import model
 from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
-from coalition_docs.documents.fill import check_documents, document_environment
+from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
@@ -41,20 +41,23 @@ from coalition_docs.templating import Theme
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
-    documents = [PlannedDocument("worksheet.pdf", WORKSHEET_TEMPLATE, worksheet_context(coalition))]
+    primary = coalition.language
+    documents = [PlannedDocument("worksheet.pdf", WORKSHEET_TEMPLATE, worksheet_context(coalition),
+                                 language=primary)]
     logo = logo_path(coalition)
     letters = []
     order = letter_order(coalition)
     for partner in order:
         context, needs = letter_context(coalition, partner, logo)
-        letters.append(PlannedDocument(f"letters/{partner.id}.pdf", LETTER_TEMPLATE, context, needs))
+        letters.append(PlannedDocument(f"letters/{partner.id}.pdf", LETTER_TEMPLATE, context, needs,
+                                       language=coalition.letter_language(partner)))
     documents += letters
     if addressed(order):  # envelopes and labels for the letters that have a postal address
         documents.append(PlannedDocument("envelopes.pdf", ENVELOPE_TEMPLATE, envelope_context(coalition, order)))
         documents.append(PlannedDocument("labels.pdf", LABELS_TEMPLATE, label_context(coalition, order)))
     for statement in coalition.statements:
         documents.append(PlannedDocument(f"positionality/{statement.id}.pdf", STATEMENT_TEMPLATE,
-                                         statement_context(coalition, statement)))
+                                         statement_context(coalition, statement), language=primary))
     bundles = []
     if letters:
         bundles.append(PlannedBundle(
@@ -76,7 +79,7 @@ def check_letters(coalition: model.Coalition, theme: Theme) -> None:
 
     Raises ContentErrors naming every value a letter needs and the content lacks.
     """
-    html = check_documents(document_environment(theme), plan_documents(coalition))
+    html = check_documents(theme, plan_documents(coalition))
     check_glyphs(html, coalition, theme)
 
 
@@ -149,7 +152,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     raises ContentErrors with every value any document lacks, before any layout.
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
     plan = plan_documents(coalition)
-    html = check_documents(document_environment(theme), plan)
+    html = check_documents(theme, plan)
     check_glyphs(html, coalition, theme)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"

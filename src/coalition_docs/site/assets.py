@@ -128,12 +128,20 @@ def sitemap_xml(view: PublicSite, pages: Iterable[PlannedPage]) -> str | None:
     site_url = view.coalition.site_url
     if not site_url:
         return None
+    pages = [page for page in pages if page.in_sitemap]
+    translated = any(page.alternates for page in pages)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if translated else ">"),
     ]
     for page in pages:
-        if page.in_sitemap:
+        if not page.alternates:
             lines.append(f"  <url><loc>{xml_escape(site_url + page.url)}</loc></url>")
+            continue
+        # Every language of the page, itself included (as search engines ask for hreflang).
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{xml_escape(site_url + url)}"/>'
+                        for code, url in page.alternates)
+        lines.append(f"  <url><loc>{xml_escape(site_url + page.url)}</loc>{links}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -28,12 +28,51 @@ the contract leaves room, both on the side of privacy:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from coalition_docs.content import model
 from coalition_docs.content import vocab
+
+
+class Fallback(str):
+    """A text shown in the primary language because it has no translation; `language` says which.
+
+    Templates mark it (`lang` on the element) so that screen readers read it in its own language.
+    """
+
+    language: str
+
+    def __new__(cls, value: str, language: str):
+        text = super().__new__(cls, value)
+        text.language = language
+        return text
+
+    def __reduce__(self):
+        return (Fallback, (str(self), self.language))
+
+
+class _Texts:
+    """Translatable values and vocabulary labels in one language of the site."""
+
+    def __init__(self, coalition: model.Coalition, language: str | None, label: Callable[[str], str] | None):
+        self.primary = coalition.language or "en"
+        self.language = language or self.primary
+        self.label = label or (lambda text: text)
+
+    def __call__(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = model.text_in(value, self.language, self.primary)
+        return text if text is not None else Fallback(str(value), self.primary)
+
+    def term(self, term: model.Term) -> "PublicTerm":
+        return PublicTerm(term.id, term.label if term.custom else self.label(term.label),
+                          vocab.PILLAR_OF_AREA.get(term.id))
+
+    def terms(self, terms: Iterable[model.Term]) -> tuple["PublicTerm", ...]:
+        return tuple(self.term(t) for t in terms)
 
 
 @dataclass(frozen=True)
@@ -141,7 +180,9 @@ class PublicCoalition:
     convener_name: str
     convener_id: str | None  # set only when the convener is a member (for a link)
     site_url: str | None  # normalised to end with "/"
-    language: str
+    language: str  # the language of this view (the primary language unless a translation's)
+    primary_language: str
+    languages: tuple[str, ...]  # every language the site is published in, the primary first
 
 
 @dataclass(frozen=True)
@@ -166,67 +207,66 @@ class PublicSite:
         raise KeyError(partner_id)
 
 
-def public_view(coalition: model.Coalition) -> PublicSite:
-    """The public view of `coalition`: only what the content format calls public."""
+def public_view(coalition: model.Coalition, language: str | None = None,
+                label: Callable[[str], str] | None = None) -> PublicSite:
+    """The public view of `coalition`: only what the content format calls public.
+
+    In `language` (default: the primary language): each translatable text in
+    it, or the primary language's text as a `Fallback`; vocabulary labels
+    through `label` (the theme's catalog).
+    """
+    t = _Texts(coalition, language, label)
     member_ids = {p.id for p in coalition.partners if p.is_member}
 
     people: dict[str, PublicPerson] = {}
     for person in coalition.people:
         if person.public:
-            people[person.id] = _person(person, member_ids)
+            people[person.id] = _person(person, member_ids, t)
 
     members = tuple(
         sorted(
-            (_partner(p, people) for p in coalition.partners if p.is_member),
+            (_partner(p, people, t) for p in coalition.partners if p.is_member),
             key=lambda p: (p.name.casefold(), p.id),
         )
     )
 
-    groups = tuple(_working_group(g, people) for g in coalition.working_groups)
+    groups = tuple(_working_group(g, people, t) for g in coalition.working_groups)
 
     statements = tuple(
-        _statement(s, index, member_ids)
+        _statement(s, index, member_ids, t)
         for index, s in enumerate((s for s in coalition.statements if s.public), start=1)
     )
 
-    pages = tuple(
-        PublicPage(
-            name=page.name,
-            title=page.title,
-            body=page.body,
-            order=page.order,
-            description=page.description,
-        )
-        for page in coalition.pages
-        if not page.draft
-    )
+    pages = tuple(_page(page, t) for page in coalition.pages if not page.draft)
 
     used_custom_areas: dict[str, PublicTerm] = {}
     for partner in members:
         for term in partner.domains:
             if term.id not in vocab.AREAS:
                 used_custom_areas.setdefault(term.id, term)
-    areas = tuple(PublicTerm(a, label, vocab.PILLAR_OF_AREA[a]) for a, label in vocab.AREAS.items())
+    areas = tuple(PublicTerm(a, t.label(name), vocab.PILLAR_OF_AREA[a]) for a, name in vocab.AREAS.items())
     areas += tuple(sorted(used_custom_areas.values(), key=lambda t: t.label.casefold()))
 
     convener = coalition.convener
     decision = coalition.decision_model
     site = PublicCoalition(
-        name=coalition.name,
+        name=t(coalition.name),
         community=coalition.community,
-        mission=coalition.mission,
+        mission=t(coalition.mission),
         decision_model=decision,
-        decision_model_label=vocab.DECISION_MODEL_NAMES[decision] if decision else None,
-        decision_model_description=vocab.DECISION_MODELS[decision] if decision else None,
+        decision_model_label=t.label(vocab.DECISION_MODEL_NAMES[decision]) if decision else None,
+        decision_model_description=t.label(vocab.DECISION_MODELS[decision]) if decision else None,
         meetings=PublicMeetings(
-            management_team=coalition.meetings.management_team,
-            working_groups=coalition.meetings.working_groups,
-            champions=coalition.meetings.champions,
+            management_team=t(coalition.meetings.management_team),
+            working_groups=t(coalition.meetings.working_groups),
+            champions=t(coalition.meetings.champions),
         ),
         convener_name=convener.name,
         convener_id=convener.id if convener.is_member else None,
         site_url=_site_url(coalition.site_url),
-        language=coalition.language or "en",
+        language=t.language,
+        primary_language=t.primary,
+        languages=tuple(coalition.languages) or (t.primary,),
     )
 
     return PublicSite(
@@ -237,61 +277,68 @@ def public_view(coalition: model.Coalition) -> PublicSite:
         statements=statements,
         pages=pages,
         static_files=tuple(coalition.static_files),
-        organization_types=tuple(PublicTerm(i, label) for i, label in vocab.ORGANIZATION_TYPES.items()),
+        organization_types=tuple(PublicTerm(i, t.label(name)) for i, name in vocab.ORGANIZATION_TYPES.items()),
         areas=areas,
-        roles=tuple(PublicTerm(i, label) for i, label in vocab.MANAGEMENT_ROLES.items()),
+        roles=tuple(PublicTerm(i, t.label(name)) for i, name in vocab.MANAGEMENT_ROLES.items()),
     )
 
 
-def _terms(terms: Iterable[model.Term]) -> tuple[PublicTerm, ...]:
-    return tuple(PublicTerm(t.id, t.label, vocab.PILLAR_OF_AREA.get(t.id)) for t in terms)
+def _page(page: model.Page, t: _Texts) -> PublicPage:
+    own = page.translations.get(t.language) if t.language != t.primary else None
+    if own is not None:
+        return PublicPage(name=page.name, title=own.title, body=own.body, order=page.order,
+                          description=own.description)
+    fallback = (lambda text: text) if t.language == t.primary else (
+        lambda text: None if text is None else Fallback(text, t.primary))
+    return PublicPage(name=page.name, title=fallback(page.title), body=fallback(page.body), order=page.order,
+                      description=fallback(page.description))
 
 
-def _person(person: model.Person, member_ids: set[str]) -> PublicPerson:
+def _person(person: model.Person, member_ids: set[str], t: _Texts) -> PublicPerson:
     org = person.organization
     named_org = org is not None and org.id in member_ids
     return PublicPerson(
         id=person.id,
         name=person.name,
-        title=person.title,
+        title=t(person.title),
         pronouns=person.pronouns,
-        bio=person.bio,
+        bio=t(person.bio),
         organization_id=org.id if named_org else None,
         organization_name=org.name if named_org else None,
-        roles=tuple(PublicTerm(r.id, r.label) for r in person.roles),
-        working_groups=tuple(GroupRef(g.id, g.name) for g in person.working_groups),
+        roles=t.terms(person.roles),
+        working_groups=tuple(GroupRef(g.id, t(g.name)) for g in person.working_groups),
         champion=bool(person.champion),
     )
 
 
-def _partner(partner: model.Partner, people: dict[str, PublicPerson]) -> PublicPartner:
+def _partner(partner: model.Partner, people: dict[str, PublicPerson], t: _Texts) -> PublicPartner:
     return PublicPartner(
         id=partner.id,
         name=partner.name,
-        type=PublicTerm(partner.type.id, partner.type.label),
+        type=t.term(partner.type),
         website=_web_url(partner.website),
-        summary=partner.summary,
-        populations=_terms(partner.populations),
-        domains=_terms(partner.domains),
-        assets=_terms(partner.assets),
+        summary=t(partner.summary),
+        populations=t.terms(partner.populations),
+        domains=t.terms(partner.domains),
+        assets=t.terms(partner.assets),
         people=tuple(people[p.id] for p in partner.people if p.id in people),
     )
 
 
-def _working_group(group: model.WorkingGroup, people: dict[str, PublicPerson]) -> PublicWorkingGroup:
+def _working_group(group: model.WorkingGroup, people: dict[str, PublicPerson], t: _Texts) -> PublicWorkingGroup:
     lead = people.get(group.lead.id) if group.lead is not None else None
     return PublicWorkingGroup(
         id=group.id,
-        name=group.name,
-        description=group.description,
-        areas=_terms(group.areas),
-        meets=group.meets,
+        name=t(group.name),
+        description=t(group.description),
+        areas=t.terms(group.areas),
+        meets=t(group.meets),
         lead=lead,
         members=tuple(people[p.id] for p in group.members if p.id in people),
     )
 
 
-def _statement(statement: model.Statement, index: int, member_ids: set[str]) -> PublicStatement:
+def _statement(statement: model.Statement, index: int, member_ids: set[str], t: _Texts) -> PublicStatement:
     author: str | None = None
     if statement.kind == "team":
         author = statement.author
@@ -302,9 +349,9 @@ def _statement(statement: model.Statement, index: int, member_ids: set[str]) -> 
     return PublicStatement(
         anchor=statement.id if author is not None else f"statement-{index}",
         kind=statement.kind,
-        kind_label=vocab.STATEMENT_KINDS[statement.kind],
-        title=statement.title,
-        statement=statement.statement,
+        kind_label=t.label(vocab.STATEMENT_KINDS[statement.kind]),
+        title=t(statement.title),
+        statement=t(statement.statement),
         author_name=author,
     )
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from coalition_docs.content import model
 from coalition_docs.engine import runner
@@ -34,8 +34,9 @@ from coalition_docs.errors import BuildError
 from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import check_links
-from coalition_docs.site.plan import RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_site
-from coalition_docs.site.public import PublicSite, public_view
+from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
+                                      plan_site)
+from coalition_docs.site.public import Fallback, PublicSite, public_view
 from coalition_docs.templating import Theme, render_markdown, template_location
 
 __all__ = ["RESERVED_NAMES", "SITE_FOLDER", "base_path", "build_site", "check_links", "plan_outputs",
@@ -46,25 +47,50 @@ def _markdown_filter() -> Any:
     """The site's `markdown` filter: Markdown as HTML, links rebased for the page's depth.
 
     Each text is rendered once per depth and build (content/links.py rebases).
+    A text shown in the primary language for want of a translation is marked
+    with its language.
     """
-    rendered: dict[tuple[str, str], Markup] = {}
+    rendered: dict[tuple[str, str, str], Markup] = {}
 
     @jinja2.pass_context
     def markdown(context: Any, text: str | None) -> Markup:
         text = text or ""
         root = context["root"]
-        done = rendered.get((text, root))
+        site_root = context.get("site_root", root)
+        done = rendered.get((text, root, site_root))
         if done is None:
-            done = rendered[(text, root)] = Markup(render_markdown(text, root))
-        return done
+            done = rendered[(text, root, site_root)] = Markup(render_markdown(text, root, site_root))
+        return _mark(context, text, done, "div")
 
     return markdown
 
 
+def _mark(context: Any, text: Any, html: Any, element: str) -> Any:
+    """`html` in an element naming its language when `text` is in another language than the page."""
+    page = context.get("page")
+    if isinstance(text, Fallback) and page is not None and text.language != page.language:
+        return Markup(f'<{element} lang="{text.language}">') + html + Markup(f"</{element}>")
+    return html
+
+
+@jinja2.pass_context
+def _in_own_language(context: Any, text: Any) -> Any:
+    """The `lang` filter: a text shown untranslated, in a span naming its language."""
+    return _mark(context, text, escape(text), "span") if isinstance(text, Fallback) else text
+
+
 @jinja2.pass_context
 def _url(context: Any, path: str = "") -> str:
-    """A link from the current page to `path` (relative to the site root)."""
+    """A link from the current page to `path`: a page of its language, or a file of assets/ or static/."""
+    if path.startswith(SHARED_FOLDERS):
+        return context.get("site_root", context["root"]) + path
     return (context["root"] + path) or "./"
+
+
+SHARED_FOLDERS = ("assets/", "static/")  # one copy for every language, at the site root
+
+
+
 
 
 def site_environment(theme: Theme) -> jinja2.Environment:
@@ -72,6 +98,7 @@ def site_environment(theme: Theme) -> jinja2.Environment:
     env = theme.environment(autoescape=True)
     env.auto_reload = False  # one environment per build: no need to stat templates per page
     env.filters["markdown"] = _markdown_filter()
+    env.filters["lang"] = _in_own_language
     env.globals["url"] = _url
     return env
 
@@ -100,19 +127,23 @@ class _TrackedSite:
 
 
 def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False,
-                read: set[str] | None = None) -> str:
+                read: set[str] | None = None, gettext: Any = None) -> str:
     """The HTML of one planned page; `read` collects the parts of `site` it used."""
-    root = base_path(view) if page.path == "404.html" else page.root
+    absolute = page.path == "404.html"  # served at any depth: links are absolute paths
+    root = base_path(view) if absolute else page.root
     site_url = view.coalition.site_url
     canonical = site_url + page.url if site_url and page.in_sitemap else None
     variables = {
         "site": view if read is None else _TrackedSite(view, read),
         "coalition": view.coalition,
         "page": page,
-        "nav": navigation(view),
+        "nav": navigation(view, gettext),
         "root": root,
+        "site_root": base_path(view) if absolute else page.site_root,
         "canonical": canonical,
         "has_fonts": has_fonts,
+        "alternates": [(code, (site_url + url) if site_url else page.site_root + url)
+                       for code, url in page.alternates],
     }
     variables.update(page.context)
     try:
@@ -136,7 +167,7 @@ class SiteSource:
     token: str
     content_dir: str
 
-    def state(self) -> tuple[jinja2.Environment, PublicSite, dict[str, PlannedPage], bool]:
+    def state(self) -> "SiteState":
         return runner.shared(("site", self.token), self._load)
 
     def _load(self):
@@ -146,17 +177,37 @@ class SiteSource:
         return _state(coalition, Theme(coalition.content_dir))
 
 
-def _state(coalition: model.Coalition, theme: Theme):
-    view = public_view(coalition)
-    _, has_fonts = plan_assets(theme, coalition.content_dir, view.static_files)
-    return site_environment(theme), view, {p.path: p for p in plan_site(view)}, has_fonts
+@dataclass
+class SiteState:
+    """The site of one build in every language: environments, public views, pages."""
+
+    envs: dict[str, jinja2.Environment]  # language -> the theme in that language
+    views: dict[str, PublicSite]  # language -> public view, the primary first
+    pages: dict[str, PlannedPage]  # path -> page
+    has_fonts: bool
+    gettexts: dict[str, Any]  # language -> the theme catalog's gettext (page titles, navigation)
+
+
+def _state(coalition: model.Coalition, theme: Theme) -> SiteState:
+    from coalition_docs import i18n
+
+    envs, views = {}, {}
+    for code in coalition.languages or (coalition.language,):
+        env = envs[code] = site_environment(theme)
+        i18n.localize(env, theme, code)
+        views[code] = public_view(coalition, code, lambda text, code=code: i18n.label(theme, code, text))
+    _, has_fonts = plan_assets(theme, coalition.content_dir, views[coalition.language].static_files)
+    gettexts = {code: i18n.translations(theme, code).gettext for code in envs}
+    return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts)
 
 
 def _render(root: Path, path: str, source: SiteSource) -> list[str]:
     """Render and write one page (in a worker); return the parts of `site` it read."""
-    env, view, pages, has_fonts = source.state()
+    state = source.state()
+    page = state.pages[path.removeprefix(SITE_FOLDER + "/")]
     read: set[str] = set()
-    text = render_page(env, view, pages[path.removeprefix(SITE_FOLDER + "/")], has_fonts=has_fonts, read=read)
+    text = render_page(state.envs[page.language], state.views[page.language], page, has_fonts=state.has_fonts,
+                       read=read, gettext=state.gettexts[page.language])
     write_text(root, path, text)
     return sorted(read)
 
@@ -169,13 +220,14 @@ _PART_OF = {"member": "members"}
 class PageKeys:
     """The key of a page: a hash of everything its HTML is made from."""
 
-    def __init__(self, env: jinja2.Environment, theme: Theme, view: PublicSite, has_fonts: bool, tool: str):
+    def __init__(self, env: jinja2.Environment, theme: Theme, view: PublicSite, has_fonts: bool, tool: str,
+                 templates: dict[str, str] | None = None, gettext: Any = None):
         self.env, self.theme, self.view = env, theme, view
         self.memo: dict = {}  # pages share members, groups and terms: each is hashed once
-        self.common = digest_value(tool, view.coalition, navigation(view), has_fonts, base_path(view),
-                                   memo=self.memo)
+        self.common = digest_value(tool, view.coalition, navigation(view, gettext), has_fonts,
+                                   base_path(view), memo=self.memo)
         self._parts: dict[str, str] = {}
-        self._templates: dict[str, str] = {}
+        self._templates: dict[str, str] = templates if templates is not None else {}  # shared by languages
 
     def part(self, name: str) -> str:
         name = _PART_OF.get(name, name)
@@ -234,20 +286,23 @@ class SitePlan:
 def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> SitePlan:
     """Every file of the site as an output of the engine (`outputs` holds the previous build's records)."""
     state = _state(coalition, theme)
-    env, view, pages, has_fonts = state
     source = SiteSource(digest_value(outputs.tool, str(coalition.content_dir), id(state)),
                         str(coalition.content_dir))
     runner.share(("site", source.token), state)  # what forked workers inherit
+    view = state.views[coalition.language]
     planned, _ = plan_assets(theme, coalition.content_dir, view.static_files)
-    keys = PageKeys(env, theme, view, has_fonts, outputs.tool)
-    for page in pages.values():
+    templates: dict[str, str] = {}
+    keys = {code: PageKeys(state.envs[code], theme, state.views[code], state.has_fonts, outputs.tool, templates,
+                           state.gettexts[code]) for code in state.views}
+    for page in state.pages.values():
         path = f"{SITE_FOLDER}/{page.path}"
         old = outputs.record(path)
+        own = keys[page.language]
         planned.append(Output(
-            path, keys.key(page, old.deps) if old is not None else "", _render, (source,),
+            path, own.key(page, old.deps) if old is not None else "", _render, (source,),
             deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER,
-            rekey=lambda read, page=page: (keys.key(page, read), tuple(read))))
-    sitemap = sitemap_xml(view, pages.values())
+            rekey=lambda read, page=page, own=own: (own.key(page, read), tuple(read))))
+    sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
                               cost=0.01, batch=SITE_FOLDER))

@@ -1,0 +1,176 @@
+"""Languages (content-format v1.1): translatable fields, partner languages, page translations,
+letters in the partner's language and the site in every language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from coalition_docs.content.validate import load_coalition
+
+from .conftest import edit, run_cli
+
+SPANISH = {
+    "name: Test Mobility Coalition": "name:\n  en: Test Mobility Coalition\n  es: Coalición de Movilidad de Prueba",
+    "mission: We test things together.": "mission:\n  en: We test things together.\n  es: Probamos cosas juntos.",
+    "  - text: One in four renters moved last year.\n    source: Testville Housing Survey, 2025":
+        "  - text:\n      en: One in four renters moved last year.\n"
+        "      es: Uno de cada cuatro inquilinos se mudó el año pasado.\n"
+        "    source:\n      en: Testville Housing Survey, 2025\n      es: Encuesta de Vivienda de Testville, 2025",
+    "  what_is_different: Residents decide.":
+        "  what_is_different:\n    en: Residents decide.\n    es: Los residentes deciden.",
+    "  resources_offered: A stipend.": "  resources_offered:\n    en: A stipend.\n    es: Un estipendio.",
+    "  power_sharing: Shared chairs.": "  power_sharing:\n    en: Shared chairs.\n    es: Presidencias compartidas.",
+}
+
+
+def multilingual(content: Path, languages: str = "[es]") -> Path:
+    """The minimal fixture published in English and `languages`, with City Hall's letter in Spanish."""
+    coalition = content / "coalition.yaml"
+    edit(coalition, "  language: en\n", f"  language: en\n  languages: {languages}\n")
+    for old, new in SPANISH.items():
+        edit(coalition, old, new)
+    hall = content / "partners" / "city-hall.yaml"
+    edit(hall, "  rationale: You run the city.",
+         "  rationale:\n    en: You run the city.\n    es: Ustedes dirigen la ciudad.")
+    hall.write_text(hall.read_text(encoding="utf-8") + "language: es\n", encoding="utf-8")
+    return content
+
+
+def test_v1_content_has_one_language(content):
+    coalition = load_coalition(content)
+    assert coalition.languages == ("en",)
+    assert coalition.mission == "We test things together."
+
+
+def test_a_translatable_field_reads_as_its_primary_text(content):
+    coalition = load_coalition(multilingual(content))
+    assert coalition.languages == ("en", "es")
+    assert coalition.mission == "We test things together."
+    assert coalition.mission.get("es") == "Probamos cosas juntos."
+    assert coalition.partner("city-hall").language == "es"
+
+
+def test_language_mistakes_are_located_with_what_to_do(content, capsys):
+    multilingual(content)
+    edit(content / "coalition.yaml", "  es: Probamos cosas juntos.", "  sp: Probamos cosas juntos.\n  fr: Nous.")
+    edit(content / "partners" / "city-hall.yaml", "language: es", "language: vi")
+    edit(content / "coalition.yaml", "    es: Un estipendio.", "    es: [Un, estipendio]")
+    (content / "pages" / "about.fr.md").write_text("---\ntitle: À propos\n---\nBonjour.\n", encoding="utf-8")
+    (content / "pages" / "missing.es.md").write_text("---\ntitle: Nada\n---\nNada.\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert ("coalition.yaml:10:3: mission.sp: sp is not a language of the coalition (expected one of en, es, "
+            "found sp)\n    did you mean one of en, es? (sp is no language code Babel knows)") in err
+    assert ("coalition.yaml:11:3: mission.fr: fr is not a language of the coalition (expected one of en, es, "
+            "found fr)\n    add fr to site.languages in coalition.yaml to publish in French") in err
+    assert "mission: no text in the primary language" not in err  # en is there
+    assert "coalition.yaml:33:9: invitation.resources_offered.es: not text (expected text, found a list)\n" in err
+    assert ("partners/city-hall.yaml:17:11: language: vi is not a language of the coalition (expected one of "
+            "en, es, found vi)\n    add vi to site.languages in coalition.yaml to publish in Vietnamese") in err
+    assert "pages/about.fr.md:1:1: pages/about.fr.md: fr is not a language of the coalition" in err
+    assert ("pages/missing.es.md:1:1: pages/missing.es.md: a translation without its page (expected "
+            "pages/missing.md in the primary language, found none)") in err
+
+
+def test_a_map_without_the_primary_language_is_an_error(content, capsys):
+    multilingual(content)
+    edit(content / "coalition.yaml", "  en: We test things together.\n", "")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert ("mission: no text in the primary language (expected a 'en' entry, found es)\n"
+            "    add en: with the text in English") in err
+
+
+def test_a_letter_needs_every_text_in_its_language(content, capsys):
+    multilingual(content)
+    edit(content / "partners" / "city-hall.yaml", "    es: Ustedes dirigen la ciudad.\n", "")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.startswith(
+        "partners/city-hall.yaml:15:5: partner city-hall: the letter needs invitation.rationale in Spanish (es)\n"
+        "    write it as a map with es: beside en:\n")
+    assert "es: " in err  # how far the translation is, after the errors
+    code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out")
+    assert code == 1 and "the letter needs invitation.rationale in Spanish (es)" in err
+
+
+def test_check_says_how_complete_each_language_is(content, capsys):
+    multilingual(content, "[es, vi]")
+    edit(content / "partners" / "city-hall.yaml", "language: es", "language: en")
+    code, out, _ = run_cli(capsys, "check", content)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("no problems found (2 partners, 2 people, 1 statement, 1 page).")
+    assert lines[1] == ("es: 8 of 15 texts; missing: coalition.yaml:40 working_groups[0].name; coalition.yaml:41 "
+                        "working_groups[0].description; coalition.yaml:44 working_groups[0].meets; coalition.yaml:46 "
+                        "meetings.management_team; roster.yaml:2 pat-manager title; and 2 more")
+    assert lines[2].startswith("vi: 0 of 15 texts; missing: coalition.yaml:2 name; coalition.yaml:")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    import shutil
+
+    from .conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("languages")
+    content = root / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    multilingual(content)
+    backbone = content / "partners" / "test-backbone.yaml"
+    backbone.write_text(backbone.read_text(encoding="utf-8") + "summary: We hold the coalition together.\n",
+                        encoding="utf-8")
+    (content / "pages" / "about.es.md").write_text(
+        "---\ntitle: Quiénes somos\n---\nSomos una coalición de [miembros](members/).\n", encoding="utf-8")
+    from coalition_docs.cli import main
+
+    assert main(["build", str(content), "--out", str(root / "out"), "-q"]) == 0
+    return root / "out"
+
+
+def test_the_letter_is_in_its_partners_language(built):
+    reader = pypdf.PdfReader(built / "documents/letters/city-hall.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Ustedes dirigen la ciudad." in text
+    assert "Uno de cada cuatro inquilinos" in text
+    assert "1 de diciembre de 2026" in text  # the date, in Spanish
+    assert "You run the city" not in text and "One in four renters" not in text
+
+
+def test_letters_pdf_keeps_each_letters_language(built):
+    reader = pypdf.PdfReader(built / "documents/letters.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]["/K"]
+    document = (tree[0] if isinstance(tree, list) else tree).get_object()
+    assert [(part.get_object()["/S"], part.get_object().get("/Lang")) for part in document["/K"]] == [
+        ("/Part", "es")]
+
+
+def test_the_site_is_published_in_every_language(built):
+    site = built / "site"
+    english = (site / "index.html").read_text(encoding="utf-8")
+    spanish = (site / "es" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and '<html lang="es">' in spanish
+    assert "Probamos cosas juntos." in spanish and "We test things together." in english
+    assert 'href="../assets/style.css"' in spanish  # one copy of the assets, at the site root
+    about = (site / "es" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "Quiénes somos" in about and 'href="../members/"' in about  # a link of the Spanish pages
+    assert not (site / "es" / "404.html").exists()
+
+
+def test_an_untranslated_text_is_marked_with_its_language(built):
+    member = (built / "site" / "es" / "members" / "test-backbone" / "index.html").read_text(encoding="utf-8")
+    summary = re.search(r'<div lang="en"><p>(.*?)</p>\s*</div>', member, re.S)
+    assert summary is not None and summary.group(1) == "We hold the coalition together."
+
+
+def test_the_sitemap_lists_every_language_of_each_page(built):
+    sitemap = (built / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert ('<url><loc>https://example.org/test/members/</loc>'
+            '<xhtml:link rel="alternate" hreflang="en" href="https://example.org/test/members/"/>'
+            '<xhtml:link rel="alternate" hreflang="es" href="https://example.org/test/es/members/"/></url>') in sitemap
