@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from coalition_docs.engine.build import build
+from coalition_docs.content.validate import load_coalition
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
 
@@ -79,8 +81,8 @@ def test_nothing_changed_renders_nothing_and_touches_nothing(built):
 
 def test_an_invitation_edit_rebuilds_its_letter_and_the_combined_letters_only(built):
     example, out = built
-    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",
-         "Café Ñandú shows every Saturday", "Café Ñandú shows each Saturday")
+    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",  # its letter is in Spanish
+         "Café Ñandú demuestra cada sábado", "Café Ñandú demuestra todos los sábados")
     result, files, manifest = rebuild(example, out)
     expected = {"documents/letters/cafe-nandu-workers-cooperative.pdf", "documents/letters.pdf"}
     assert set(result.rendered) == expected
@@ -103,8 +105,12 @@ def test_a_member_edit_rebuilds_its_page_the_pages_listing_it_and_the_worksheet(
     for must in ("site/members/tessel-valley-research-institute/index.html", "site/members/index.html",
                  "documents/worksheet.pdf"):
         assert must in rendered
-    # Nothing that does not show the partner: other partners' letters, statements, pages.
-    assert not {p for p in rendered if p.startswith(("documents/letters", "documents/positionality"))}
+    # Nothing that does not show the partner: other partners' letters, statements, pages. (A letter
+    # signed by someone of this partner prints its name: the Vietnamese association's, signed by Hương.)
+    signed = {f"documents/letters/{p.id}.pdf" for p in load_coalition(example).letter_partners
+              if p.invitation.sender.organization and p.invitation.sender.organization.id == partner.stem}
+    letters = {p for p in rendered if p.startswith(("documents/letters/", "documents/positionality"))}
+    assert letters == signed
     assert "site/statements/index.html" not in rendered
     assert "site/about/index.html" not in rendered
 
@@ -118,7 +124,7 @@ def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(bui
         "</main>", "<p>Member page, overridden.</p></main>", 1) if "</main>" in default.read_text(encoding="utf-8")
         else default.read_text(encoding="utf-8") + "\n{# overridden #}\n", encoding="utf-8")
     result, _, manifest = rebuild(example, out)
-    members = {p for p in keys(out) if p.startswith("site/members/") and p != "site/members/index.html"}
+    members = {p for p in keys(out) if re.fullmatch(r"site/(?:[a-z]{2}/)?members/[^/]+/index\.html", p)}
     assert members and set(result.rendered) == members == manifest
 
     # The base layout is used by every page.
@@ -248,8 +254,9 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
     assert code == 0 and all(": warning: " in line for line in stderr.splitlines())
     assert "  rendered site/about/index.html" in stdout.splitlines()
     assert "  reused   site/index.html" in stdout.splitlines()
-    assert stdout.splitlines()[-1].startswith("Built 19 pages and 12 PDFs into")
-    assert "(1 rendered, " in stdout.splitlines()[-1]
+    assert stdout.splitlines()[-1].startswith("Built 55 pages and 13 PDFs into")  # 18 pages in each language
+    # The page in English, and in Spanish and Vietnamese, which show the English page for want of a translation.
+    assert "(3 rendered, " in stdout.splitlines()[-1]
     code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--quiet")
     assert (code, stdout, stderr) == (0, "", "")
     with pytest.raises(SystemExit) as exit_:

@@ -18,7 +18,7 @@ from .conftest import EXAMPLE, edit, run_cli
 def test_check_valid_content(capsys, content):
     code, out, err = run_cli(capsys, "check", content)
     assert code == 0
-    assert out == f"{content}: no problems found (2 partners, 2 people, 1 statements, 1 pages).\n"
+    assert out == f"{content}: no problems found (2 partners, 2 people, 1 statement, 1 page).\n"
     assert err == ""
 
 

@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from babel.dates import format_date as babel_date
+
 from coalition_docs.content import vocab
+from coalition_docs.content.model import text_in
 from coalition_docs.documents import stage as documents
 from coalition_docs.errors import BuildError, ContentErrors
 from coalition_docs.templating import Theme, format_date
@@ -95,28 +98,36 @@ def test_letters_hold_every_personalized_value(example, built):
     for partner in documents.letter_order(example):
         text = pdf_text(built / "letters" / f"{partner.id}.pdf")
         inv, contact = partner.invitation, partner.contact
+        language = example.letter_language(partner)
+
+        def said(value):  # a translatable text as the letter prints it: in the letter's language
+            return text_in(value, language, example.language)
+
+        def dated(day):
+            return format_date(day) if language == "en" else babel_date(day, format="long", locale=language)
+
         wanted = [
-            f"Dear {contact.name},",
+            contact.name,
             partner.name,
-            flat(inv.rationale)[:60],
+            flat(said(inv.rationale))[:60],
             example.project_manager.name,
             inv.sender.name,
-            format_date(example.invitation.respond_by),
-            example.name,
+            dated(example.invitation.respond_by),
+            said(example.name),
         ]
-        wanted += [flat(point.text) for point in example.data_points]
-        wanted += [flat(point.source) for point in example.data_points if point.source]
+        wanted += [flat(said(point.text)) for point in example.data_points]
+        wanted += [flat(said(point.source)) for point in example.data_points if point.source]
         if contact.title:
             wanted.append(contact.title)
         wanted += [line.strip() for line in (contact.address or "").splitlines() if line.strip()]
         if inv.sender.title:
-            wanted.append(inv.sender.title)
+            wanted.append(said(inv.sender.title))
         if inv.sender.organization:
             wanted.append(inv.sender.organization.name)
         if inv.sent:
-            wanted.append(format_date(inv.sent))
+            wanted.append(dated(inv.sent))
         for key in ("what_is_different", "resources_offered", "power_sharing"):
-            value = getattr(inv, key) or getattr(example.invitation, key)
+            value = said(getattr(inv, key) or getattr(example.invitation, key))
             wanted.append(flat(re.sub(r"[*_`#>]", "", value))[:50])  # Markdown marks are not printed
         for value in wanted:
             assert value in text, f"letters/{partner.id}.pdf lacks {value!r}"
@@ -137,8 +148,9 @@ def test_partner_values_override_the_coalition_defaults(example, built):
         pytest.skip("the example overrides no letter default")
     for partner, key in overridden:
         text = pdf_text(built / "letters" / f"{partner.id}.pdf")
-        assert flat(getattr(partner.invitation, key))[:40] in text
-        assert flat(getattr(example.invitation, key))[:40] not in text
+        language = example.letter_language(partner)
+        assert flat(text_in(getattr(partner.invitation, key), language, example.language))[:40] in text
+        assert flat(text_in(getattr(example.invitation, key), language, example.language))[:40] not in text
 
 
 def test_letters_pdf_holds_every_letter_in_order(example, built):
@@ -147,7 +159,7 @@ def test_letters_pdf_holds_every_letter_in_order(example, built):
     combined = PdfReader(built / "letters.pdf")
     assert len(combined.pages) == pages
     text = pdf_text(built / "letters.pdf")
-    positions = [text.index(f"Dear {p.contact.name},") for p in letters]
+    positions = [text.index(f"{p.contact.name},") for p in letters]  # the salutation, in any language
     assert positions == sorted(positions)
 
 
@@ -211,7 +223,8 @@ def test_pdf_metadata_and_tags(example, built):
         assert info.title, path
         assert info.get("/Author"), path
         assert "/CreationDate" not in info and "/ModDate" not in info, path
-        assert root["/Lang"] == example.language, path
+        languages = {f"letters/{p.id}.pdf": example.letter_language(p) for p in example.letter_partners}
+        assert root["/Lang"] == languages.get(path.relative_to(built).as_posix(), example.language), path
         assert bool(root["/MarkInfo"]["/Marked"]), path
         assert "/StructTreeRoot" in root, path
         assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), path

@@ -174,3 +174,15 @@ def test_the_sitemap_lists_every_language_of_each_page(built):
     assert ('<url><loc>https://example.org/test/members/</loc>'
             '<xhtml:link rel="alternate" hreflang="en" href="https://example.org/test/members/"/>'
             '<xhtml:link rel="alternate" hreflang="es" href="https://example.org/test/es/members/"/></url>') in sitemap
+
+
+def test_report_gives_the_same_in_json(content, capsys):
+    import json
+
+    multilingual(content)
+    code, out, _ = run_cli(capsys, "report", content, "--format", "json")
+    assert code == 0
+    (spanish,) = json.loads(out)["languages"]
+    assert (spanish["language"], spanish["texts"], spanish["translated"]) == ("es", 15, 8)
+    assert spanish["missing"][0] == {"file": "coalition.yaml", "line": 40, "column": 11,
+                                     "field": "working_groups[0].name"}

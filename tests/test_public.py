@@ -72,7 +72,7 @@ def test_fields_are_exactly_the_allow_list():
         PublicCoalition: {
             "name", "community", "mission", "decision_model", "decision_model_label",
             "decision_model_description", "meetings", "convener_name", "convener_id",
-            "site_url", "language",
+            "site_url", "language", "primary_language", "languages",
         },
         PublicPartner: {"id", "name", "type", "website", "summary", "populations", "domains", "assets", "people"},
         PublicPerson: {

@@ -182,8 +182,8 @@ def test_progress_counts_every_output_reused_or_rendered(tmp_path):
     build(content, out, only="documents", jobs=2, progress=first)
     pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*.pdf"))
     assert first.planned == [("PDFs", len(pdfs), 0)] and first.advanced == len(pdfs)
-    edit(content / "partners" / "cafe-nandu-workers-cooperative.yaml",
-         "Café Ñandú shows every Saturday", "Café Ñandú shows each Saturday")
+    edit(content / "partners" / "cafe-nandu-workers-cooperative.yaml",  # its letter is in Spanish
+         "Café Ñandú demuestra cada sábado", "Café Ñandú demuestra todos los sábados")
     second = Counting()
     build(content, out, only="documents", jobs=2, progress=second)
     assert second.planned == [("PDFs", len(pdfs), len(pdfs) - 2)]  # the letter and letters.pdf

@@ -130,7 +130,7 @@ def test_a_changed_row_is_reported_and_written_only_with_force(capsys, content, 
 def test_export_then_import_gives_the_inventory_back(capsys, tmp_path, fmt):
     sheet = tmp_path / f"inventory.{fmt}"
     code, out, _ = run_cli(capsys, "export", "--content", EXAMPLE, "--output", sheet)
-    assert code == 0 and out == f"Wrote 14 partners to {sheet}.\n"
+    assert code == 0 and out == f"Wrote 15 partners to {sheet}.\n"
     if fmt == "csv":
         text = sheet.read_text(encoding="utf-8")
         assert "Outreach in Spanish, Vietnamese and Yoruba" in text  # a label with a comma in it
@@ -185,7 +185,7 @@ def test_import_into_a_folder_made_by_new_then_check(capsys, tmp_path):
     assert out.splitlines()[-1] == "3 new, 0 changed, 0 unchanged."
     code, out, err = run_cli(capsys, "check", content)
     assert (code, err) == (0, "")
-    assert out == f"{content}: no problems found (17 partners, 15 people, 3 statements, 3 pages).\n"
+    assert out.splitlines()[0] == f"{content}: no problems found (18 partners, 15 people, 3 statements, 3 pages)."
     before = files(content)
     assert run_cli(capsys, "import", ROWS, "--content", content)[1].splitlines()[-1] == (
         "0 new, 0 changed, 3 unchanged.")
@@ -456,7 +456,7 @@ contact:
 """, encoding="utf-8")
     sheet = tmp_path / f"inventory.{fmt}"
     code, out, _ = run_cli(capsys, "export", "--content", source, "--output", sheet)
-    assert out == f"Wrote 15 partners to {sheet}.\n"
+    assert out == f"Wrote 16 partners to {sheet}.\n"
     if fmt == "csv":
         assert '"Asociación Ñandú, Mutual Aid & Co. ""Los Ríos"""' in sheet.read_text(encoding="utf-8")
     target = tmp_path / "target"
@@ -476,7 +476,7 @@ contact:
         assert again.read_bytes() == sheet.read_bytes()
     # A re-import into the original folder changes nothing.
     code, out, _ = run_cli(capsys, "import", sheet, "--content", source)
-    assert out.splitlines()[-1] == "0 new, 0 changed, 15 unchanged."
+    assert out.splitlines()[-1] == "0 new, 0 changed, 16 unchanged."
 
 
 def test_a_row_with_only_a_name_above_the_next_table_is_a_partner_not_a_title(capsys, content, tmp_path):

@@ -25,7 +25,7 @@ def blank(tmp_path, capsys):
 
 def test_blank_coalition_passes_check_and_builds(blank, capsys):
     code, out, _ = run_cli(capsys, "check", blank)
-    assert code == 0 and "no problems found (1 partners, 1 people" in out
+    assert code == 0 and "no problems found (1 partner, 1 person" in out
     code, _, _ = run_cli(capsys, "build", blank, "-q")
     assert code == 0
     assert (blank / "build/site/index.html").read_text(encoding="utf-8").count("Forest City Mobility Coalition")

@@ -38,7 +38,7 @@ def test_unknown_field_gets_did_you_mean(content):
     assert problems(content) == [
         "partners/test-backbone.yaml:5:1: unknown field 'websit' (expected one of name, type, relationship, "
         "stage, website, summary, populations, domains, assets, asset_notes, aligned_initiatives, motivations, "
-        "roles, considerations, contact, invitation)\n    did you mean 'website'?"
+        "roles, considerations, contact, invitation, language)\n    did you mean 'website'?"
     ]
 
 

@@ -197,11 +197,13 @@ def cmd_report(args) -> int:
         else:
             invitations.render_text(statuses, coalition, today, sys.stdout)
         return EXIT_OK
-    result = coverage(coalition)
+    from coalition_docs.content.languages import completeness
+
+    result, languages = coverage(coalition), completeness(coalition)
     if args.format == "json":
-        render_json(result, sys.stdout)
+        render_json(result, sys.stdout, languages)
     else:
-        render_text(result, coalition.name, sys.stdout)
+        render_text(result, coalition.name, sys.stdout, languages=languages)
     return EXIT_OK
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TextIO
 
+from coalition_docs.content.languages import LanguageReport
 from coalition_docs.inventory.analysis import NEED_KINDS, Coverage
 
 
@@ -12,7 +14,8 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(names) if names else "—"
 
 
-def render_text(cov: Coverage, coalition_name: str, stream: TextIO, width: int | None = None) -> None:
+def render_text(cov: Coverage, coalition_name: str, stream: TextIO, width: int | None = None,
+                languages: Sequence[LanguageReport] = ()) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -56,7 +59,11 @@ def render_text(cov: Coverage, coalition_name: str, stream: TextIO, width: int |
         console.print("No gaps: every need is met, every type and role is filled.")
     console.print(f"Community members serving: {cov.community_members}, of whom {cov.compensated} "
                   f"{'is' if cov.compensated == 1 else 'are'} compensated.")
+    for report in languages:  # how far each translation is (content-format v1.1)
+        console.print(report.line(), markup=False)
 
 
-def render_json(cov: Coverage, stream: TextIO) -> None:
-    stream.write(json.dumps(cov.to_json(), indent=2, ensure_ascii=False) + "\n")
+def render_json(cov: Coverage, stream: TextIO, languages: Sequence[LanguageReport] = ()) -> None:
+    data = cov.to_json()
+    data["languages"] = [report.to_json() for report in languages]
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
