@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,7 @@ def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     if scratch is not None:
         tempfile.tempdir = scratch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the build while it started us
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -171,7 +173,8 @@ def _run_pool(graph: "_Graph", jobs: int, done: Callable[[Task, Any], None], scr
             ready = _order([*ready, *graph.ready()])
             while ready and len(pending) < workers:
                 task = ready.pop(0)
-                pending[pool.submit(_call, task)] = task
+                with _sigint_blocked():  # a worker starts here: Ctrl-C must not reach it before it ignores it
+                    pending[pool.submit(_call, task)] = task
             if not pending:
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -186,6 +189,21 @@ def _run_pool(graph: "_Graph", jobs: int, done: Callable[[Task, Any], None], scr
         _kill(pool)
         raise
     pool.shutdown(wait=True)
+
+
+@contextmanager
+def _sigint_blocked():
+    """Hold Ctrl-C back while workers start: they inherit the mask and unblock it once SIGINT is ignored.
+
+    Without it a Ctrl-C that lands between a worker's start and its initializer
+    kills that worker with a traceback of its own. The build gets the held signal
+    as soon as the block ends.
+    """
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

@@ -223,12 +223,7 @@ def public_view(coalition: model.Coalition, language: str | None = None,
         if person.public:
             people[person.id] = _person(person, member_ids, t)
 
-    members = tuple(
-        sorted(
-            (_partner(p, people, t) for p in coalition.partners if p.is_member),
-            key=lambda p: (p.name.casefold(), p.id),
-        )
-    )
+    members = tuple(_partner(p, people, t) for p in model.by_name(coalition.members))
 
     groups = tuple(_working_group(g, people, t) for g in coalition.working_groups)
 
