@@ -186,3 +186,21 @@ def test_report_gives_the_same_in_json(content, capsys):
     assert (spanish["language"], spanish["texts"], spanish["translated"]) == ("es", 15, 8)
     assert spanish["missing"][0] == {"file": "coalition.yaml", "line": 40, "column": 11,
                                      "field": "working_groups[0].name"}
+
+
+def test_every_page_links_its_other_languages_and_they_exist(built):
+    site = built / "site"
+    base = "https://example.org/test/"
+    pages = sorted(p for p in site.rglob("index.html"))
+    assert any("/es/" in p.as_posix() for p in pages)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+        assert set(alternates) == {"en", "es", "x-default"}, page
+        for href in alternates.values():
+            assert href.startswith(base) and (site / href[len(base):] / "index.html").is_file(), (page, href)
+        switcher = re.search(r'<nav class="language-switcher" aria-label="[^"]+">(.*?)</nav>', html, re.S).group(1)
+        links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+"', switcher)
+        assert [code for _, code in links] == ["en", "es"]
+        for href, _ in links:  # relative: they work under any sub-path and from disk
+            assert (page.parent / href / "index.html").resolve().is_file(), (page, href)

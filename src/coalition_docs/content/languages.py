@@ -32,7 +32,7 @@ def language_name(code: str, in_language: str = "en") -> str:
         name = Locale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_"))
     except Exception:  # noqa: BLE001 - an unknown or malformed tag, or no Babel: the code says it
         return code
-    return name or code
+    return (name[:1].upper() + name[1:]) if name else code  # "Español", as a language list shows it
 
 
 def _paths(model_cls: type[BaseModel], prefix: tuple = ()) -> Iterator[tuple]:

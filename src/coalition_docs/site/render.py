@@ -27,6 +27,7 @@ import jinja2.meta
 from markupsafe import Markup, escape
 
 from coalition_docs.content import model
+from coalition_docs.content.languages import language_name
 from coalition_docs.engine import runner
 from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
 from coalition_docs.engine.outputs import Output, make
@@ -142,8 +143,12 @@ def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *,
         "site_root": base_path(view) if absolute else page.site_root,
         "canonical": canonical,
         "has_fonts": has_fonts,
+        # The same page in every language: absolute for search engines when the site has a URL ...
         "alternates": [(code, (site_url + url) if site_url else page.site_root + url)
                        for code, url in page.alternates],
+        # ... and relative for the language switcher, which works under any sub-path and from disk.
+        "languages": [(code, language_name(code, code), (page.site_root + url) or "./")
+                      for code, url in page.alternates],
     }
     variables.update(page.context)
     try:
