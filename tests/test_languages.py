@@ -204,3 +204,27 @@ def test_every_page_links_its_other_languages_and_they_exist(built):
         assert [code for _, code in links] == ["en", "es"]
         for href, _ in links:  # relative: they work under any sub-path and from disk
             assert (page.parent / href / "index.html").resolve().is_file(), (page, href)
+
+
+def test_a_language_without_a_catalog_is_located_in_coalition_yaml(content, capsys):
+    multilingual(content, "[es, fy]")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.startswith(
+        "coalition.yaml:14:19: site.languages[1]: the theme has no catalog for fy (Western Frisian), so its words "
+        "cannot be written in it (expected one of en, es, vi, found fy)\n"
+        "    add templates/locale/fy/LC_MESSAGES/messages.po beside the content folder, translated from the "
+        "package's locale/messages.pot (see the README's Languages)\n1 error found.\n")
+    code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out", "--only", "site")
+    assert code == 1 and "no catalog for fy" in err
+
+
+def test_a_coalitions_own_catalog_adds_a_language(content, capsys):
+    multilingual(content, "[es, fy]")
+    catalog = content.parent / "templates" / "locale" / "fy" / "LC_MESSAGES"
+    catalog.mkdir(parents=True)
+    (catalog / "messages.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                         'msgid "Members"\nmsgstr "Leden"\n', encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out", "--only", "site", "-q")
+    assert (code, err) == (0, "")
+    assert ">Leden</a>" in (content.parent / "out" / "site" / "fy" / "index.html").read_text(encoding="utf-8")

@@ -80,11 +80,13 @@ def _locate_content(args) -> None:
 
 def cmd_check(args) -> int:
     from coalition_docs.documents.stage import check_letters
+    from coalition_docs.i18n import check_languages
     from coalition_docs.templating import Theme
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
     try:
+        check_languages(coalition, Theme(args.content))
         check_letters(coalition, Theme(args.content))
     except ContentErrors as exc:  # the letters lack values: say so, then how far each language is
         print(exc.report(), file=sys.stderr)

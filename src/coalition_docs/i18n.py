@@ -26,6 +26,7 @@ import jinja2
 from coalition_docs.templating import PACKAGE_DIR, Theme, format_date
 
 if TYPE_CHECKING:  # Babel is imported when a language is first used: English needs none of it
+    from coalition_docs.content import model
     from babel import Locale
     from babel.support import Translations
 
@@ -55,6 +56,28 @@ def available_languages(theme: Theme) -> list[str]:
         if root.is_dir():
             found.update(d.name for d in root.iterdir() if d.is_dir() and _catalog_file(root, d.name))
     return sorted(found)
+
+
+def check_languages(coalition: "model.Coalition", theme: Theme) -> None:
+    """Raise ContentErrors, at its place in coalition.yaml, for each language the theme has no catalog for."""
+    from coalition_docs.content.languages import language_name
+    from coalition_docs.errors import ContentErrors, Problem
+
+    available = available_languages(theme)
+    problems = []
+    for index, code in enumerate(coalition.languages):
+        if code in available:
+            continue
+        field = "site.language" if index == 0 else f"site.languages[{index - 1}]"
+        where = coalition.position("site.language" if index == 0 else f"site.languages.{index - 1}")
+        problems.append(Problem(
+            where.path, where.line, where.column,
+            f"{field}: the theme has no catalog for {code} ({language_name(code)}), so its words cannot be "
+            f"written in it (expected one of {', '.join(available)}, found {code})",
+            f"add templates/locale/{code}/LC_MESSAGES/messages.po beside the content folder, translated from the "
+            "package's locale/messages.pot (see the README's Languages)"))
+    if problems:
+        raise ContentErrors(problems)
 
 
 def translations(theme: Theme, language: str) -> gettext.NullTranslations:

@@ -116,6 +116,9 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(content)
+    from coalition_docs.i18n import check_languages
+
+    check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
     documents = []
     if only in (None, "documents"):
         # Fill every document first (once): a letter that lacks a value fails
