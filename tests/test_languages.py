@@ -228,3 +228,42 @@ def test_a_coalitions_own_catalog_adds_a_language(content, capsys):
     code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out", "--only", "site", "-q")
     assert (code, err) == (0, "")
     assert ">Leden</a>" in (content.parent / "out" / "site" / "fy" / "index.html").read_text(encoding="utf-8")
+
+
+def test_spreadsheets_carry_a_column_per_language(content, capsys, tmp_path):
+    import csv
+
+    multilingual(content)
+    edit(content / "partners" / "test-backbone.yaml", "stage: member",
+         "stage: member\nsummary:\n  en: We convene.\n  es: Convocamos.")
+    sheet = tmp_path / "inventory.csv"
+    assert run_cli(capsys, "export", "--content", content, "--output", sheet)[0] == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8", newline="")))
+    backbone = next(row for row in rows if row["ID"] == "test-backbone")
+    assert (backbone["Summary"], backbone["Summary (es)"]) == ("We convene.", "Convocamos.")
+
+    # Into a folder without the partner: the file gets both languages back.
+    (content / "partners" / "test-backbone.yaml").rename(tmp_path / "kept.yaml")
+    code, _, err = run_cli(capsys, "import", sheet, "--content", content)
+    assert (code, err) == (0, "")
+    assert load_coalition(content).partner("test-backbone").summary.translations == {
+        "en": "We convene.", "es": "Convocamos."}
+
+    # A sheet with only the primary language's column keeps the file's translations.
+    only_english = tmp_path / "english.csv"
+    with only_english.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Organization name", "Type of organization", "Relationship", "Summary"])
+        writer.writerow(["Test Backbone", "Nonprofit", "existing", "We convene people."])
+    assert run_cli(capsys, "import", only_english, "--content", content, "--force")[0] == 0
+    assert load_coalition(content).partner("test-backbone").summary.translations == {
+        "en": "We convene people.", "es": "Convocamos."}
+
+    # An empty cell in a language's column removes that translation.
+    with only_english.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Organization name", "Type of organization", "Relationship", "Summary", "Summary (es)"])
+        writer.writerow(["Test Backbone", "Nonprofit", "existing", "We convene people.", ""])
+    assert run_cli(capsys, "import", only_english, "--content", content, "--force")[0] == 0
+    summary = load_coalition(content).partner("test-backbone").summary
+    assert summary == "We convene people." and summary.translations == {"en": "We convene people."}

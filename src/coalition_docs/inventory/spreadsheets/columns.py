@@ -42,6 +42,27 @@ COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Contact address", "contact.address", "text", ("Address",)),
     ("ID", "id", "text", ("Partner ID", "File name")),
 )
+# Columns whose texts are translatable (content-format v1.1): "Summary (es)" holds the Spanish one.
+TRANSLATABLE = ("summary",)
+_IN_LANGUAGE = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\s*\)\s*$")
+
+
+def language_column(heading: str) -> tuple[str, str] | None:
+    """("summary", "es") for a heading such as "Summary (es)", else None."""
+    found = _IN_LANGUAGE.match(heading)
+    if not found:
+        return None
+    for title, name, _, other in COLUMNS:
+        if name in TRANSLATABLE and norm(found.group(1)) in {norm(h) for h in (title, *other)}:
+            return name, found.group(2)
+    return None
+
+
+def language_heading(name: str, code: str) -> str:
+    title = next(title for title, field, *_ in COLUMNS if field == name)
+    return f"{title} ({code})"
+
+
 FIELD_ORDER = ("name", "type", "relationship", "stage", "website", "summary", "populations", "domains", "assets",
                "asset_notes", "aligned_initiatives", "motivations", "roles", "considerations", "contact",
                "invitation")

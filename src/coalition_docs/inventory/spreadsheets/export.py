@@ -12,7 +12,8 @@ from coalition_docs.content.load import load_yaml_file
 from coalition_docs.content.model import by_name
 from coalition_docs.errors import UsageError
 from coalition_docs.files import SIGNATURE, atomic_write
-from coalition_docs.inventory.spreadsheets.columns import COLUMNS, LIST_KINDS, vocabularies
+from coalition_docs.inventory.spreadsheets.columns import (COLUMNS, LIST_KINDS, TRANSLATABLE, language_column,
+                                                           language_heading, vocabularies)
 from coalition_docs.inventory.spreadsheets.guards import guard_cell
 from coalition_docs.inventory.spreadsheets.importer import extra_vocabulary
 
@@ -29,15 +30,21 @@ def written_by_us(path: Path) -> bool:
         return f"<dc:creator>{SIGNATURE}</dc:creator>" in core
     with path.open("rb") as handle:
         first = handle.readline(4096).decode("utf-8-sig", "replace").rstrip("\r\n")
-    return first == ",".join(heading for heading, *_ in COLUMNS)
+    headings = ",".join(heading for heading, *_ in COLUMNS)
+    return first == headings or first.startswith(headings + ",") and all(
+        language_column(heading) for heading in first[len(headings) + 1:].split(","))
 
 
 def export_rows(coalition) -> list[list[str]]:
     """The inventory as rows under the worksheet's headings, labels instead of ids."""
-    rows = [[heading for heading, *_ in COLUMNS]]
+    primary, *others = coalition.languages or (coalition.language,)
+    translated = [(name, code) for name in TRANSLATABLE for code in others]
+    rows = [[heading for heading, *_ in COLUMNS] + [language_heading(name, code) for name, code in translated]]
     vocabs = vocabularies(extra_vocabulary(Path(coalition.content_dir)))
     for partner in by_name(coalition.partners):
         raw = {**partner_data(coalition, partner.id), "id": partner.id}
+        texts = {name: raw.get(name) for name in TRANSLATABLE}
+        raw.update({name: value.get(primary) for name, value in texts.items() if isinstance(value, dict)})
         row = []
         for _, name, kind, _ in COLUMNS:
             head, _, sub = name.partition(".")
@@ -52,6 +59,9 @@ def export_rows(coalition) -> list[list[str]]:
                 row.append(vocabs[kind].labels.get(value, value))
             else:
                 row.append(str(value).rstrip("\n") if not isinstance(value, str) else value.rstrip("\n"))
+        for name, code in translated:
+            value = texts[name].get(code) if isinstance(texts[name], dict) else None
+            row.append(str(value).rstrip("\n") if value is not None else "")
         rows.append(row)
     return rows
 

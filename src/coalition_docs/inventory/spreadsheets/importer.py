@@ -18,7 +18,7 @@ from coalition_docs.content.load import Document, LoadError, load_yaml_file, par
 from coalition_docs.content.scalars import Written
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.files import atomic_write
-from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER
+from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER, TRANSLATABLE
 from coalition_docs.inventory.spreadsheets.rows import ImportedPartner, ImportResult, rows_to_partners
 from coalition_docs.inventory.spreadsheets.tables import read_sheets
 
@@ -104,14 +104,43 @@ def _same(a: Any, b: Any) -> bool:
     """Equal as a person reads them: a block scalar's final newline does not count."""
     if isinstance(a, str) and isinstance(b, str):
         return a.rstrip("\n") == b.rstrip("\n")
+    if isinstance(a, dict) and isinstance(b, dict):  # a text with its translations
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
     return a == b
 
 
-def merge(existing: Mapping[str, Any], partner: ImportedPartner) -> tuple[dict, list[str]]:
+def _texts(existing: Any, incoming: Any, languages: set[str], primary: str) -> Any:
+    """A translatable field after an import: the sheet's languages replace the file's (an empty cell
+    removes one), the languages the sheet has no column for stay; one language alone is a plain string."""
+    texts = dict(existing) if isinstance(existing, dict) else ({primary: existing} if existing is not None else {})
+    given = incoming if isinstance(incoming, dict) else ({primary: incoming} if incoming is not None else {})
+    for code in languages:
+        if code in given:
+            texts[code] = given[code]
+        else:
+            texts.pop(code, None)
+    if not texts or primary not in texts and not given:
+        return None
+    return texts[primary] if set(texts) == {primary} else {code: texts[code] for code in texts}
+
+
+def merge(existing: Mapping[str, Any], partner: ImportedPartner, primary: str = "en") -> tuple[dict, list[str]]:
     """The file's data with the spreadsheet's columns in place: a value replaces the file's, an empty cell
-    removes it; fields the spreadsheet has no column for (the invitation...) stay. And what changed."""
+    removes it; fields the spreadsheet has no column for (the invitation...) stay. And what changed.
+    A translatable text keeps the translations the spreadsheet has no column for."""
     merged = dict(existing)
     changed = []
+    for name in TRANSLATABLE:
+        languages = {primary} if name in partner.fields else set()
+        languages |= {f.partition("@")[2] for f in partner.fields if f.startswith(name + "@")}
+        if languages:
+            value = _texts(existing.get(name), partner.data.get(name), languages, primary)
+            if value is None and name in merged:
+                del merged[name]
+                changed.append(name)
+            elif value is not None and not _same(existing.get(name), value):
+                merged[name] = value
+                changed.append(name)
 
     def put(target: dict, key: str, value: Any, label: str) -> None:
         if value is None:
@@ -125,6 +154,8 @@ def merge(existing: Mapping[str, Any], partner: ImportedPartner) -> tuple[dict, 
     contact = dict(existing["contact"]) if isinstance(existing.get("contact"), dict) else {}
     for name in sorted(partner.fields, key=lambda f: [c[1] for c in COLUMNS].index(f)
                        if f in [c[1] for c in COLUMNS] else 99):
+        if name.partition("@")[0] in TRANSLATABLE:
+            continue  # above
         head, _, sub = name.partition(".")
         if sub:
             value = partner.data.get(head, {}).get(sub)
@@ -157,7 +188,7 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
             problems.extend(document.problems)
             continue
         existing = document.data if isinstance(document.data, dict) else {}
-        merged, changed = merge(existing, partner)
+        merged, changed = merge(existing, partner, primary_language(content))
         if changed:
             plan.changed.append((partner, merged, changed))
         else:
@@ -179,7 +210,7 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra, existing_partners(content))
+    result = rows_to_partners(read_sheets(source), extra, existing_partners(content), primary_language(content))
     plan = plan_import(result, content)
     texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
     texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
@@ -227,12 +258,29 @@ def _check_written(texts: Mapping[str, str], content: Path) -> None:
         raise ContentErrors(run.problems)
 
 
-def extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
-    """coalition.yaml's extra_vocabulary, as far as the file can be read (import works without it)."""
+def _coalition_data(content: Path) -> dict:
     path = content / "coalition.yaml"
     document = _loaded(path, content) if path.is_file() else None
     data = document.data if document is not None else None
-    extra = data.get("extra_vocabulary") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def coalition_languages(content: Path) -> list[str]:
+    """The primary language and site.languages of coalition.yaml, as far as it can be read."""
+    site = _coalition_data(content).get("site")
+    site = site if isinstance(site, dict) else {}
+    primary = site.get("language") if isinstance(site.get("language"), str) else "en"
+    more = site.get("languages") if isinstance(site.get("languages"), list) else []
+    return list(dict.fromkeys([primary, *(str(code) for code in more)]))
+
+
+def primary_language(content: Path) -> str:
+    return coalition_languages(content)[0]
+
+
+def extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
+    """coalition.yaml's extra_vocabulary, as far as the file can be read (import works without it)."""
+    extra = _coalition_data(content).get("extra_vocabulary")
     if not isinstance(extra, dict):
         return {}
     return {kind: {str(k): str(v) for k, v in terms.items()} for kind, terms in extra.items()

@@ -10,7 +10,7 @@ from typing import Any
 from coalition_docs.content import vocab
 from coalition_docs.errors import ContentErrors, Problem, did_you_mean
 from coalition_docs.inventory.spreadsheets.columns import (
-    COLUMNS, LIST_KINDS, pieces, norm, relationship_of, vocabularies)
+    COLUMNS, LIST_KINDS, language_column, pieces, norm, relationship_of, vocabularies)
 from coalition_docs.inventory.spreadsheets.tables import Cell, Sheet
 
 @dataclass
@@ -37,6 +37,9 @@ def _columns_of(sheet: Sheet, problems: list[Problem]) -> dict[int, tuple[str, s
         if not cell.value:
             continue
         column = wanted.get(norm(cell.value))
+        translated = language_column(cell.value) if column is None else None
+        if translated is not None:
+            column = (f"{translated[0]}@{translated[1]}", "text")  # "summary@es": one language of a text
         if column is None:
             hint = did_you_mean(cell.value, [h for h, *_ in COLUMNS])
             problems.append(Problem(sheet.name, cell.row, cell.column, f"unknown column heading "
@@ -64,7 +67,7 @@ class _Partner:
 
 
 def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, str]] | None = None,
-                     existing: Mapping[str, str] | None = None) -> ImportResult:
+                     existing: Mapping[str, str] | None = None, primary: str = "en") -> ImportResult:
     """Every row as partner data; raises ContentErrors with every bad cell of every table.
 
     `existing` maps the ids of the partner files already in the content folder to their names: a row
@@ -190,11 +193,23 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
                                     "given to two organizations (expected each id once)"))
             continue
         ids[partner_id] = key
+        _gather_translations(data, partner.cells, primary)
         problems.extend(_schema_problems(data, partner.cells, sheet_name, first))
         result.partners.append(ImportedPartner(partner_id, _nested(data), f"{sheet_name}:{first}", partner.fields))
     if problems:
         raise ContentErrors(problems)
     return result
+
+
+def _gather_translations(data: dict[str, Any], cells: dict[str, tuple[str, int, int]], primary: str) -> None:
+    """A row's "Summary" and "Summary (es)" as one translatable text: {en: ..., es: ...}."""
+    for key in sorted(k for k in data if "@" in k):
+        base, _, code = key.partition("@")
+        current = data.get(base)
+        texts = dict(current) if isinstance(current, dict) else ({primary: current} if current is not None else {})
+        texts[code] = data.pop(key)
+        data[base] = texts
+        cells.setdefault(base, cells[key])
 
 
 def _schema_problems(data: dict, cells: Mapping[str, tuple[str, int, int]], sheet: str, row: int) -> list[Problem]:
