@@ -117,6 +117,11 @@ def test_a_coalitions_catalog_overrides_entries_and_adds_languages(tmp_path):
     # the default theme alone is untouched (the cache is per search path)
     assert label(Theme(ROOT / "content"), "es", "Members") == "Miembros"
     assert translations(theme, "es") is translations(theme, "es")
+    assert i18n.catalog_files(theme, "es") == [LOCALE / "es" / "LC_MESSAGES" / "messages.po",
+                                               locale / "es" / "LC_MESSAGES" / "messages.po"]
+    # an edited catalog is read again (serve keeps running)
+    _write_po(locale / "es" / "LC_MESSAGES" / "messages.po", {"Members": "Integrantes"}, "es")
+    assert label(theme, "es", "Members") == "Integrantes"
 
 
 def _env(language: str | None):
@@ -162,12 +167,11 @@ def test_babel_is_only_loaded_for_another_language():
     assert out.stdout.strip() == "False"
 
 
-def _english_theme_words(pot) -> set[str]:
-    """Theme words of the site long enough not to occur in content by chance."""
+def _english_words(pot, where: tuple[str, ...]) -> set[str]:
+    """Theme words from files under `where`, long enough not to occur in content by chance."""
     words = set()
     for message in pot:
-        if not message.id or not any(loc.startswith(("templates/site/", "src/coalition_docs/site/"))
-                                     for loc, _ in message.locations):
+        if not message.id or not any(loc.startswith(where) for loc, _ in message.locations):
             continue
         for text in (message.id if isinstance(message.id, tuple) else (message.id,)):
             for piece in re.split(r"%\([a-z]+\)s|<[^>]+>", text):
@@ -192,7 +196,7 @@ def test_every_site_page_speaks_the_language(pot, example_pages, language, words
     theme = Theme(ROOT / "content")
     env = site_environment(theme)
     localize(env, theme, language)
-    english = _english_theme_words(pot)
+    english = _english_words(pot, ("templates/site/", "src/coalition_docs/site/"))
     assert len(english) > 50
     nav_words = {"Members", "People", "Structure", "Coverage", "Working groups", "Statements", "Home"}
     for page in pages:
@@ -205,3 +209,32 @@ def test_every_site_page_speaks_the_language(pot, example_pages, language, words
         leftovers = [w for w in english if w in body]
         assert leftovers == [], f"{language} {page.path}: English left: {leftovers}"
         assert f'{{shown}}' not in text or "data-some=" in text
+
+
+@pytest.mark.parametrize("language, dear", [("es", "Estimado/a"), ("vi", "Kính gửi")])
+def test_every_document_speaks_the_language(pot, language, dear):
+    from coalition_docs.documents.fill import document_environment, render_html
+    from coalition_docs.documents.stage import plan_documents
+    from babel.dates import format_date
+
+    coalition = load_coalition(ROOT / "content")
+    theme = Theme(ROOT / "content")
+    env = document_environment(theme)
+    localize(env, theme, language)
+    english = _english_words(pot, ("templates/documents/",))
+    assert len(english) > 40
+    plan = plan_documents(coalition)
+    kinds = set()
+    for planned in plan.documents:
+        page, problems = render_html(env, planned)
+        assert problems == [] and page is not None, planned.path
+        text = html.unescape(page)
+        leftovers = [w for w in english if w in text]
+        assert leftovers == [], f"{language} {planned.path}: English left: {leftovers}"
+        kinds.add(planned.template)
+        if planned.template == "documents/letter.html":
+            assert f"{dear} {planned.context['contact']['name']}" in text and "Dear " not in text
+            due = planned.context["invitation"]["respond_by"]
+            assert format_date(due, "long", locale=language) in text
+    assert kinds == {"documents/letter.html", "documents/worksheet.html", "documents/statement.html",
+                     "documents/envelope.html", "documents/labels.html"}

@@ -80,20 +80,30 @@ def check_languages(coalition: "model.Coalition", theme: Theme) -> None:
         raise ContentErrors(problems)
 
 
+def catalog_files(theme: Theme, language: str) -> list[Path]:
+    """The files `translations(theme, language)` is made from, weakest first (for cache keys)."""
+    found = (_catalog_file(root, language) for root in _catalog_roots(theme))
+    return [path for path in found if path is not None]
+
+
 def translations(theme: Theme, language: str) -> gettext.NullTranslations:
-    """The theme's words in `language`: the package's catalog with the coalition's entries on top."""
-    return _translations(tuple(str(d) for d in theme.search_path), language)
+    """The theme's words in `language`: the package's catalog with the coalition's entries on top.
+
+    Cached per set of catalog files as they are on disk (path, size, modification
+    time): one theme and language read once, and `serve` sees an edited catalog.
+    """
+    stamps = []
+    for path in catalog_files(theme, language):
+        st = path.stat()
+        stamps.append((str(path), st.st_size, st.st_mtime_ns))
+    return _translations(tuple(stamps), language)
 
 
 @lru_cache(maxsize=64)
-def _translations(search_path: tuple[str, ...], language: str) -> gettext.NullTranslations:
-    roots = [LOCALE_DIR, *(Path(d) / "locale" for d in reversed(search_path))]
+def _translations(stamps: tuple[tuple[str, int, int], ...], language: str) -> gettext.NullTranslations:
     merged: Translations | None = None
-    for root in roots:
-        path = _catalog_file(root, language)
-        if path is None:
-            continue
-        layer = _read_catalog(path, language)
+    for name, _, _ in stamps:
+        layer = _read_catalog(Path(name), language)
         if merged is None:
             merged = layer
         else:
@@ -146,8 +156,8 @@ def filters(catalog: gettext.NullTranslations, language: str) -> dict:
     locale = None if language == SOURCE_LANGUAGE else _babel_locale(language)
 
     def date_filter(value: dt.date | None, style: str = "long") -> str:
-        if value is None or style == "iso" or locale is None:
-            return format_date(value, style)
+        if locale is None or style == "iso" or not isinstance(value, dt.date):
+            return format_date(value, style)  # English, ISO, None, or a missing value failing as it should
         from babel.dates import format_date as babel_format_date
 
         return babel_format_date(value, format=style, locale=locale)
