@@ -238,3 +238,22 @@ def test_every_document_speaks_the_language(pot, language, dear):
             assert format_date(due, "long", locale=language) in text
     assert kinds == {"documents/letter.html", "documents/worksheet.html", "documents/statement.html",
                      "documents/envelope.html", "documents/labels.html"}
+
+
+def test_an_edited_catalog_renders_its_pages_again(tmp_path):
+    """Page keys include the language's catalogs: an incremental build does not keep the old words."""
+    import shutil
+
+    from coalition_docs.engine.build import build
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    catalog = tmp_path / "templates" / "locale" / "es" / "LC_MESSAGES" / "messages.po"
+    _write_po(catalog, {"Skip to main content": "Ir al contenido (uno)"}, "es")
+    build(tmp_path / "content", tmp_path / "out", only="site")
+    spanish, english = tmp_path / "out" / "site" / "es" / "index.html", tmp_path / "out" / "site" / "index.html"
+    assert "Ir al contenido (uno)" in spanish.read_text(encoding="utf-8")
+    before = english.stat().st_mtime_ns
+    _write_po(catalog, {"Skip to main content": "Ir al contenido (dos)"}, "es")
+    build(tmp_path / "content", tmp_path / "out", only="site")
+    assert "Ir al contenido (dos)" in spanish.read_text(encoding="utf-8")
+    assert english.stat().st_mtime_ns == before  # the other languages' pages are reused

@@ -33,6 +33,7 @@ from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, 
 from coalition_docs.engine.outputs import Output, make
 from coalition_docs.errors import BuildError
 from coalition_docs.files import UnreadableFile, read_regular
+from coalition_docs.i18n import catalog_files
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import check_links
 from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
@@ -229,8 +230,9 @@ class PageKeys:
                  templates: dict[str, str] | None = None, gettext: Any = None):
         self.env, self.theme, self.view = env, theme, view
         self.memo: dict = {}  # pages share members, groups and terms: each is hashed once
+        catalogs = [file_digest(p) for p in catalog_files(theme, env.globals.get("language", "en"))]
         self.common = digest_value(tool, view.coalition, navigation(view, gettext), has_fonts,
-                                   base_path(view), memo=self.memo)
+                                   base_path(view), catalogs, memo=self.memo)
         self._parts: dict[str, str] = {}
         self._templates: dict[str, str] = templates if templates is not None else {}  # shared by languages
 
