@@ -254,7 +254,7 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
     assert code == 0 and all(": warning: " in line for line in stderr.splitlines())
     assert "  rendered site/about/index.html" in stdout.splitlines()
     assert "  reused   site/index.html" in stdout.splitlines()
-    assert stdout.splitlines()[-1].startswith("Built 55 pages and 13 PDFs into")  # 18 pages in each language
+    assert stdout.splitlines()[-1].startswith("Built 55 pages, 13 PDFs and 5 e-mail drafts into")  # 18 pages in each language
     # The page in English, and in Spanish and Vietnamese, which show the English page for want of a translation.
     assert "(3 rendered, " in stdout.splitlines()[-1]
     code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--quiet")

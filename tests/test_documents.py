@@ -89,6 +89,7 @@ def test_every_document_is_written(example, built):
     expected |= {f"letters/{p.id}.pdf" for p in letters} | {"letters.pdf"}
     expected |= {f"positionality/{s.id}.pdf" for s in example.statements}
     expected |= {"envelopes.pdf", "labels.pdf"}  # tests/test_mail.py
+    expected |= {f"email/{p.id}.eml" for p in letters if p.contact.email}  # tests/test_drafts.py
     found = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     assert found == expected
     assert {p.id for p in letters} == {p.id for p in example.partners if p.stage in ("invite", "invited")}
@@ -245,9 +246,11 @@ def test_two_builds_are_byte_identical(built, tmp_path):
               "c = Path(sys.argv[1]); build_documents(load_coalition(c), Theme(c), Path(sys.argv[2]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(EXAMPLE), str(out)], check=True, env=env, cwd=ROOT)
-    first = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.pdf"))
-    second = sorted(p.relative_to(out / "documents").as_posix() for p in (out / "documents").rglob("*.pdf"))
-    assert first == second
+    # every file: PDFs, envelopes and labels, e-mail drafts
+    first = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(out / "documents").as_posix() for p in (out / "documents").rglob("*")
+                    if p.is_file())
+    assert first == second and any(p.endswith(".eml") for p in first) and "labels.pdf" in first
     for rel in first:
         assert (built / rel).read_bytes() == (out / "documents" / rel).read_bytes(), rel
 

@@ -23,7 +23,7 @@ from coalition_docs.engine.build import build
 from coalition_docs.templating import Theme
 
 from .conftest import EXAMPLE, edit
-from .test_documents import flat, pdf_text
+from .test_documents import built, example, flat, pdf_text  # noqa: F401 - the example's documents, built once
 
 NO10 = (684.0, 297.0)  # 9.5 x 4.125 in
 DL = (623.62, 311.81)  # 220 x 110 mm
@@ -65,18 +65,6 @@ def overlaps(found) -> list[tuple]:
             if across > 0.5 and down > 3:  # glyph boxes of adjacent lines touch by less than that
                 pairs.append((a, b))
     return pairs
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_coalition(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, example) -> Path:
-    out = tmp_path_factory.mktemp("mail")
-    build_documents(example, Theme(EXAMPLE), out)
-    return out / "documents"
 
 
 def test_the_example_has_letters_with_and_without_a_postal_address(example):

@@ -180,7 +180,10 @@ def test_progress_counts_every_output_reused_or_rendered(tmp_path):
     shutil.copytree(EXAMPLE, content)
     first = Counting()
     build(content, out, only="documents", jobs=2, progress=first)
-    pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*.pdf"))
+    # every output of the documents stage: PDFs and e-mail drafts
+    pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*")
+                  if p.is_file() and "/." not in p.relative_to(out).as_posix())
+    assert any(p.endswith(".eml") for p in pdfs)
     assert first.planned == [("PDFs", len(pdfs), 0)] and first.advanced == len(pdfs)
     edit(content / "partners" / "cafe-nandu-workers-cooperative.yaml",  # its letter is in Spanish
          "Café Ñandú demuestra cada sábado", "Café Ñandú demuestra todos los sábados")

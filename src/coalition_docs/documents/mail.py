@@ -107,6 +107,7 @@ def _advances(font: str) -> tuple[dict[int, int], float]:
     return widths, float(face["head"].unitsPerEm)
 
 
+@lru_cache(maxsize=1)
 def _font() -> str:
     return str(default_theme_dir() / "fonts" / "NotoSans-Regular.ttf")
 
@@ -118,22 +119,29 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
-    """`text` broken into lines no wider than `width`: at spaces, or anywhere in a word too long."""
+    """`text` broken into lines no wider than `width`: at spaces, or anywhere in a word too long
+    (CSS overflow-wrap: anywhere). Linear in the length of the text, however long its words."""
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
+    space = text_width(" ", size)
     for word in text.split():
-        trial = f"{current} {word}" if current else word
-        if text_width(trial, size) <= width:
-            current = trial
+        wide = text_width(word, size)
+        if current and used + space + wide <= width:
+            current, used = f"{current} {word}", used + space + wide
             continue
         if current:
             lines.append(current)
-        current = ""
-        for ch in word:  # CSS overflow-wrap: anywhere
-            if current and text_width(current + ch, size) > width:
+        current, used = "", 0.0
+        if wide <= width:
+            current, used = word, wide
+            continue
+        widths, em = _advances(_font())
+        for ch in word:
+            step = widths.get(ord(ch), em) * size / em
+            if current and used + step > width:
                 lines.append(current)
-                current = ""
-            current += ch
+                current, used = "", 0.0
+            current, used = current + ch, used + step
     if current:
         lines.append(current)
     return lines or [""]

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import astuple
 import shutil
 from html import unescape
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,7 @@ from pathlib import Path
 from coalition_docs.content import model
 from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
 from coalition_docs.documents.fill import check_documents
+from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
@@ -70,8 +72,9 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
 
 def document_warnings(coalition: model.Coalition) -> list[str]:
     """What `build` says about the mail (the documents still build): letters that get
-    no envelope or label, addresses too long for a label."""
-    return mail_warnings(coalition, letter_order(coalition))
+    no envelope, label or e-mail draft, addresses too long for a label."""
+    order = letter_order(coalition)
+    return mail_warnings(coalition, order) + draft_warnings(coalition, order)
 
 
 def check_letters(coalition: model.Coalition, theme: Theme) -> None:
@@ -81,6 +84,7 @@ def check_letters(coalition: model.Coalition, theme: Theme) -> None:
     """
     html = check_documents(theme, plan_documents(coalition))
     check_glyphs(html, coalition, theme)
+    plan_drafts(coalition, theme, letter_order(coalition))  # the e-mail template fills too
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
@@ -173,6 +177,10 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
                               (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
                                b.duplex),
                               cost=sum(costs[part] for part in parts), parts=parts))
+    for draft in plan_drafts(coalition, theme, letter_order(coalition)):
+        letter = prefix + draft.letter  # attached as it is: made (or reused) first
+        planned.append(Output(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
+                              write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,)))
     return planned
 
 

@@ -42,7 +42,11 @@ class BuildResult:
 
     @property
     def pdfs(self) -> int:
-        return len(self.written.get("documents", []))
+        return sum(1 for p in self.written.get("documents", []) if p.endswith(".pdf"))
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for p in self.written.get("documents", []) if p.endswith(".eml"))
 
     def summary(self) -> str:
         if self.unchanged:
@@ -52,7 +56,9 @@ class BuildResult:
             made.append(f"{self.pages} page{'s' if self.pages != 1 else ''}")
         if "documents" in self.written:
             made.append(f"{self.pdfs} PDF{'s' if self.pdfs != 1 else ''}")
-        what = " and ".join(made) if made else "nothing"
+            if self.drafts:
+                made.append(f"{self.drafts} e-mail draft{'s' if self.drafts != 1 else ''}")
+        what = (", ".join(made[:-1]) + " and " + made[-1]) if len(made) > 1 else (made[0] if made else "nothing")
         parts = [f"{len(self.rendered)} rendered", f"{len(self.reused)} reused"]
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
