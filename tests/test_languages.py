@@ -140,6 +140,8 @@ def test_the_letter_is_in_its_partners_language(built):
     assert "Uno de cada cuatro inquilinos" in text
     assert "1 de diciembre de 2026" in text  # the date, in Spanish
     assert "You run the city" not in text and "One in four renters" not in text
+    # The theme's own words too: the salutation and headings come from the Spanish catalog.
+    assert "Estimado/a Alex Mayor" in text and "Dear " not in text and "What the numbers tell us" not in text
 
 
 def test_letters_pdf_keeps_each_letters_language(built):
