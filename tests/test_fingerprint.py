@@ -20,6 +20,12 @@ def test_every_module_of_the_package_is_in_the_fingerprint(tmp_path, monkeypatch
         path.write_text(path.read_text(encoding="utf-8") + "x = 1\n" if path.exists() else "y = 2\n",
                         encoding="utf-8")
         seen.add(manifest.tool_fingerprint())
-    assert len(seen) == 5  # each edit, and each new module however deep, is a new tool
+    catalog = package / "locale" / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "Members"\nmsgstr "Miembros"\n', encoding="utf-8")
+    seen.add(manifest.tool_fingerprint())  # the package's catalogs are part of the tool: "nothing changed"
+    catalog.write_text('msgid "Members"\nmsgstr "Socios"\n', encoding="utf-8")  # must not keep old words
+    seen.add(manifest.tool_fingerprint())
+    assert len(seen) == 7  # each edit, each new module however deep, each catalog edit is a new tool
     assert manifest.tool_fingerprint() == manifest.tool_fingerprint()
 

@@ -148,9 +148,10 @@ def digest_value(*values: Any, memo: dict[int, tuple[Any, bytes]] | None = None)
 
 
 def tool_fingerprint() -> str:
-    """The tool's version and the code it runs (an edited checkout counts as a new tool)."""
+    """The tool's version, the code it runs and its catalogs (an edited checkout counts as a new tool)."""
     h = _blake(__version__.encode())
-    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+    files = [*_PACKAGE_DIR.rglob("*.py"), *_PACKAGE_DIR.rglob("*.po"), *_PACKAGE_DIR.rglob("*.mo")]
+    for path in sorted(files):
         h.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
         h.update(file_digest(path).encode())
     return h.hexdigest()
