@@ -124,6 +124,8 @@ def built(tmp_path_factory):
     backbone = content / "partners" / "test-backbone.yaml"
     backbone.write_text(backbone.read_text(encoding="utf-8") + "summary: We hold the coalition together.\n",
                         encoding="utf-8")
+    edit(content / "roster.yaml", "    title: Director\n",  # the sender's title in Spanish, and an address to write from
+         "    title:\n      en: Director\n      es: Director\n    email: pat@example.org\n")
     (content / "pages" / "about.es.md").write_text(
         "---\ntitle: Quiénes somos\n---\nSomos una coalición de [miembros](members/).\n", encoding="utf-8")
     from coalition_docs.cli import main
@@ -269,3 +271,17 @@ def test_spreadsheets_carry_a_column_per_language(content, capsys, tmp_path):
     assert run_cli(capsys, "import", only_english, "--content", content, "--force")[0] == 0
     summary = load_coalition(content).partner("test-backbone").summary
     assert summary == "We convene people." and summary.translations == {"en": "We convene people."}
+
+
+def test_the_e_mail_draft_speaks_its_letters_language(built):
+    import email
+    import email.policy
+
+    drafts = sorted(p.name for p in (built / "documents" / "email").glob("*.eml"))
+    assert drafts == ["city-hall.eml"], drafts  # the Spanish letter's draft
+    message = email.message_from_bytes((built / "documents/email/city-hall.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert message["Subject"] == "Invitación a sumarse a la Coalición de Movilidad de Prueba"
+    body = message.get_body(("plain",)).get_content()
+    assert body.splitlines()[0] == "Estimado/a Alex Mayor:" and "Le escribo en nombre de la" in body
+    assert "Dear " not in body and "Would you let us know" not in body
