@@ -76,14 +76,20 @@ def coalition_languages(coalition: Loaded | None) -> tuple[str, list[str]]:
     """The primary language and every language of the coalition (the primary first)."""
     if coalition is not None and coalition.value is not None:
         primary, more = coalition.value.site.language, list(coalition.value.site.languages)
-    else:  # coalition.yaml has errors elsewhere: its languages as written, where they are well formed
-        data = coalition.document.data if coalition is not None else None
-        site = data.get("site") if isinstance(data, dict) else None
-        site = site if isinstance(site, dict) else {}
-        primary = site.get("language") if isinstance(site.get("language"), str) else "en"
-        written = site.get("languages") if isinstance(site.get("languages"), list) else []
-        more = [code for code in written if isinstance(code, str) and LANGUAGE_RE.match(code)]
-    return primary, list(dict.fromkeys([primary, *more]))
+        return primary, list(dict.fromkeys([primary, *more]))
+    # coalition.yaml has errors elsewhere: its languages as written, where they are well formed
+    languages = languages_written(coalition.document.data if coalition is not None else None)
+    return languages[0], languages
+
+
+def languages_written(data: Any) -> list[str]:
+    """The primary language, then site.languages, from coalition.yaml's data as loaded (not checked)."""
+    site = data.get("site") if isinstance(data, dict) else None
+    site = site if isinstance(site, dict) else {}
+    primary = site.get("language") if isinstance(site.get("language"), str) else "en"
+    written = site.get("languages") if isinstance(site.get("languages"), list) else []
+    more = [code for code in written if isinstance(code, str) and LANGUAGE_RE.match(code)]
+    return list(dict.fromkeys([primary, *more]))
 
 
 class LanguageCheck:

@@ -18,6 +18,7 @@ from coalition_docs.content.load import Document, LoadError, load_yaml_file, par
 from coalition_docs.content.scalars import Written
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.files import atomic_write
+from coalition_docs.content.languages import languages_written
 from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER, TRANSLATABLE
 from coalition_docs.inventory.spreadsheets.rows import ImportedPartner, ImportResult, rows_to_partners
 from coalition_docs.inventory.spreadsheets.tables import read_sheets
@@ -174,6 +175,7 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
     """What becomes of each partner; raises ContentErrors if a file to update cannot be read faithfully."""
     plan = Plan()
     problems = []
+    primary = primary_language(content)  # read coalition.yaml once, not once a partner
     for partner in result.partners:
         path = content / "partners" / f"{partner.id}.yaml"
         if not path.exists():
@@ -188,7 +190,7 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
             problems.extend(document.problems)
             continue
         existing = document.data if isinstance(document.data, dict) else {}
-        merged, changed = merge(existing, partner, primary_language(content))
+        merged, changed = merge(existing, partner, primary)
         if changed:
             plan.changed.append((partner, merged, changed))
         else:
@@ -265,17 +267,9 @@ def _coalition_data(content: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def coalition_languages(content: Path) -> list[str]:
-    """The primary language and site.languages of coalition.yaml, as far as it can be read."""
-    site = _coalition_data(content).get("site")
-    site = site if isinstance(site, dict) else {}
-    primary = site.get("language") if isinstance(site.get("language"), str) else "en"
-    more = site.get("languages") if isinstance(site.get("languages"), list) else []
-    return list(dict.fromkeys([primary, *(str(code) for code in more)]))
-
-
 def primary_language(content: Path) -> str:
-    return coalition_languages(content)[0]
+    """coalition.yaml's primary language, as far as the file can be read (import works without it)."""
+    return languages_written(_coalition_data(content))[0]
 
 
 def extra_vocabulary(content: Path) -> dict[str, dict[str, str]]:
