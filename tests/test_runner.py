@@ -203,3 +203,30 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert any(path.endswith("worksheet.pdf") for path in one)
     assert one == two
+
+
+def _collector_state(_=None):
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count() > 0
+
+
+def test_a_build_collects_garbage_less_often_and_puts_the_collector_back(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    with runner.batch_collector():
+        assert gc.get_threshold() == runner.BUILD_GC_THRESHOLDS
+        seen = []
+        runner.run([runner.Task(f"t{i}", _collector_state) for i in range(2)], jobs=2,
+                   done=lambda task, result: seen.append(result))
+    assert gc.get_threshold() == before
+    # Every worker collects at the build's pace, and a forked one finds the build's objects frozen
+    # (never walked by its collector); the build unfreezes them once the pool is done.
+    assert seen and all(thresholds == runner.BUILD_GC_THRESHOLDS for thresholds, _ in seen)
+    if runner._pool_context().get_start_method() == "fork":
+        assert all(frozen for _, frozen in seen)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KeyError), runner.batch_collector():
+        raise KeyError("a failed build")
+    assert gc.get_threshold() == before

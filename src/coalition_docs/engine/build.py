@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coalition_docs.engine import runner
 from coalition_docs.engine.outputs import Counter, make
 from coalition_docs.engine.manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.staging import Staging, carry_over, check_output_folder
@@ -96,6 +97,12 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     `clean` ignores the previous build (everything is rendered); `jobs` is the
     number of processes that render (default: every core).
     """
+    with runner.batch_collector():
+        return _build(content, out, only, clean, jobs, progress)
+
+
+def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | None,
+           progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     progress = progress or Progress()
     content, out = Path(content), Path(out)

@@ -19,6 +19,7 @@ environment) is made once per worker with `shared()`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -74,6 +75,26 @@ def share(key: tuple, value: Any) -> None:
     _SHARED[key] = value
 
 
+# Python's cyclic garbage collector runs after every 700 new objects. A build makes
+# millions (pages, layout boxes), frees nearly all of them by reference counting,
+# and keeps the content for its whole length, so the collector mostly walks the
+# same long-lived objects again and again: a tenth of the site's time at 1,000
+# partners. A build runs it less often, and forked workers leave the parent's
+# objects frozen, so that they neither walk them nor copy their memory pages.
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def batch_collector():
+    """Collect garbage less often while a build runs; the previous thresholds are restored after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     """Worker initializer: end with the build, leave Ctrl-C to the build.
 
@@ -83,6 +104,7 @@ def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     """
     if scratch is not None:
         tempfile.tempdir = scratch
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)  # a spawned worker starts with Python's defaults
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the build while it started us
     if sys.platform.startswith("linux"):
@@ -162,8 +184,19 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
 
 
 def _run_pool(graph: "_Graph", jobs: int, done: Callable[[Task, Any], None], scratch: str, workers: int) -> None:
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                               initializer=_die_with_parent, initargs=(os.getpid(), scratch))
+    context = _pool_context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        gc.freeze()  # what the workers inherit is never collected by them (see BUILD_GC_THRESHOLDS)
+    try:
+        _run_in(ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+                                    initargs=(os.getpid(), scratch)), graph, done, workers)
+    finally:
+        if forked:
+            gc.unfreeze()
+
+
+def _run_in(pool: ProcessPoolExecutor, graph: "_Graph", done: Callable[[Task, Any], None], workers: int) -> None:
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
     try:

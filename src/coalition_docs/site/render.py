@@ -172,6 +172,7 @@ class SiteSource:
 
     token: str
     content_dir: str
+    tool: str  # the tool's fingerprint, part of every page's key
 
     def state(self) -> "SiteState":
         return runner.shared(("site", self.token), self._load)
@@ -180,7 +181,7 @@ class SiteSource:
         from coalition_docs.content.validate import load_coalition
 
         coalition = load_coalition(Path(self.content_dir))
-        return _state(coalition, Theme(coalition.content_dir))
+        return _state(coalition, Theme(coalition.content_dir), self.tool)
 
 
 @dataclass
@@ -192,30 +193,45 @@ class SiteState:
     pages: dict[str, PlannedPage]  # path -> page
     has_fonts: bool
     gettexts: dict[str, Any]  # language -> the theme catalog's gettext (page titles, navigation)
+    keys: dict[str, "PageKeys"]  # language -> how its pages' keys are made
 
 
-def _state(coalition: model.Coalition, theme: Theme) -> SiteState:
+def _state(coalition: model.Coalition, theme: Theme, tool: str) -> SiteState:
     from coalition_docs import i18n
 
-    envs, views = {}, {}
+    envs, views, gettexts = {}, {}, {}
     for code in coalition.languages or (coalition.language,):
         env = envs[code] = site_environment(theme)
         i18n.localize(env, theme, code)
-        views[code] = public_view(coalition, code, lambda text, code=code: i18n.label(theme, code, text))
+        gettexts[code] = i18n.translations(theme, code).gettext  # read once: a label is a dictionary lookup
+        views[code] = public_view(coalition, code, lambda text, words=gettexts[code]: words(text) if text else text)
     _, has_fonts = plan_assets(theme, coalition.content_dir, views[coalition.language].static_files)
-    gettexts = {code: i18n.translations(theme, code).gettext for code in envs}
-    return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts)
+    templates: dict[str, str] = {}  # a template's digest, shared by the languages
+    references: dict[str, list[str]] = {}  # the templates a template names, shared too
+    keys = {code: PageKeys(envs[code], theme, views[code], has_fonts, tool, templates, gettexts[code], references)
+            for code in views}
+    return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts, keys)
 
 
-def _render(root: Path, path: str, source: SiteSource) -> list[str]:
-    """Render and write one page (in a worker); return the parts of `site` it read."""
+def _render(root: Path, path: str, source: SiteSource) -> tuple[str, tuple[str, ...]]:
+    """Render and write one page (in a worker); return its key and the parts of `site` it read.
+
+    The key is made here, beside the rendering, so that hashing a thousand
+    pages is shared by the workers instead of falling on the build's process.
+    """
     state = source.state()
     page = state.pages[path.removeprefix(SITE_FOLDER + "/")]
     read: set[str] = set()
     text = render_page(state.envs[page.language], state.views[page.language], page, has_fonts=state.has_fonts,
                        read=read, gettext=state.gettexts[page.language])
     write_text(root, path, text)
-    return sorted(read)
+    reads = tuple(sorted(read))
+    return state.keys[page.language].key(page, reads), reads
+
+
+def _made(value: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
+    """A page's key and parts read, as its render returned them."""
+    return value
 
 
 # What a page's key is made of, beyond its own variables. A method of the view
@@ -227,7 +243,8 @@ class PageKeys:
     """The key of a page: a hash of everything its HTML is made from."""
 
     def __init__(self, env: jinja2.Environment, theme: Theme, view: PublicSite, has_fonts: bool, tool: str,
-                 templates: dict[str, str] | None = None, gettext: Any = None):
+                 templates: dict[str, str] | None = None, gettext: Any = None,
+                 references: dict[str, list[str]] | None = None):
         self.env, self.theme, self.view = env, theme, view
         self.memo: dict = {}  # pages share members, groups and terms: each is hashed once
         catalogs = [file_digest(p) for p in catalog_files(theme, env.globals.get("language", "en"))]
@@ -235,6 +252,7 @@ class PageKeys:
                                    base_path(view), catalogs, memo=self.memo)
         self._parts: dict[str, str] = {}
         self._templates: dict[str, str] = templates if templates is not None else {}  # shared by languages
+        self._refs: dict[str, list[str]] = references if references is not None else {}
 
     def part(self, name: str) -> str:
         name = _PART_OF.get(name, name)
@@ -250,22 +268,32 @@ class PageKeys:
             stack = [name]
             while stack:
                 current = stack.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                try:
-                    source = read_regular(self.theme.find(current)).decode("utf-8", "replace")
-                    references = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
-                except (FileNotFoundError, UnreadableFile, jinja2.TemplateSyntaxError):
-                    continue  # rendering reports it
-                for ref in references:
-                    if ref is None:  # a computed name: any template of the theme
-                        stack.extend(t for t in self.theme.files("site") if t.endswith((".html", ".xml")))
-                    else:
-                        stack.append(ref)
+                if current not in seen:
+                    seen.add(current)
+                    stack.extend(self._references(current))
             self._templates[name] = digest_bytes(
                 *(f"{t}:{file_digest(self.theme.find(t))}" for t in sorted(seen) if self._exists(t)))
         return self._templates[name]
+
+    def _references(self, name: str) -> list[str]:
+        """The templates `name` names (each template is parsed once per build, for every language)."""
+        refs = self._refs.get(name)
+        if refs is None:
+            found = getattr(self.env, "references", {}).get(name)  # noted when the template was compiled
+            if found is None:
+                try:
+                    source = read_regular(self.theme.find(name)).decode("utf-8", "replace")
+                    found = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+                except (FileNotFoundError, UnreadableFile, jinja2.TemplateSyntaxError):
+                    found = []  # rendering reports it
+            names = []
+            for ref in found:
+                if ref is None:  # a computed name: any template of the theme
+                    names.extend(t for t in self.theme.files("site") if t.endswith((".html", ".xml")))
+                else:
+                    names.append(ref)
+            refs = self._refs[name] = names
+        return refs
 
     def _exists(self, name: str) -> bool:
         try:
@@ -292,23 +320,18 @@ class SitePlan:
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> SitePlan:
     """Every file of the site as an output of the engine (`outputs` holds the previous build's records)."""
-    state = _state(coalition, theme)
+    state = _state(coalition, theme, outputs.tool)
     source = SiteSource(digest_value(outputs.tool, str(coalition.content_dir), id(state)),
-                        str(coalition.content_dir))
+                        str(coalition.content_dir), outputs.tool)
     runner.share(("site", source.token), state)  # what forked workers inherit
     view = state.views[coalition.language]
     planned, _ = plan_assets(theme, coalition.content_dir, view.static_files)
-    templates: dict[str, str] = {}
-    keys = {code: PageKeys(state.envs[code], theme, state.views[code], state.has_fonts, outputs.tool, templates,
-                           state.gettexts[code]) for code in state.views}
     for page in state.pages.values():
         path = f"{SITE_FOLDER}/{page.path}"
         old = outputs.record(path)
-        own = keys[page.language]
         planned.append(Output(
-            path, own.key(page, old.deps) if old is not None else "", _render, (source,),
-            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER,
-            rekey=lambda read, page=page, own=own: (own.key(page, read), tuple(read))))
+            path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
+            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=_made))
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
