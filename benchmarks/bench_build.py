@@ -47,7 +47,7 @@ import json, sys, time
 from pathlib import Path
 from coalition_docs.engine.build import build
 result = build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]))
-print(json.dumps({"cpu": result.cpu, "unchanged": result.unchanged}))
+print(json.dumps({"cpu": getattr(result, "cpu", {}), "unchanged": result.unchanged}))  # older builds: no cpu
 """
 
 
