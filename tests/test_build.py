@@ -135,6 +135,30 @@ def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(bui
     assert set(result.rendered) == pages
 
 
+def test_a_template_that_appears_for_a_computed_include_rebuilds_the_pages_that_looked_for_it(built, example):
+    _, out = built
+    override = example.parent / "templates" / "site"
+    override.mkdir(parents=True)
+    default = (EXAMPLE.parent / "templates" / "site" / "member.html").read_text(encoding="utf-8")
+    (override / "member.html").write_text(default.replace(
+        "{% endblock %}", '{% include ["site/notes/" ~ member.id ~ ".html", "site/notes/any.html"] ignore missing %}'
+        "{% endblock %}"), encoding="utf-8")
+    rebuild(example, out)
+    # A note for one member: only the pages that looked for a template of that name are made again.
+    (override / "notes").mkdir()
+    (override / "notes" / "eastside-tenants-union.html").write_text('<p class="note">Walk-ins on Fridays.</p>\n',
+                                                                  encoding="utf-8")
+    result, _, _ = rebuild(example, out)
+    assert result.rendered and all("/members/eastside-tenants-union/" in p for p in result.rendered)
+    assert "Walk-ins on Fridays." in (out / "site" / "members" / "eastside-tenants-union" / "index.html").read_text(
+        encoding="utf-8")
+    # A template every member page tried: all of them.
+    (override / "notes" / "any.html").write_text("<p>For everyone.</p>\n", encoding="utf-8")
+    result, _, _ = rebuild(example, out)
+    members = {p for p in keys(out) if re.fullmatch(r"site/(?:[a-z]{2}/)?members/[^/]+/index\.html", p)}
+    assert set(result.rendered) == members - {p for p in members if "/eastside-tenants-union/" in p}
+
+
 def test_a_removed_partner_takes_its_outputs_with_it(built):
     example, out = built
     (example / "partners" / "cafe-nandu-workers-cooperative.yaml").unlink()

@@ -40,15 +40,55 @@ def test_the_sandbox_remembers_what_is_safe_without_letting_anything_else_throug
         env.from_string("{{ c.name.upper() }}{{ '{0.__class__}'.format(c.name) }}").render(c=card)
 
 
-def test_a_compiled_template_notes_the_templates_it_names(tmp_path):
-    # A page's key covers the templates it is made from (site/render.py): Jinja's parse of a
-    # template, done once to compile it, tells them.
+def test_the_environment_notes_every_template_a_rendering_looks_up(tmp_path):
+    # A page's key covers the templates it was made from (site/render.py), computed names and the
+    # candidates of a list that were missing included: one that appears later changes the page.
+    env = site_environment(Theme(tmp_path / "content"))
+    template = env.from_string('{% include ["site/notes/" ~ name ~ ".html", "site/macros.html"] %}')
+    template.render(name="harbor")  # nothing noted unless asked
+    env.loaded = set()
+    template.render(name="harbor")
+    assert env.loaded == {"site/notes/harbor.html", "site/macros.html"}
+
+
+@pytest.fixture
+def template_cache(tmp_path, monkeypatch):
+    from coalition_docs import templating
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COALITION_DOCS_CACHE", str(folder))
+    templating._compiled_templates.cache_clear()
+    yield folder / "templates"
+    templating._compiled_templates.cache_clear()
+
+
+def test_compiled_templates_are_kept_between_builds_and_never_stale(tmp_path, template_cache):
     theme_dir = tmp_path / "templates" / "site"
     theme_dir.mkdir(parents=True)
-    (theme_dir / "card.html").write_text('{% include "site/parts/" ~ kind ~ ".html" %}', encoding="utf-8")
-    env = site_environment(Theme(tmp_path / "content"))
-    assert "site/member.html" not in env.references
-    env.get_template("site/member.html")
-    assert set(env.references["site/member.html"]) == {"site/base.html", "site/macros.html"}
-    env.get_template("site/card.html")
-    assert env.references["site/card.html"] == [None]  # a computed name: any template may be meant
+    (theme_dir / "hello.html").write_text("Hello {{ name }}", encoding="utf-8")
+    theme = Theme(tmp_path / "content")
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Ana") == "Hello Ana"
+    assert len(list(template_cache.glob("*.cache"))) == 1
+    # A new process (here: a new environment) reads the compiled template instead of compiling it ...
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Bo") == "Hello Bo"
+    # ... and an edited template is compiled again, never read stale; a damaged entry is compiled again too.
+    (theme_dir / "hello.html").write_text("Goodbye {{ name }}", encoding="utf-8")
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Bo") == "Goodbye Bo"
+    for entry in template_cache.glob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:20])
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Cy") == "Goodbye Cy"
+    # Another environment's settings (no autoescape) never read what the first one compiled.
+    plain = theme.environment(autoescape=False).get_template("site/hello.html")
+    assert plain.render(name="<b>") == "Goodbye <b>"
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="<b>") == "Goodbye &lt;b&gt;"
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_time(tmp_path, template_cache):
+    template_cache.parent.mkdir()
+    template_cache.write_text("a file where the folder should be", encoding="utf-8")
+    theme_dir = tmp_path / "templates" / "site"
+    theme_dir.mkdir(parents=True)
+    (theme_dir / "hello.html").write_text("Hello {{ name }}", encoding="utf-8")
+    env = Theme(tmp_path / "content").environment(autoescape=True)
+    assert env.bytecode_cache is None
+    assert env.get_template("site/hello.html").render(name="Ana") == "Hello Ana"

@@ -6,10 +6,11 @@ did not change and renders the rest on the runner, together with the PDFs, so
 `--jobs` applies to both. Templates receive the public view only (`public.py`),
 never the model.
 
-A page's key is a hash of its templates, its own variables, the variables every
-page shares, and the parts of `site` its templates read while rendering (a
-tracking proxy notes them; the next build recomputes the key from the parts
-recorded). `check_links` (links.py) then reads the whole site and fails the
+A page's key is a hash of the templates it loaded, its own variables, the
+variables every page shares, and the parts of `site` its templates read while
+rendering (a tracking proxy notes the parts, the environment the templates;
+the next build recomputes the key from what was recorded). Keys are made in the
+workers, beside the rendering. `check_links` (links.py) then reads the whole site and fails the
 build on a broken internal link, asset or `#anchor`.
 """
 
@@ -23,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup, escape
 
 from coalition_docs.content import model
@@ -32,7 +32,6 @@ from coalition_docs.engine import runner
 from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
 from coalition_docs.engine.outputs import Output, make
 from coalition_docs.errors import BuildError
-from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.i18n import catalog_files
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import check_links
@@ -129,8 +128,8 @@ class _TrackedSite:
 
 
 def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False,
-                read: set[str] | None = None, gettext: Any = None) -> str:
-    """The HTML of one planned page; `read` collects the parts of `site` it used."""
+                read: set[str] | None = None, gettext: Any = None, loaded: set[str] | None = None) -> str:
+    """The HTML of one planned page; `read` collects the parts of `site` it used, `loaded` its templates."""
     absolute = page.path == "404.html"  # served at any depth: links are absolute paths
     root = base_path(view) if absolute else page.root
     site_url = view.coalition.site_url
@@ -152,10 +151,15 @@ def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *,
                       for code, url in page.alternates],
     }
     variables.update(page.context)
+    if loaded is not None:
+        env.loaded = loaded  # templating._Sandbox notes each template as it is loaded
     try:
         return env.get_template(page.template).render(variables)
     except jinja2.TemplateError as error:
         raise BuildError(f"{template_location(error)}: {error} (while rendering {page.path})") from error
+    finally:
+        if loaded is not None:
+            env.loaded = None
 
 
 # ---------------------------------------------------------------- the pages as outputs
@@ -207,8 +211,7 @@ def _state(coalition: model.Coalition, theme: Theme, tool: str) -> SiteState:
         views[code] = public_view(coalition, code, lambda text, words=gettexts[code]: words(text) if text else text)
     _, has_fonts = plan_assets(theme, coalition.content_dir, views[coalition.language].static_files)
     templates: dict[str, str] = {}  # a template's digest, shared by the languages
-    references: dict[str, list[str]] = {}  # the templates a template names, shared too
-    keys = {code: PageKeys(envs[code], theme, views[code], has_fonts, tool, templates, gettexts[code], references)
+    keys = {code: PageKeys(envs[code], theme, views[code], has_fonts, tool, templates, gettexts[code])
             for code in views}
     return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts, keys)
 
@@ -222,11 +225,12 @@ def _render(root: Path, path: str, source: SiteSource) -> tuple[str, tuple[str, 
     state = source.state()
     page = state.pages[path.removeprefix(SITE_FOLDER + "/")]
     read: set[str] = set()
+    loaded: set[str] = set()
     text = render_page(state.envs[page.language], state.views[page.language], page, has_fonts=state.has_fonts,
-                       read=read, gettext=state.gettexts[page.language])
+                       read=read, gettext=state.gettexts[page.language], loaded=loaded)
     write_text(root, path, text)
-    reads = tuple(sorted(read))
-    return state.keys[page.language].key(page, reads), reads
+    deps = tuple(sorted(read)) + tuple(sorted(TEMPLATE + name for name in loaded))
+    return state.keys[page.language].key(page, deps), deps
 
 
 def _made(value: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
@@ -237,14 +241,14 @@ def _made(value: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
 # What a page's key is made of, beyond its own variables. A method of the view
 # depends on the data it looks in.
 _PART_OF = {"member": "members"}
+TEMPLATE = "template:"  # a dependency on a template file, beside the parts of `site` read
 
 
 class PageKeys:
     """The key of a page: a hash of everything its HTML is made from."""
 
     def __init__(self, env: jinja2.Environment, theme: Theme, view: PublicSite, has_fonts: bool, tool: str,
-                 templates: dict[str, str] | None = None, gettext: Any = None,
-                 references: dict[str, list[str]] | None = None):
+                 templates: dict[str, str] | None = None, gettext: Any = None):
         self.env, self.theme, self.view = env, theme, view
         self.memo: dict = {}  # pages share members, groups and terms: each is hashed once
         catalogs = [file_digest(p) for p in catalog_files(theme, env.globals.get("language", "en"))]
@@ -252,7 +256,6 @@ class PageKeys:
                                    base_path(view), catalogs, memo=self.memo)
         self._parts: dict[str, str] = {}
         self._templates: dict[str, str] = templates if templates is not None else {}  # shared by languages
-        self._refs: dict[str, list[str]] = references if references is not None else {}
 
     def part(self, name: str) -> str:
         name = _PART_OF.get(name, name)
@@ -262,38 +265,10 @@ class PageKeys:
         return self._parts[name]
 
     def template(self, name: str) -> str:
-        """A hash of the template and of every template it extends, includes or imports."""
+        """A hash of one template file as the theme resolves it (an override wins)."""
         if name not in self._templates:
-            seen: set[str] = set()
-            stack = [name]
-            while stack:
-                current = stack.pop()
-                if current not in seen:
-                    seen.add(current)
-                    stack.extend(self._references(current))
-            self._templates[name] = digest_bytes(
-                *(f"{t}:{file_digest(self.theme.find(t))}" for t in sorted(seen) if self._exists(t)))
+            self._templates[name] = file_digest(self.theme.find(name)) if self._exists(name) else "missing"
         return self._templates[name]
-
-    def _references(self, name: str) -> list[str]:
-        """The templates `name` names (each template is parsed once per build, for every language)."""
-        refs = self._refs.get(name)
-        if refs is None:
-            found = getattr(self.env, "references", {}).get(name)  # noted when the template was compiled
-            if found is None:
-                try:
-                    source = read_regular(self.theme.find(name)).decode("utf-8", "replace")
-                    found = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
-                except (FileNotFoundError, UnreadableFile, jinja2.TemplateSyntaxError):
-                    found = []  # rendering reports it
-            names = []
-            for ref in found:
-                if ref is None:  # a computed name: any template of the theme
-                    names.extend(t for t in self.theme.files("site") if t.endswith((".html", ".xml")))
-                else:
-                    names.append(ref)
-            refs = self._refs[name] = names
-        return refs
 
     def _exists(self, name: str) -> bool:
         try:
@@ -302,8 +277,20 @@ class PageKeys:
             return False
         return True
 
-    def key(self, page: PlannedPage, reads: Iterable[str]) -> str:
-        return digest_bytes(self.common, self.template(page.template), digest_value(page, memo=self.memo),
+    def key(self, page: PlannedPage, deps: Iterable[str]) -> str:
+        """The page's key from what its last rendering used: parts of `site` and templates (TEMPLATE + name).
+
+        The templates are those it loaded, so a computed include counts as what it
+        named, and an edit of a template changes the pages made with it, no other.
+        """
+        reads, templates = [], {page.template}
+        for dep in deps:
+            if dep.startswith(TEMPLATE):
+                templates.add(dep[len(TEMPLATE):])
+            else:
+                reads.append(dep)
+        return digest_bytes(self.common, digest_value(page, memo=self.memo),
+                            *(f"{t}:{self.template(t)}" for t in sorted(templates)),
                             *(f"{r}={self.part(r)}" for r in sorted(reads)))
 
 
