@@ -230,3 +230,28 @@ def test_a_build_collects_garbage_less_often_and_puts_the_collector_back(tmp_pat
     with pytest.raises(KeyError), runner.batch_collector():
         raise KeyError("a failed build")
     assert gc.get_threshold() == before
+
+
+def _note_pid(folder: str) -> None:
+    (Path(folder) / str(os.getpid())).touch()
+
+
+def test_workers_started_ahead_set_up_once_each_and_take_even_a_single_task(tmp_path):
+    # A build starts its workers before it fills the documents, so that their set-up (WeasyPrint)
+    # runs beside the filling; then even one letter to render goes to a worker that is ready.
+    with runner.Workers(2, warm=(_note_pid, (str(tmp_path),))) as workers:
+        workers.start()
+        seen = []
+        runner.run([runner.Task("one", os.getpid)], jobs=2, done=lambda task, pid: seen.append(pid),
+                   workers=workers)
+        assert seen and seen[0] != os.getpid()
+    assert len(list(tmp_path.iterdir())) == 2 and seen[0] in {int(p.name) for p in tmp_path.iterdir()}
+    assert not children(os.getpid())
+
+
+def test_workers_started_ahead_end_at_once_when_the_build_fails_before_rendering(tmp_path):
+    with pytest.raises(ValueError), runner.Workers(2) as workers:
+        workers.start()
+        assert len(children(os.getpid())) == 2
+        raise ValueError("a letter lacks a value")
+    assert not children(os.getpid())

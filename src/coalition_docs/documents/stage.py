@@ -127,9 +127,19 @@ def _writer(theme: Theme, content_dir: Path, paper: str, html: str) -> PdfWriter
 
     Made once per worker and set of system font families (most documents need none).
     """
-    families = needed_families(html, theme)
+    return _writer_for(theme, content_dir, paper, needed_families(html, theme))
+
+
+def _writer_for(theme: Theme, content_dir: Path, paper: str, families: tuple[str, ...]) -> PdfWriter:
     key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir), paper, families)
     return shared(key, lambda: PdfWriter(theme, content_dir, paper, families))
+
+
+def warm_up(theme: Theme, content_dir: Path, paper: str) -> None:
+    """A worker's set-up before its first document (runner.Workers): WeasyPrint imported and
+    set up for documents that need no system font, as most do. It runs while the build
+    still fills the documents."""
+    _writer_for(theme, content_dir, paper, ())
 
 
 def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str, html: str,

@@ -11,6 +11,7 @@ any YAML.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,21 +133,36 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
     from coalition_docs.i18n import check_languages
 
     check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
-    documents = []
-    if only in (None, "documents"):
-        # Fill every document first (once): a letter that lacks a value fails
-        # the build with every such problem before the site is rendered.
-        from coalition_docs.documents.stage import document_warnings, plan_outputs
-
-        documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
-        result.warnings = document_warnings(coalition)
-    elif previous is not None:  # the documents are carried over: so is what was said about them
-        result.warnings = list(previous.warnings)
-
-    result.cpu["check"], cpu = _cpu() - cpu, _cpu()
+    jobs = max(1, jobs or runner.default_jobs())
     staged = Staging(out)
-    with staged as staging:
-        outputs = Outputs(previous, staged, tool)
+    outputs = Outputs(previous, staged, tool)
+    with ExitStack() as stack:
+        site = None
+        if only in (None, "site"):
+            from coalition_docs.site.render import plan_outputs as plan_site
+
+            site = plan_site(coalition, theme, outputs)  # before the workers start: forked ones inherit it
+        documents = []
+        if only in (None, "documents"):
+            from coalition_docs.documents.stage import document_warnings, plan_outputs, warm_up
+
+            # The workers start now and set up WeasyPrint (about half a second each)
+            # while this process fills every document: a letter that lacks a value
+            # fails the build, with every such problem, before anything is rendered.
+            workers = None
+            if jobs > 1:
+                workers = stack.enter_context(runner.Workers(jobs, warm=(warm_up, (
+                    theme, Path(coalition.content_dir), coalition.paper)))).start()
+            documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
+            result.warnings = document_warnings(coalition)
+        else:
+            workers = None
+            if previous is not None:  # the documents are carried over: so is what was said about them
+                result.warnings = list(previous.warnings)
+        result.cpu["check"], cpu = _cpu() - cpu, _cpu()
+        stack.enter_context(staged)  # nothing of the output folder is touched before the content passed
+        staging = staged.path
+        assert staging is not None
         planned, checks, labels = [], [], []
         for stage in STAGES:
             if only and stage != only:
@@ -158,9 +174,7 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
                 continue
             result.written[stage] = []
             if stage == "site":
-                from coalition_docs.site.render import plan_outputs as plan_site
-
-                site = plan_site(coalition, theme, outputs)
+                assert site is not None
                 planned += site.outputs
                 checks.append(site.check)
                 labels.append("pages")
@@ -171,7 +185,9 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
         progress.stage("Rendering")
         rendering: dict[str, float] = {}
         made = make(planned, outputs, staging, label=" and ".join(labels), jobs=jobs, progress=progress,
-                    cpu=rendering)
+                    cpu=rendering, workers=workers)
+        if workers is not None:
+            workers.close()  # they end before the links are read
         for path in made:
             if "/." not in path:  # pieces of a document (documents/.pieces/) are kept for the next build, not shown
                 stage, _, rest = path.partition("/")

@@ -98,8 +98,11 @@ class Counter:
 
 
 def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str = "outputs",
-         jobs: int | None = None, progress: Counter | None = None, cpu: dict[str, float] | None = None) -> list[str]:
+         jobs: int | None = None, progress: Counter | None = None, cpu: dict[str, float] | None = None,
+         workers: runner.Workers | None = None) -> list[str]:
     """Reuse or render every planned output into root; return their paths, sorted.
+
+    `workers`: processes started earlier by the caller (runner.Workers), to render in.
 
     `cpu`, when given, receives the CPU seconds spent rendering, by top folder
     ("site", "documents"), workers included.
@@ -136,5 +139,5 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
         if progress is not None:
             progress.advance(len(run))
 
-    runner.run(tasks, jobs, done)
+    runner.run(tasks, jobs, done, workers)
     return sorted(by_path)

@@ -95,6 +95,16 @@ def batch_collector():
         gc.set_threshold(*previous)
 
 
+def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., Any], tuple] | None) -> None:
+    """Worker initializer: die with the build, then the owner's set-up (`warm`: a function and its arguments)."""
+    _die_with_parent(parent, scratch)
+    if warm is not None:
+        try:
+            warm[0](*warm[1])
+        except Exception:  # a set-up that fails is made again, and reported, by the task that needs it
+            pass
+
+
 def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     """Worker initializer: end with the build, leave Ctrl-C to the build.
 
@@ -155,14 +165,20 @@ class _Graph:
 
 
 def run(tasks: Sequence[Task], jobs: int | None = None,
-        done: Callable[[Task, Any], None] | None = None) -> None:
+        done: Callable[[Task, Any], None] | None = None, workers: "Workers | None" = None) -> None:
     """Run every task (in `jobs` processes); call `done(task, result)` as each finishes.
 
-    The first failure stops everything and is raised; so is KeyboardInterrupt.
+    `workers`, when given, are processes started earlier (see Workers): every
+    task runs in them, even a single one. The first failure stops everything and
+    is raised; so is KeyboardInterrupt.
     """
     graph = _Graph(tasks)
     jobs = max(1, jobs or default_jobs())
     done = done or (lambda task, result: None)
+    if workers is not None:
+        if tasks:
+            _run_in(workers, graph, done)
+        return
     if jobs == 1 or len(tasks) < 2:
         ready = graph.ready()
         while ready:
@@ -174,29 +190,64 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
         if graph.waiting:
             raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
         return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    scratch = tempfile.mkdtemp(prefix="coalition-docs-workers-")
-    try:
-        _run_pool(graph, jobs, done, scratch, min(jobs, len(tasks)))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with Workers(min(jobs, len(tasks))) as own:
+        _run_in(own, graph, done)
 
 
-def _run_pool(graph: "_Graph", jobs: int, done: Callable[[Task, Any], None], scratch: str, workers: int) -> None:
-    context = _pool_context()
-    forked = context.get_start_method() == "fork"
-    if forked:
-        gc.freeze()  # what the workers inherit is never collected by them (see BUILD_GC_THRESHOLDS)
-    try:
-        _run_in(ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
-                                    initargs=(os.getpid(), scratch)), graph, done, workers)
-    finally:
-        if forked:
-            gc.unfreeze()
+class Workers:
+    """Worker processes for one build: children that die with it.
+
+    `with Workers(jobs, warm) as workers: workers.start()` starts them ahead of
+    their tasks; `warm`, a module-level function and its arguments, runs in each
+    as it starts (imports, a PDF writer's set-up), so that this start-up runs
+    beside the build's own planning instead of after it. Leaving the block ends
+    them: at once if it is left by an exception.
+    """
+
+    def __init__(self, jobs: int, warm: tuple[Callable[..., Any], tuple] | None = None):
+        self.jobs = max(1, jobs)
+        context = _pool_context()
+        self.forked = context.get_start_method() == "fork"
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.scratch = tempfile.mkdtemp(prefix="coalition-docs-workers-")
+        if self.forked:
+            gc.freeze()  # what the workers inherit is never collected by them (see BUILD_GC_THRESHOLDS)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                        initargs=(os.getpid(), self.scratch, warm))
+        self.closed = False
+
+    def start(self) -> "Workers":
+        """Start every worker now."""
+        with _sigint_blocked():  # a worker starts here: Ctrl-C must not reach it before it ignores it
+            for _ in range(self.jobs):
+                self.pool.submit(int)
+        return self
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(kill=exc_type is not None)
+
+    def close(self, kill: bool = False) -> None:
+        """End the workers: when their work is done, or at once (`kill`). Closing twice does nothing."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if kill:
+                _kill(self.pool)
+            else:
+                self.pool.shutdown(wait=True)
+        finally:
+            if self.forked:
+                gc.unfreeze()
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _run_in(pool: ProcessPoolExecutor, graph: "_Graph", done: Callable[[Task, Any], None], workers: int) -> None:
+def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]) -> None:
+    pool, slots = workers.pool, workers.jobs
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
     try:
@@ -204,9 +255,9 @@ def _run_in(pool: ProcessPoolExecutor, graph: "_Graph", done: Callable[[Task, An
         # goes before the smaller work still queued, not after all of it.
         while True:
             ready = _order([*ready, *graph.ready()])
-            while ready and len(pending) < workers:
+            while ready and len(pending) < slots:
                 task = ready.pop(0)
-                with _sigint_blocked():  # a worker starts here: Ctrl-C must not reach it before it ignores it
+                with _sigint_blocked():  # a worker may start here: see Workers.start
                     pending[pool.submit(_call, task)] = task
             if not pending:
                 break
@@ -221,7 +272,6 @@ def _run_in(pool: ProcessPoolExecutor, graph: "_Graph", done: Callable[[Task, An
     except BaseException:
         _kill(pool)
         raise
-    pool.shutdown(wait=True)
 
 
 @contextmanager
