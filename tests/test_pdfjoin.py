@@ -101,3 +101,21 @@ def test_same_sources_same_bytes(letters, tmp_path):
         concatenate(letters, tmp_path / name, title="Letters", author="A", language="en", identifier=b"y" * 32)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert str(PdfReader(tmp_path / "a.pdf").trailer["/ID"][0]) == "y" * 32
+
+
+def test_renumbering_a_piece_at_once_changes_references_only_as_one_at_a_time_does():
+    from coalition_docs.documents.assemble import _SEP, renumber, renumber_many
+
+    mapping = {1: 11, 2: 12, 10: 20}
+    bodies = [b"<</Type /Page/Parent 1 0 R/Contents 2 0 R>>",
+              b"<</Type /StructElem/Alt (see 2 0 R, not a reference)/P 10 0 R>>",
+              b"<</Length 8>>\nstream\n1 0 R 2 \nendstream",  # stream data is never touched
+              b"[1 0 R 10 0 R]"]
+    expected = [renumber(body, mapping) for body in bodies]
+    assert renumber_many(bodies, mapping) == expected
+    assert expected[0] == b"<</Type /Page/Parent 11 0 R/Contents 12 0 R>>"
+    assert expected[1].endswith(b"(see 2 0 R, not a reference)/P 20 0 R>>")
+    assert expected[2].endswith(b"stream\n1 0 R 2 \nendstream")
+    # A dictionary that holds the separator itself (inside a string) is renumbered one object at a time.
+    odd = [bodies[0], b"<</T (a" + _SEP + b"b)/P 1 0 R>>", bodies[3]]
+    assert renumber_many(odd, mapping) == [renumber(body, mapping) for body in odd]
