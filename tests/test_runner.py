@@ -257,3 +257,16 @@ def test_workers_started_ahead_end_at_once_when_the_build_fails_before_rendering
         assert len(children(os.getpid()) - before) == 2
         raise ValueError("a letter lacks a value")
     assert children(os.getpid()) <= before
+
+
+def test_the_parts_of_a_join_go_before_bigger_work_that_nothing_waits_for():
+    # The worksheet's last, smallest piece must not wait behind the letters: the assembly that
+    # waits for it would then run alone at the end of the build.
+    order: list[str] = []
+    tasks = [runner.Task("assembly", _pid, cost=10, after=("small piece", "big piece")),
+             runner.Task("small piece", _pid, cost=1), runner.Task("big piece", _pid, cost=6),
+             runner.Task("letter", _pid, cost=5), runner.Task("envelopes", _pid, cost=8)]
+    runner.run(tasks, jobs=1, done=lambda task, result: order.append(task.name))
+    assert order == ["big piece", "small piece", "assembly", "envelopes", "letter"]
+    with pytest.raises(RuntimeError, match="tasks wait for each other"):
+        runner.run([runner.Task("x", _pid, after=("y",)), runner.Task("y", _pid, after=("x",))], jobs=1)

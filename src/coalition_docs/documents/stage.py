@@ -106,6 +106,15 @@ def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.
     return keys
 
 
+# An output's cost is its work in characters of HTML to lay out (about 60,000 a second
+# here). Joining files lays nothing out: letters.pdf copies its letters' bytes (a
+# fiftieth of their time), the worksheet's assembly also lays out its page footers
+# when the page count is new (a twentieth). The runner starts the longest chain of
+# work first (runner._Graph), so these keep joins from looking longer than they are.
+JOIN_COST = 0.02
+ASSEMBLY_COST = 0.05
+
+
 def shared_key(coalition: model.Coalition, theme: Theme, tool: str) -> str:
     """What every PDF is made from besides its HTML: theme files, fonts, static files, versions."""
     from importlib.metadata import version
@@ -186,11 +195,12 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
         planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
                               (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
                                b.duplex),
-                              cost=sum(costs[part] for part in parts), parts=parts))
+                              cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
     for draft in plan_drafts(coalition, theme, letter_order(coalition)):
         letter = prefix + draft.letter  # attached as it is: made (or reused) first
         planned.append(Output(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
-                              write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,)))
+                              write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
+                              batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
     return planned
 
 
@@ -220,7 +230,7 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                        language.group(1) if language else coalition.language, identifier, theme,
                        Path(coalition.content_dir), coalition.paper, previous),
                       # As costly as all its parts: once they exist it goes before smaller work.
-                      cost=sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
+                      cost=ASSEMBLY_COST * sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
                       extras=(f"{folder}/{FOOTERS}",))
     return [*outputs.values(), assembly]
 

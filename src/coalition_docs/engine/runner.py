@@ -141,23 +141,48 @@ def _call(task: Task) -> Any:
     return task.function(*task.args)
 
 
-def _order(tasks: Iterable[Task]) -> list[Task]:
-    return sorted(tasks, key=lambda t: (-t.cost, t.name))
-
-
 class _Graph:
-    """Which tasks may start: those whose `after` tasks have all finished."""
+    """Which tasks may start (those whose `after` tasks have all finished), and in what order.
+
+    A task's rank is its cost plus the highest rank among the tasks that wait
+    for it: the longest chain of work it starts. Ready tasks go highest rank
+    first, so the small last piece of a document that must be joined goes
+    before a bigger task that nothing waits for, and the join does not end up
+    alone at the end of the build.
+    """
 
     def __init__(self, tasks: Sequence[Task]):
         names = {t.name for t in tasks}
         self.waiting = {t.name: {a for a in t.after if a in names} for t in tasks}
         self.by_name = {t.name: t for t in tasks}
+        dependents: dict[str, list[str]] = {}
+        for name, needs in self.waiting.items():
+            for need in needs:
+                dependents.setdefault(need, []).append(name)
+        # Ranked from the last tasks back (the reverse of a topological order); tasks in a
+        # cycle keep their own cost, and the run reports them ("tasks wait for each other").
+        self.rank: dict[str, float] = {}
+        left = {name: len(dependents.get(name, ())) for name in self.waiting}
+        todo = [name for name, count in left.items() if count == 0]
+        while todo:
+            name = todo.pop()
+            self.rank[name] = self.by_name[name].cost + max(
+                (self.rank[d] for d in dependents.get(name, ())), default=0.0)
+            for need in self.waiting[name]:
+                left[need] -= 1
+                if left[need] == 0:
+                    todo.append(need)
+        for name, task in self.by_name.items():
+            self.rank.setdefault(name, task.cost)
+
+    def order(self, tasks: Iterable[Task]) -> list[Task]:
+        return sorted(tasks, key=lambda t: (-self.rank[t.name], t.name))
 
     def ready(self) -> list[Task]:
         now = [self.by_name[n] for n, missing in self.waiting.items() if not missing]
         for task in now:
             del self.waiting[task.name]
-        return _order(now)
+        return self.order(now)
 
     def finished(self, name: str) -> None:
         for missing in self.waiting.values():
@@ -186,7 +211,7 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
             result = _call(task)
             graph.finished(task.name)
             done(task, result)
-            ready = _order([*ready, *graph.ready()])
+            ready = graph.order([*ready, *graph.ready()])
         if graph.waiting:
             raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
         return
@@ -254,7 +279,7 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
         # Only as many tasks in flight as workers: a join that becomes ready
         # goes before the smaller work still queued, not after all of it.
         while True:
-            ready = _order([*ready, *graph.ready()])
+            ready = graph.order([*ready, *graph.ready()])
             while ready and len(pending) < slots:
                 task = ready.pop(0)
                 with _sigint_blocked():  # a worker may start here: see Workers.start
