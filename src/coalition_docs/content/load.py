@@ -193,7 +193,6 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
         return document
     if "&" in text:  # without an anchor there is no alias, so nothing can expand
         _check_size(node, document)
-    _check_depth(node, document)  # after the size check: the expanded graph is small enough to walk
     document.data = _Builder(document).build(node, ())
     return document
 
@@ -212,19 +211,6 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
 
 
 MAX_DEPTH = 50  # content files nest five or six levels; deeper is a mistake or an attack
-
-
-def _check_depth(root: yaml.Node, document: Document) -> None:
-    """Refuse lists and maps nested deeper than MAX_DEPTH (before anything recurses over them)."""
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            where = _pos(node, document)
-            raise LoadError(Problem(document.path, where.line, where.column,
-                                    f"lists and maps nested too deeply (expected at most {MAX_DEPTH} levels, "
-                                    f"found more)"))
-        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _check_size(root: yaml.Node, document: Document) -> None:
@@ -284,6 +270,9 @@ class _Builder:
         return INVALID
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        if len(loc) >= MAX_DEPTH:  # the root is at depth 1: refuse before recursing any further
+            raise self.fail(node, f"lists and maps nested too deeply (expected at most {MAX_DEPTH} levels, "
+                            "found more)")
         self.document.values.setdefault(loc, _pos(node, self.document))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
