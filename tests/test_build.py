@@ -374,3 +374,22 @@ def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
     assert "positionality/" in str(error.value) and "WeasyPrint could not render it" in str(error.value)
     assert not (tmp_path / "out").exists()
     assert time.monotonic() - started < 30  # the worksheet alone takes minutes
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_output_deleted_by_hand_is_made_again_even_when_a_join_needs_it(built, jobs):
+    from pypdf import PdfReader
+
+    example, out = built
+    letters = sorted((out / "documents" / "letters").glob("*.pdf"))
+    gone = next(p for p in letters if p.stem != "marlow-falls-community-college")
+    gone.unlink()
+    (out / "site" / "about" / "index.html").unlink()
+    # letters.pdf must be joined again (another letter changed) from every letter, the deleted one included.
+    edit(example / "partners" / "marlow-falls-community-college.yaml", "rationale: >", "rationale: >\n    Edited.")
+    result = build(example, out, jobs=jobs)
+    for path in (f"documents/letters/{gone.name}", "site/about/index.html",
+                 "documents/letters/marlow-falls-community-college.pdf", "documents/letters.pdf"):
+        assert path in result.rendered and (out / path).is_file()
+    pages = sum(len(PdfReader(p).pages) for p in sorted((out / "documents" / "letters").glob("*.pdf")))
+    assert len(PdfReader(out / "documents" / "letters.pdf").pages) >= pages

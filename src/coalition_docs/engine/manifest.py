@@ -283,13 +283,23 @@ class Outputs:
     def record(self, path: str) -> OutputRecord | None:
         return self.previous.outputs.get(path) if self.previous else None
 
-    def take(self, path: str, key: str, deps: list[str] | None = None) -> bool:
+    def unchanged(self, path: str, key: str) -> bool:
+        """Whether the previous build made `path` from the same key (and can hand it over)."""
         old = self.record(path)
-        if old is None or old.key != key or self.staging is None or not self.staging.reuse(path):
+        return old is not None and old.key == key and self.staging is not None
+
+    def carry(self, path: str, key: str, deps: list[str] | None = None) -> bool:
+        """Carry an unchanged output over from the previous build; False if its file is gone."""
+        old = self.record(path)
+        if not self.unchanged(path, key) or not self.staging.reuse(path):
             return False
+        assert old is not None
         self.records[path] = OutputRecord(key, list(deps if deps is not None else old.deps))
         self.reused.append(path)
         return True
+
+    def take(self, path: str, key: str, deps: list[str] | None = None) -> bool:
+        return self.carry(path, key, deps)
 
     def made(self, path: str, key: str, deps: list[str] | None = None) -> None:
         self.records[path] = OutputRecord(key, sorted(deps or []))

@@ -116,16 +116,18 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
         missing = [p for p in output.parts if p not in by_path]
         if missing:
             raise ValueError(f"{output.path} is made from {missing[0]}, which no stage plans")
-    fresh = []
+    fresh: list[Output] = []
+    unchanged: list[Output] = []
     for output in planned:
-        if not outputs.take(output.path, output.key, list(output.deps)):
-            fresh.append(output)
-        elif outputs.staging is not None:
-            for extra in output.extras:
-                outputs.staging.reuse(extra)
+        (unchanged if outputs.unchanged(output.path, output.key) else fresh).append(output)
+    # Unchanged outputs are carried over (hard links) while the workers render the rest;
+    # first those that something to render is made from (a join reads its parts' files).
+    needed = {part for output in fresh for part in output.parts}
+    fresh += _carry([o for o in unchanged if o.path in needed], outputs)
     if progress is not None:
         progress.outputs(label, len(planned), len(planned) - len(fresh))
     jobs = max(1, jobs or runner.default_jobs())
+    missing: list[Output] = []  # carried over in the meantime, but their file was gone: rendered after
     tasks, members = _tasks(fresh, Path(root), jobs)
 
     def done(task: runner.Task, result: Any) -> None:
@@ -139,5 +141,22 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
         if progress is not None:
             progress.advance(len(run))
 
-    runner.run(tasks, jobs, done, workers)
+    later = [o for o in unchanged if o.path not in needed]
+    runner.run(tasks, jobs, done, workers, meanwhile=lambda: missing.extend(_carry(later, outputs)))
+    if missing:
+        tasks, more = _tasks(missing, Path(root), jobs)
+        members.update(more)
+        runner.run(tasks, jobs, done, workers)
     return sorted(by_path)
+
+
+def _carry(unchanged: Sequence[Output], outputs: Outputs) -> list[Output]:
+    """Carry `unchanged` over from the previous build; return those whose file was gone."""
+    gone = []
+    for output in unchanged:
+        if not outputs.carry(output.path, output.key, list(output.deps)):
+            gone.append(output)
+        elif outputs.staging is not None:
+            for extra in output.extras:
+                outputs.staging.reuse(extra)
+    return gone

@@ -190,33 +190,38 @@ class _Graph:
 
 
 def run(tasks: Sequence[Task], jobs: int | None = None,
-        done: Callable[[Task, Any], None] | None = None, workers: "Workers | None" = None) -> None:
+        done: Callable[[Task, Any], None] | None = None, workers: "Workers | None" = None,
+        meanwhile: Callable[[], None] | None = None) -> None:
     """Run every task (in `jobs` processes); call `done(task, result)` as each finishes.
 
     `workers`, when given, are processes started earlier (see Workers): every
-    task runs in them, even a single one. The first failure stops everything and
-    is raised; so is KeyboardInterrupt.
+    task runs in them, even a single one. `meanwhile` is called once, in this
+    process, while the first tasks run (or first, when they run here). The first
+    failure stops everything and is raised; so is KeyboardInterrupt.
     """
     graph = _Graph(tasks)
     jobs = max(1, jobs or default_jobs())
     done = done or (lambda task, result: None)
-    if workers is not None:
-        if tasks:
-            _run_in(workers, graph, done)
+    meanwhile = meanwhile or (lambda: None)
+    if workers is not None or (tasks and jobs > 1 and len(tasks) >= 2):
+        if not tasks:
+            meanwhile()
+        elif workers is not None:
+            _run_in(workers, graph, done, meanwhile)
+        else:
+            with Workers(min(jobs, len(tasks))) as own:
+                _run_in(own, graph, done, meanwhile)
         return
-    if jobs == 1 or len(tasks) < 2:
-        ready = graph.ready()
-        while ready:
-            task = ready.pop(0)
-            result = _call(task)
-            graph.finished(task.name)
-            done(task, result)
-            ready = graph.order([*ready, *graph.ready()])
-        if graph.waiting:
-            raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
-        return
-    with Workers(min(jobs, len(tasks))) as own:
-        _run_in(own, graph, done)
+    meanwhile()  # one process: what it does meanwhile comes first
+    ready = graph.ready()
+    while ready:
+        task = ready.pop(0)
+        result = _call(task)
+        graph.finished(task.name)
+        done(task, result)
+        ready = graph.order([*ready, *graph.ready()])
+    if graph.waiting:
+        raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
 
 
 class Workers:
@@ -271,7 +276,8 @@ class Workers:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]) -> None:
+def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None],
+            meanwhile: Callable[[], None] | None = None) -> None:
     pool, slots = workers.pool, workers.jobs
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
@@ -286,6 +292,9 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
                     pending[pool.submit(_call, task)] = task
             if not pending:
                 break
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: pending[f].name):
                 task = pending.pop(future)
