@@ -92,3 +92,18 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_time(tmp_path, template_c
     env = Theme(tmp_path / "content").environment(autoescape=True)
     assert env.bytecode_cache is None
     assert env.get_template("site/hello.html").render(name="Ana") == "Hello Ana"
+
+
+def test_a_fifo_in_the_cache_is_skipped_not_waited_on(tmp_path, template_cache):
+    import os
+
+    theme_dir = tmp_path / "templates" / "site"
+    theme_dir.mkdir(parents=True)
+    (theme_dir / "hello.html").write_text("Hello {{ name }}", encoding="utf-8")
+    theme = Theme(tmp_path / "content")
+    theme.environment(autoescape=True).get_template("site/hello.html")
+    (entry,) = template_cache.glob("*.cache")
+    entry.unlink()
+    os.mkfifo(entry)
+    # Reading a FIFO would block forever; the template is compiled instead (and the FIFO left alone).
+    assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Ana") == "Hello Ana"

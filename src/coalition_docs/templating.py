@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import re
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,11 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
+            if not stat.S_ISREG(os.stat(self._get_cache_filename(bucket)).st_mode):
+                return  # only a regular file is read: a FIFO in its place must not hang the build
             super().load_bytecode(bucket)
+        except FileNotFoundError:
+            return
         except Exception:  # a damaged entry: compile again (and write it anew)
             bucket.reset()
 
