@@ -31,7 +31,7 @@ class Output:
     # Writes root/path: called in a worker as render(root, path, *args).
     render: Callable[..., Any]
     args: tuple = ()
-    cost: float = 1.0  # rough work, to start the longest first
+    cost: float = 1.0  # rough work (documents: characters of HTML), to start the longest chain first
     parts: tuple[str, ...] = ()  # outputs this one is made from (made first)
     deps: tuple[str, ...] = ()  # what the next build needs to recompute the key
     # Files its render keeps beside it for later builds (not outputs): carried over when it is reused.

@@ -1,9 +1,9 @@
-"""One runner for every output: work items on every core, longest first.
+"""One runner for every output: work items on every core, the longest chain of work first.
 
 The runner knows nothing of pages or PDFs. A `Task` is a picklable function
-with its arguments, a cost (for ordering: the longest work starts first, so
-the cores finish together) and the names of the tasks it needs (a join step
-starts as soon as its parts exist, not after every other task).
+with its arguments, a cost (for ordering: the longest chain of work starts
+first, so the cores finish together) and the names of the tasks it needs (a
+join step starts as soon as its parts exist, not after every other task).
 
 Workers are children that die with the build:
 
@@ -14,7 +14,8 @@ Workers are children that die with the build:
 - the first task that fails kills the pool at once; its error is raised.
 
 A task's own per-process setup (a WeasyPrint font configuration, a Jinja
-environment) is made once per worker with `shared()`.
+environment) is made once per worker with `shared()`; `Workers` can start the
+processes ahead of their tasks and run such a set-up in each as it starts.
 """
 
 from __future__ import annotations
