@@ -223,3 +223,19 @@ def test_report_of_content_with_mistakes_lists_them(capsys, content):
     assert (code, out) == (1, "")
     assert err.splitlines()[0].startswith("coalition.yaml:3:11: convener: no such partner")
     assert err.splitlines()[-1] == "1 error found."
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    # `coalition-docs report | head`: rich's own answer to a closed pipe is exit status 1.
+    import subprocess
+    import sys
+
+    from .test_runner import generated
+
+    content = generated(tmp_path, 300)  # a report larger than a pipe's buffer
+    process = subprocess.Popen([sys.executable, "-m", "coalition_docs", "report", str(content)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline()
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, b"")

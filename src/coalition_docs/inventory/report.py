@@ -19,7 +19,14 @@ def render_text(cov: Coverage, coalition_name: str, stream: TextIO, width: int |
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits with status 1 when the reader stops early (`report | head`); the
+            # command line treats a closed pipe as the reader's choice, not an error (cli.py).
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _Console(file=stream, width=width, highlight=False, soft_wrap=False)
     console.print(f"[bold]{coalition_name}[/bold]: coverage of {cov.partners} partners "
                   f"({cov.members} member{'' if cov.members == 1 else 's'}; partners who declined do not count)")
     for kind, title in NEED_KINDS:
