@@ -285,3 +285,20 @@ def test_the_e_mail_draft_speaks_its_letters_language(built):
     body = message.get_body(("plain",)).get_content()
     assert body.splitlines()[0] == "Estimado/a Alex Mayor:" and "Le escribo en nombre de la" in body
     assert "Dear " not in body and "Would you let us know" not in body
+
+
+def test_a_page_title_that_happens_to_be_a_theme_word_is_not_translated(content, tmp_path):
+    # "Get involved" is also in the theme's catalog ("Participe"); a coalition's own page of that
+    # title, not translated into Spanish, keeps its English title on the Spanish site.
+    from coalition_docs.engine.build import build
+
+    multilingual(content)
+    (content / "pages" / "join.md").write_text("---\ntitle: Get involved\n---\nCome to a meeting.\n",
+                                               encoding="utf-8")
+    build(content, tmp_path / "out", only="site", jobs=1)
+    spanish = (tmp_path / "out" / "site" / "es" / "join" / "index.html").read_text(encoding="utf-8")
+    assert "Participe" not in spanish
+    assert "<title>Get involved · " in spanish
+    assert re.search(r'<a href="[^"]*join/"[^>]*>Get involved</a>', spanish)
+    # The site's own words are still in Spanish.
+    assert ">Miembros</a>" in spanish
