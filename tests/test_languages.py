@@ -302,3 +302,12 @@ def test_a_page_title_that_happens_to_be_a_theme_word_is_not_translated(content,
     assert re.search(r'<a href="[^"]*join/"[^>]*>Get involved</a>', spanish)
     # The site's own words are still in Spanish.
     assert ">Miembros</a>" in spanish
+
+
+def test_a_translation_file_with_a_code_that_is_no_language_is_one_error(content, capsys):
+    (content / "pages" / "about.e$.md").write_text("---\ntitle: About\n---\nHi.\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.startswith("pages/about.e$.md")]
+    assert lines == ["pages/about.e$.md:1:1: pages/about.e$.md: e$ is not a language of the coalition "
+                     "(expected one of en, found e$)"]
