@@ -299,7 +299,7 @@ def test_a_page_title_that_happens_to_be_a_theme_word_is_not_translated(content,
     spanish = (tmp_path / "out" / "site" / "es" / "join" / "index.html").read_text(encoding="utf-8")
     assert "Participe" not in spanish
     assert "<title>Get involved · " in spanish
-    assert re.search(r'<a href="[^"]*join/"[^>]*>Get involved</a>', spanish)
+    assert re.search(r'<a href="[^"]*join/"[^>]*><span lang="en">Get involved</span></a>', spanish)
     # The site's own words are still in Spanish.
     assert ">Miembros</a>" in spanish
 
@@ -311,3 +311,18 @@ def test_a_translation_file_with_a_code_that_is_no_language_is_one_error(content
     lines = [line for line in err.splitlines() if line.startswith("pages/about.e$.md")]
     assert lines == ["pages/about.e$.md:1:1: pages/about.e$.md: e$ is not a language of the coalition "
                      "(expected one of en, found e$)"]
+
+
+def test_an_untranslated_page_title_in_the_menu_names_its_language(tmp_path):
+    # WCAG 3.1.2 (language of parts): the example's "About the coalition" has no Spanish version,
+    # so the Spanish menu shows it as written, marked as English.
+    from coalition_docs.engine.build import build
+
+    from .conftest import EXAMPLE
+
+    build(EXAMPLE, tmp_path / "out", only="site", jobs=1)
+    spanish = (tmp_path / "out" / "site" / "es" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="site-nav".*?</nav>', spanish, re.S).group(0)
+    assert re.search(r'<a href="[^"]*about/"[^>]*><span lang="en">About the coalition</span></a>', nav), nav
+    assert re.search(r'<a href="[^"]*get-involved/"[^>]*>Participe</a>', nav)  # translated: no mark
+    assert ">Miembros</a>" in nav  # the theme's own words

@@ -145,7 +145,8 @@ def navigation(view: PublicSite, gettext: Any = None) -> list[NavItem]:
     if view.statements:
         items.append(NavItem(_("Statements"), "statements/", "statements"))
     items.append(NavItem(_("Coverage"), "coverage/", "coverage"))
-    items.extend(NavItem(str(p.title), f"{p.name}/", p.name) for p in view.pages)
+    # A page's own title as the view has it: a text shown untranslated keeps its language (the `lang` filter).
+    items.extend(NavItem(p.title, f"{p.name}/", p.name) for p in view.pages)
     return items
 
 
@@ -155,5 +156,5 @@ def _call_to_action(view: PublicSite) -> NavItem | None:
     by_name = {p.name: p for p in view.pages}
     for name in CALL_TO_ACTION_PAGES:
         if name in by_name:
-            return NavItem(str(by_name[name].title), f"{name}/", name)
+            return NavItem(by_name[name].title, f"{name}/", name)
     return None
