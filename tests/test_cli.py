@@ -166,3 +166,17 @@ def test_the_public_api_loads_and_builds(tmp_path):
     result = build(FIXTURES / "minimal", tmp_path / "out", only="site")
     assert (tmp_path / "out/site/index.html").is_file() and result.summary().startswith("Built")
     assert sorted(coalition_docs.__all__) == ["__version__", "build", "load_coalition"]
+
+
+def test_every_command_runs_with_the_builds_garbage_collector_and_puts_it_back(monkeypatch, capsys):
+    import gc
+
+    from coalition_docs import cli
+    from coalition_docs.engine.runner import BUILD_GC_THRESHOLDS
+
+    seen = []
+    monkeypatch.setitem(cli.COMMANDS, "check", lambda args: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    code, _, _ = run_cli(capsys, "check", EXAMPLE)
+    assert code == 0 and seen == [BUILD_GC_THRESHOLDS]
+    assert gc.get_threshold() == before

@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "content") and args.command != "new":
             _locate_content(args)
-        return COMMANDS[args.command](args)
+        from coalition_docs.engine.runner import batch_collector
+
+        with batch_collector():  # every command is batch work on the whole content (engine/runner.py)
+            return COMMANDS[args.command](args)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return exc.exit_code
