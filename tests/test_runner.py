@@ -270,3 +270,31 @@ def test_the_parts_of_a_join_go_before_bigger_work_that_nothing_waits_for():
     assert order == ["big piece", "small piece", "assembly", "envelopes", "letter"]
     with pytest.raises(RuntimeError, match="tasks wait for each other"):
         runner.run([runner.Task("x", _pid, after=("y",)), runner.Task("y", _pid, after=("x",))], jobs=1)
+
+
+def _note_interval(folder: str) -> None:
+    started = time.monotonic()
+    time.sleep(0.2)
+    (Path(folder) / str(os.getpid())).write_text(f"{started} {time.monotonic()}")
+
+
+def test_workers_set_up_one_at_a_time(tmp_path):
+    # The build's own process reads the content meanwhile: one set-up beside it, not two.
+    with runner.Workers(2, warm=(_note_interval, (str(tmp_path),))) as workers:
+        workers.start()
+        runner.run([runner.Task(f"t{i}", os.getpid) for i in range(2)], jobs=2, workers=workers)
+    spans = sorted(tuple(map(float, p.read_text().split())) for p in tmp_path.iterdir())
+    assert len(spans) == 2 and spans[1][0] >= spans[0][1]
+
+
+def test_work_that_needs_the_builds_state_runs_in_the_build_when_the_workers_came_first():
+    # Workers started before the site was planned do not have it: its pages render in the build's
+    # own process, beside the workers; workers forked later take them as any other work.
+    tasks = [runner.Task("page", os.getpid, inherits=True), runner.Task("pdf", os.getpid, cost=5)]
+    for before_state, page_here in ((True, True), (False, False)):
+        seen: dict[str, int] = {}
+        with runner.Workers(2, before_state=before_state) as workers:
+            workers.start()
+            runner.run(tasks, jobs=2, done=lambda task, pid: seen.setdefault(task.name, pid), workers=workers)
+        assert (seen["page"] == os.getpid()) is page_here
+        assert seen["pdf"] != os.getpid()

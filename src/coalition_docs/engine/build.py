@@ -127,38 +127,39 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
 
     progress.stage("Checking the content")
     cpu = _cpu()
-    from coalition_docs.content.validate import load_coalition
-
-    coalition = load_coalition(content)
-    from coalition_docs.i18n import check_languages
-
-    check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
     jobs = max(1, jobs or runner.default_jobs())
-    staged = Staging(out)
-    outputs = Outputs(previous, staged, tool)
     with ExitStack() as stack:
+        workers = None
+        if only in (None, "documents") and jobs > 1:
+            from coalition_docs.documents.stage import warm_up
+
+            # The workers start first and import WeasyPrint (0.4 s each) while this process
+            # reads the content and fills every document; as they are forked before the site
+            # is planned, the site's pages are rendered by this process, beside them.
+            workers = stack.enter_context(runner.Workers(jobs, warm=(warm_up, ()), before_state=True)).start()
+        from coalition_docs.content.validate import load_coalition
+
+        coalition = load_coalition(content)
+        from coalition_docs.i18n import check_languages
+
+        check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
+        staged = Staging(out)
+        outputs = Outputs(previous, staged, tool)
         site = None
         if only in (None, "site"):
             from coalition_docs.site.render import plan_outputs as plan_site
 
-            site = plan_site(coalition, theme, outputs)  # before the workers start: forked ones inherit it
+            site = plan_site(coalition, theme, outputs)
         documents = []
         if only in (None, "documents"):
-            from coalition_docs.documents.stage import document_warnings, plan_outputs, warm_up
+            from coalition_docs.documents.stage import document_warnings, plan_outputs
 
-            # The workers start now and set up WeasyPrint (about half a second each)
-            # while this process fills every document: a letter that lacks a value
-            # fails the build, with every such problem, before anything is rendered.
-            workers = None
-            if jobs > 1:
-                workers = stack.enter_context(runner.Workers(jobs, warm=(warm_up, (
-                    theme, Path(coalition.content_dir), coalition.paper)))).start()
+            # Every document is filled before any is rendered: a letter that lacks a
+            # value fails the build, with every such problem.
             documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
             result.warnings = document_warnings(coalition)
-        else:
-            workers = None
-            if previous is not None:  # the documents are carried over: so is what was said about them
-                result.warnings = list(previous.warnings)
+        elif previous is not None:  # the documents are carried over: so is what was said about them
+            result.warnings = list(previous.warnings)
         result.cpu["check"], cpu = _cpu() - cpu, _cpu()
         stack.enter_context(staged)  # nothing of the output folder is touched before the content passed
         staging = staged.path

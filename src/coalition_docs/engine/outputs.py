@@ -41,6 +41,8 @@ class Output:
     rekey: Callable[[Any], tuple[str, tuple[str, ...]]] | None = None
     # Small outputs of one kind (site pages): rendered in runs, a round trip to a worker a run.
     batch: str | None = None
+    # Its render reads what the stage offered with runner.share() (the planned site): see runner.Task.
+    inherits: bool = False
 
 
 def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
@@ -82,10 +84,12 @@ def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.
         after = tuple(sorted({task_of.get(p, p) for o in run for p in o.parts} - {name}))
         if run[0].batch is None:
             output = run[0]
-            tasks.append(runner.Task(name, _render, (output.render, root, output.path, output.args), output.cost, after))
+            tasks.append(runner.Task(name, _render, (output.render, root, output.path, output.args), output.cost, after,
+                                     output.inherits))
         else:
             items = tuple((o.render, o.path, o.args) for o in run)
-            tasks.append(runner.Task(name, _render_run, (root, items), sum(o.cost for o in run), after))
+            tasks.append(runner.Task(name, _render_run, (root, items), sum(o.cost for o in run), after,
+                                     any(o.inherits for o in run)))
     return tasks, members
 
 

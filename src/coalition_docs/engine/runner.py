@@ -30,7 +30,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,9 @@ class Task:
     args: tuple = ()
     cost: float = 1.0
     after: tuple[str, ...] = ()  # tasks that must have finished first
+    # Reads what the build offered with share(): runs in a worker forked after it was shared,
+    # or, when the workers were started before (Workers(before_state=True)), in the build's own process.
+    inherits: bool = False
 
 
 def default_jobs() -> int:
@@ -96,12 +99,19 @@ def batch_collector():
         gc.set_threshold(*previous)
 
 
-def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., Any], tuple] | None) -> None:
-    """Worker initializer: die with the build, then the owner's set-up (`warm`: a function and its arguments)."""
+def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., Any], tuple] | None,
+                  one_at_a_time: Any = None) -> None:
+    """Worker initializer: die with the build, then the owner's set-up (`warm`: a function and its arguments).
+
+    The set-ups run one at a time (`one_at_a_time`, a lock): the first worker is
+    ready sooner, and the build's own process, reading the content meanwhile,
+    keeps a core to itself.
+    """
     _die_with_parent(parent, scratch)
     if warm is not None:
         try:
-            warm[0](*warm[1])
+            with one_at_a_time if one_at_a_time is not None else nullcontext():
+                warm[0](*warm[1])
         except Exception:  # a set-up that fails is made again, and reported, by the task that needs it
             pass
 
@@ -235,8 +245,11 @@ class Workers:
     them: at once if it is left by an exception.
     """
 
-    def __init__(self, jobs: int, warm: tuple[Callable[..., Any], tuple] | None = None):
+    def __init__(self, jobs: int, warm: tuple[Callable[..., Any], tuple] | None = None, *,
+                 before_state: bool = False):
         self.jobs = max(1, jobs)
+        # Started before the build shared its state (share()): tasks that inherit it run in the build's process.
+        self.before_state = before_state
         context = _pool_context()
         self.forked = context.get_start_method() == "fork"
         sys.stdout.flush()
@@ -245,7 +258,8 @@ class Workers:
         if self.forked:
             gc.freeze()  # what the workers inherit is never collected by them (see BUILD_GC_THRESHOLDS)
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
-                                        initargs=(os.getpid(), self.scratch, warm))
+                                        initargs=(os.getpid(), self.scratch, warm,
+                                                  context.Lock() if warm is not None else None))
         self.closed = False
 
     def start(self) -> "Workers":
@@ -280,28 +294,43 @@ class Workers:
 def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None],
             meanwhile: Callable[[], None] | None = None) -> None:
     pool, slots = workers.pool, workers.jobs
+    here = workers.before_state  # tasks that inherit the build's state run in this process
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
+
+    def collect(finished: Iterable[Future]) -> None:
+        for future in sorted(finished, key=lambda f: pending[f].name):
+            task = pending.pop(future)
+            result = future.result()
+            graph.finished(task.name)
+            done(task, result)
+
     try:
         # Only as many tasks in flight as workers: a join that becomes ready
         # goes before the smaller work still queued, not after all of it.
         while True:
             ready = graph.order([*ready, *graph.ready()])
-            while ready and len(pending) < slots:
-                task = ready.pop(0)
+            for task in [t for t in ready if not (here and t.inherits)]:
+                if len(pending) >= slots:
+                    break
+                ready.remove(task)
                 with _sigint_blocked():  # a worker may start here: see Workers.start
                     pending[pool.submit(_call, task)] = task
-            if not pending:
-                break
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: pending[f].name):
-                task = pending.pop(future)
-                result = future.result()
-                graph.finished(task.name)
-                done(task, result)
+            local = next((t for t in ready if here and t.inherits), None)
+            if local is not None:  # the workers are busy or have nothing to take: this process works too
+                ready.remove(local)
+                result = _call(local)
+                graph.finished(local.name)
+                done(local, result)
+                if pending:
+                    collect(wait(pending, timeout=0)[0])
+                continue
+            if not pending:
+                break
+            collect(wait(pending, return_when=FIRST_COMPLETED)[0])
         if graph.waiting:
             raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
     except BaseException:

@@ -318,7 +318,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> 
         old = outputs.record(path)
         planned.append(Output(
             path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
-            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=_made))
+            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=_made, inherits=True))
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
