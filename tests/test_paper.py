@@ -114,3 +114,23 @@ def test_without_duplex_letters_follow_each_other(content, tmp_path):
     assert len(reader.pages) == sum(own)
     assert [reader.get_destination_page_number(item) for item in reader.outline] == [0, own[0]]
     assert not any(item.title.endswith(BLANK_NOTE) for item in reader.outline)
+
+
+def test_the_workers_paper_hint_never_blocks_and_never_fails(tmp_path):
+    # Read before the content is loaded, to set the workers up while it is: a hint only.
+    import os
+
+    from coalition_docs.documents.stage import paper_hint
+
+    content = tmp_path / "content"
+    content.mkdir()
+    assert paper_hint(content) == "letter"  # no coalition.yaml yet
+    (content / "coalition.yaml").write_text("name: X\nprint:\n  paper: a4\n", encoding="utf-8")
+    assert paper_hint(content) == "a4"
+    (content / "coalition.yaml").write_text("print: [not, a, map\n", encoding="utf-8")
+    assert paper_hint(content) == "letter"
+    (content / "coalition.yaml").write_text("print:\n  paper: legal\n", encoding="utf-8")
+    assert paper_hint(content) == "letter"
+    (content / "coalition.yaml").unlink()
+    os.mkfifo(content / "coalition.yaml")
+    assert paper_hint(content) == "letter"  # a FIFO is not waited on

@@ -28,7 +28,7 @@ from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_d
 from coalition_docs.documents.fonts import font_faces_css
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
-from coalition_docs.documents.pdf import PDF_OPTIONS, PdfWriter, pdf_identifier
+from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, LABELS_TEMPLATE, LETTER_TEMPLATE,
                                            STATEMENT_TEMPLATE, WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle,
@@ -144,12 +144,29 @@ def _writer_for(theme: Theme, content_dir: Path, paper: str, families: tuple[str
     return shared(key, lambda: PdfWriter(theme, content_dir, paper, families))
 
 
-def warm_up() -> None:
-    """A worker's set-up before its first document (runner.Workers): WeasyPrint imported, most
-    of it (0.4 s, cffi reading Pango's declarations). It runs while the build reads the content
-    and fills the documents; the writer for the coalition's paper is made with the first PDF."""
-    import weasyprint  # noqa: F401
-    import weasyprint.text.fonts  # noqa: F401
+def warm_up(theme: Theme, content_dir: Path, paper: str) -> None:
+    """A worker's set-up before its first document (runner.Workers): WeasyPrint imported (0.4 s,
+    most of it cffi reading Pango's declarations) and set up for `paper` and documents that need
+    no system font, as most do. It runs while the build reads the content and fills the documents."""
+    _writer_for(theme, content_dir, paper, ())
+
+
+def paper_hint(content_dir: Path) -> str:
+    """The paper coalition.yaml names, read before the content is loaded, for the workers' set-up.
+
+    Only a hint: a file that cannot be read as plain YAML gives the default, and a
+    worker makes the writer for the paper the loaded content names when it differs.
+    """
+    import yaml
+
+    from coalition_docs.files import read_regular
+
+    try:
+        data = yaml.safe_load(read_regular(Path(content_dir) / "coalition.yaml"))
+        paper = data.get("print", {}).get("paper", "letter")
+    except Exception:  # noqa: BLE001 - the loader reports whatever is wrong with the file
+        return "letter"
+    return paper if paper in PAPER_STYLESHEETS else "letter"
 
 
 def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str, html: str,

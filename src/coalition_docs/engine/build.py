@@ -131,12 +131,13 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
     with ExitStack() as stack:
         workers = None
         if only in (None, "documents") and jobs > 1:
-            from coalition_docs.documents.stage import warm_up
+            from coalition_docs.documents.stage import paper_hint, warm_up
 
-            # The workers start first and import WeasyPrint (0.4 s each) while this process
+            # The workers start first and set up WeasyPrint (0.4 s each) while this process
             # reads the content and fills every document; as they are forked before the site
             # is planned, the site's pages are rendered by this process, beside them.
-            workers = stack.enter_context(runner.Workers(jobs, warm=(warm_up, ()), before_state=True)).start()
+            workers = stack.enter_context(runner.Workers(jobs, warm=(warm_up, (
+                theme, Path(content), paper_hint(content))), before_state=True)).start()
         from coalition_docs.content.validate import load_coalition
 
         coalition = load_coalition(content)
