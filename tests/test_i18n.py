@@ -156,6 +156,25 @@ def test_english_is_the_default_and_words_from_data_are_escaped():
     assert spanish.globals["language"] == "es"
 
 
+@pytest.mark.parametrize("language", [None, "es"])
+def test_gettext_keeps_the_rules_of_jinjas_newstyle_gettext(language):
+    # i18n installs its own, shorter gettext and _: the same escaping and formatting as jinja2.ext's
+    env = _env(language)
+    spanish = language == "es"
+    source = ('{{ _("No one from %(name)s is named on this site.", name=n) }}|'
+              '{{ gettext("Convened by %(convener)s.", convener=n) }}|'
+              '{% trans convener=n %}Convened by {{ convener }}.{% endtrans %}|'
+              '{% autoescape false %}{{ _("Convened by %(convener)s.", convener=n) }}{% endautoescape %}|'
+              '{{ _("100%% sure") }}|{{ _("Home") is string }}')
+    nobody = "Nadie de &lt;b&gt;A&amp;B figura con su nombre en este sitio." if spanish \
+        else "No one from &lt;b&gt;A&amp;B is named on this site."
+    convened = ("Convocada por" if spanish else "Convened by") + " &lt;b&gt;A&amp;B."
+    raw = ("Convocada por" if spanish else "Convened by") + " <b>A&B."
+    assert env.from_string(source).render(n="<b>A&B") == f"{nobody}|{convened}|{convened}|{raw}|100% sure|True"
+    with pytest.raises(ValueError):  # a lone % is an error, as in Jinja's own: write %%
+        env.from_string('{{ _("All of it: 100%") }}').render()
+
+
 def test_babel_is_only_loaded_for_another_language():
     import subprocess
     import sys

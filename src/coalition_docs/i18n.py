@@ -19,9 +19,10 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import jinja2
+from markupsafe import Markup
 
 from coalition_docs.templating import PACKAGE_DIR, Theme, format_date
 
@@ -144,9 +145,32 @@ def label(theme: Theme, language: str, text: str) -> str:
 def localize(env: jinja2.Environment, theme: Theme, language: str) -> None:
     """Make `env` speak `language`: its gettext, `language`, and the date and number filters."""
     catalog = translations(theme, language)
-    env.install_gettext_translations(catalog, newstyle=True)
+    _install(env, catalog)
     env.globals["language"] = language
     env.filters.update(filters(catalog, language))
+
+
+def _install(env: jinja2.Environment, catalog: gettext.NullTranslations) -> None:
+    env.install_gettext_translations(catalog, newstyle=True)
+    env.globals["gettext"] = env.globals["_"] = _newstyle_gettext(catalog.gettext)
+
+
+def _newstyle_gettext(lookup: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's newstyle `gettext` and `_`, one call deep instead of three (a page calls them a dozen times).
+
+    The same rules as jinja2.ext's: the translation is markup when autoescaping
+    is on, and is always formatted with `%` and the keyword arguments, which
+    are escaped.
+    """
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: Any, string: str, **variables: Any) -> str:
+        text = lookup(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
 
 
 def filters(catalog: gettext.NullTranslations, language: str) -> dict:
@@ -185,5 +209,5 @@ def install_source_language(env: jinja2.Environment) -> None:
     """The default every theme environment starts with: English, words as written."""
     env.add_extension("jinja2.ext.i18n")
     catalog = gettext.NullTranslations()
-    env.install_gettext_translations(catalog, newstyle=True)
+    _install(env, catalog)
     env.filters.update(filters(catalog, SOURCE_LANGUAGE))

@@ -24,12 +24,12 @@ Same pieces, same bytes: fixed /ID, no dates.
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -287,7 +287,8 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
     a.objects[parent_tree] = b"<</Nums [%s]>>" % b" ".join(nums)
     a.objects[tree_root] = b"<</Type /StructTreeRoot/K [%d 0 R]/ParentTree %d 0 R/ParentTreeNextKey %d%s>>" % (
         document, parent_tree, offset, (b"/RoleMap " + role_map) if role_map else b"")
-    xmp = XMP.format(title=escape(title), author=escape(author), language=escape(language)).encode()
+    xmp = XMP.format(title=html.escape(title, quote=False), author=html.escape(author, quote=False),
+                     language=html.escape(language, quote=False)).encode()
     metadata = a.add(b"<</Type /Metadata/Subtype /XML/Length %d>>\nstream\n%s\nendstream" % (len(xmp), xmp))
     marks = [(t + BLANK_NOTE if i in padded else t, p) for i, (t, p) in enumerate(zip(outline, firsts)) if t]
     outlines = _outlines(a, marks)

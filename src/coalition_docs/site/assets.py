@@ -6,11 +6,11 @@ bytes, so an unchanged file is carried over from the previous build.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from xml.sax.saxutils import escape as xml_escape
 
 from coalition_docs.errors import BuildError
 from coalition_docs.engine.manifest import digest_bytes, file_digest
@@ -137,11 +137,11 @@ def sitemap_xml(view: PublicSite, pages: Iterable[PlannedPage]) -> str | None:
     ]
     for page in pages:
         if not page.alternates:
-            lines.append(f"  <url><loc>{xml_escape(site_url + page.url)}</loc></url>")
+            lines.append(f"  <url><loc>{html.escape(site_url + page.url, quote=False)}</loc></url>")
             continue
         # Every language of the page, itself included (as search engines ask for hreflang).
-        links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{xml_escape(site_url + url)}"/>'
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{html.escape(site_url + url)}"/>'
                         for code, url in page.alternates)
-        lines.append(f"  <url><loc>{xml_escape(site_url + page.url)}</loc>{links}</url>")
+        lines.append(f"  <url><loc>{html.escape(site_url + page.url, quote=False)}</loc>{links}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

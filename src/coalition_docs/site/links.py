@@ -1,7 +1,9 @@
 """The built site's own link check: every internal link, asset and #anchor must resolve.
 
-After the pages are written, `check_links` reads every HTML and CSS file of
-the site and fails the build, naming the page and the link, when one does not.
+After the pages are written, `check_links` fails the build, naming the page
+and the link, when one does not. The links and ids of a page rendered in this
+build come from the worker that rendered it (`scan_html`, beside the writing);
+the other files (carried over, assets) are read back.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""")
 MAX_REPORTED_LINKS = 50
 
 
-def _scan(text: str, is_css: bool) -> tuple[list[str], set[str]]:
+Scan = tuple[list[str], set[str]]
+
+
+def scan_html(text: str) -> Scan:
+    """The links and the ids of one HTML page."""
+    return _scan(text, False)
+
+
+def _scan(text: str, is_css: bool) -> Scan:
     """The links and the ids of one HTML or CSS file."""
     if is_css:
         return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)], set()
@@ -45,27 +55,29 @@ def check_links(
     site_dir: Path,
     files: Iterable[str],
     base: str = "/",
-    texts: Mapping[str, str] | None = None,
+    scans: Mapping[str, Scan] | None = None,
 ) -> None:
     """Raise BuildError naming every page and link that does not resolve.
 
     Checks links and assets of every HTML file and `url()` of every CSS file in
-    `files` (paths inside `site_dir`; `texts` may hold their contents already).
+    `files` (paths inside `site_dir`; `scans` may hold the links and ids of some
+already, as `scan_html` found them).
     Relative links resolve from the page; absolute paths (the 404 page's) must
     start with `base`, the path of site.url. A folder link resolves to its
     index.html; an `#anchor` must name an id in the target page.
     """
     site_dir = Path(site_dir)
-    texts = texts or {}
+    scans = scans or {}
     existing = set(files)
     ids: dict[str, set[str]] = {}
     scanned: dict[str, list[str]] = {}
 
     def scan(path: str) -> None:
-        text = texts.get(path)
-        if text is None:
+        known = scans.get(path)
+        if known is None:
             text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
-        scanned[path], ids[path] = _scan(text, path.endswith(".css"))
+            known = _scan(text, path.endswith(".css"))
+        scanned[path], ids[path] = known
 
     def exists(path: str) -> bool:
         return path in existing or (site_dir / path).is_file()

@@ -10,15 +10,16 @@ A page's key is a hash of the templates it loaded, its own variables, the
 variables every page shares, and the parts of `site` its templates read while
 rendering (a tracking proxy notes the parts, the environment the templates;
 the next build recomputes the key from what was recorded). Keys are made in the
-workers, beside the rendering. `check_links` (links.py) then reads the whole site and fails the
-build on a broken internal link, asset or `#anchor`.
+workers, beside the rendering, and so are the links and ids of each page:
+`check_links` (links.py) then fails the build on a broken internal link, asset
+or `#anchor`, reading back only the files this build did not render.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +35,7 @@ from coalition_docs.engine.outputs import Output, make
 from coalition_docs.errors import BuildError
 from coalition_docs.i18n import catalog_files
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
-from coalition_docs.site.links import check_links
+from coalition_docs.site.links import Scan, check_links, scan_html
 from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
                                       plan_site)
 from coalition_docs.site.public import Fallback, PublicSite, public_view
@@ -216,11 +217,15 @@ def _state(coalition: model.Coalition, theme: Theme, tool: str) -> SiteState:
     return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts, keys)
 
 
-def _render(root: Path, path: str, source: SiteSource) -> tuple[str, tuple[str, ...]]:
-    """Render and write one page (in a worker); return its key and the parts of `site` it read.
+Rendered = tuple[str, tuple[str, ...], str, Scan]  # key, parts read, path in the site, links and ids
 
-    The key is made here, beside the rendering, so that hashing a thousand
-    pages is shared by the workers instead of falling on the build's process.
+
+def _render(root: Path, path: str, source: SiteSource) -> Rendered:
+    """Render and write one page (in a worker); return its key, the parts of `site` it read, its links.
+
+    The key and the links are found here, beside the rendering, so that hashing
+    and scanning a thousand pages is shared by the workers instead of falling
+    on the build's process (which would read every page back from disk).
     """
     state = source.state()
     page = state.pages[path.removeprefix(SITE_FOLDER + "/")]
@@ -230,12 +235,7 @@ def _render(root: Path, path: str, source: SiteSource) -> tuple[str, tuple[str, 
                        read=read, gettext=state.gettexts[page.language], loaded=loaded)
     write_text(root, path, text)
     deps = tuple(sorted(read)) + tuple(sorted(TEMPLATE + name for name in loaded))
-    return state.keys[page.language].key(page, deps), deps
-
-
-def _made(value: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
-    """A page's key and parts read, as its render returned them."""
-    return value
+    return state.keys[page.language].key(page, deps), deps, page.path, scan_html(text)
 
 
 # What a page's key is made of, beyond its own variables. A method of the view
@@ -298,11 +298,19 @@ class PageKeys:
 class SitePlan:
     outputs: list[Output]
     base: str  # the path of site.url, for the link check
+    scans: dict[str, Scan] = field(default_factory=dict)  # page -> its links and ids, from its rendering
+
+    def made(self, value: Rendered) -> tuple[str, tuple[str, ...]]:
+        """A page's key and parts read, as its render returned them (its links are kept for the check)."""
+        key, deps, page, scan = value
+        self.scans[page] = scan
+        return key, deps
 
     def check(self, root: Path) -> None:
         """Fail the build on a broken internal link of the site written into root."""
         prefix = SITE_FOLDER + "/"
-        check_links(Path(root) / SITE_FOLDER, [o.path.removeprefix(prefix) for o in self.outputs], self.base)
+        check_links(Path(root) / SITE_FOLDER, [o.path.removeprefix(prefix) for o in self.outputs], self.base,
+                    self.scans)
 
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> SitePlan:
@@ -313,17 +321,18 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> 
     runner.share(("site", source.token), state)  # what forked workers inherit
     view = state.views[coalition.language]
     planned, _ = plan_assets(theme, coalition.content_dir, view.static_files)
+    plan = SitePlan(planned, base_path(view))
     for page in state.pages.values():
         path = f"{SITE_FOLDER}/{page.path}"
         old = outputs.record(path)
         planned.append(Output(
             path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
-            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=_made, inherits=True))
+            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=plan.made, inherits=True))
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
                               cost=0.01, batch=SITE_FOLDER))
-    return SitePlan(planned, base_path(view))
+    return plan
 
 
 def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
