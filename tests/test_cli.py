@@ -140,6 +140,19 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert result.stderr.splitlines()[0].startswith("coalition.yaml:2:1: YAML syntax error:")
 
 
+def test_the_command_says_everything_before_its_quick_exit(tmp_path, content):
+    # cli.run() ends the process without Python's walk over every object: what was printed into
+    # a pipe (a buffer, not a terminal) still arrives, and the exit status is main()'s.
+    command = [sys.executable, "-m", "coalition_docs"]
+    built = subprocess.run([*command, "build", str(content), "--out", str(tmp_path / "out"), "--jobs", "2"],
+                           capture_output=True, text=True)
+    assert built.returncode == 0 and built.stderr.splitlines()[-1].endswith("its letter gets no e-mail draft")
+    assert built.stdout.splitlines()[-1].startswith("Built ") and (tmp_path / "out/site/index.html").is_file()
+    (content / "roster.yaml").write_text("people: [unclosed\n")
+    refused = subprocess.run([*command, "check", str(content)], capture_output=True, text=True)
+    assert refused.returncode == 1 and refused.stderr.splitlines()[-1] == "4 errors found."
+
+
 def test_schema_kinds_match_the_schema_module():
     from coalition_docs.arguments import SCHEMA_KINDS
     from coalition_docs.content.schema import FILE_GLOBS

@@ -139,3 +139,17 @@ def test_page_without_front_matter(tmp_path):
         "p.md:1:1: page has no front matter (expected a first line '---' opening YAML front matter "
         "with at least a title, found '# Hello')"
     )
+
+
+def test_a_document_keeps_its_positions_numbers_and_invalid_marks_through_pickle():
+    # Workers send back what they read (content/check.py, load_all): nothing may change on the way.
+    import pickle
+
+    document = parse_yaml("phone: 0755\nwhen: 2027-02-30\nlist:\n  - 1.50\n", "partners/x.yaml", line_offset=2)
+    again = pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == document
+    assert str(again.data["phone"]) == "0755" and again.data["phone"] == 755
+    assert str(again.data["list"][0]) == "1.50"
+    assert again.data["when"] is INVALID and ("when",) in again.invalid
+    assert again.position(("list", 0)) == (6, 5) and again.position(("list", 0)).line == 6
+    assert [p.format() for p in again.problems] == [p.format() for p in document.problems] != []

@@ -298,3 +298,24 @@ def test_work_that_needs_the_builds_state_runs_in_the_build_when_the_workers_cam
             runner.run(tasks, jobs=2, done=lambda task, pid: seen.setdefault(task.name, pid), workers=workers)
         assert (seen["page"] == os.getpid()) is page_here
         assert seen["pdf"] != os.getpid()
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_the_build_renders_beside_its_own_workers_work_that_needs_its_state():
+    # A pool the runner starts itself is forked after the state was shared: such work (site pages)
+    # goes to its workers and to the build's process, which saves a worker; other work (PDFs)
+    # never runs in the build's process.
+    pages = [runner.Task(f"page {n}", _pid_after, (0.05,), inherits=True) for n in range(8)]
+    seen: dict[str, int] = {}
+    runner.run(pages, jobs=2, done=lambda task, pid: seen.setdefault(task.name, pid))
+    here = [name for name, pid in seen.items() if pid == os.getpid()]
+    assert len(seen) == 8 and 0 < len(here) < 8
+    assert len(set(seen.values())) == 2  # the build and one worker: jobs in all
+    pdfs = [runner.Task(f"pdf {n}", _pid_after, (0.01,)) for n in range(4)]
+    seen.clear()
+    runner.run(pdfs, jobs=2, done=lambda task, pid: seen.setdefault(task.name, pid))
+    assert os.getpid() not in seen.values() and len(seen) == 4

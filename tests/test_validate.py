@@ -258,3 +258,47 @@ def test_static_link_outside_is_refused(content, tmp_path):
         "only files inside static/ are published (expected a file in static/, found a link leaving it)\n"
         "    copy the file into static/ if it is meant to be public"
     ]
+
+
+
+def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_path, monkeypatch):
+    # Checker.load_all gives forked workers a share of the partner files when there are many
+    # (PARALLEL_FILES each); what they read crosses back by pickle: positions, numbers typed
+    # with a leading zero, values already reported (INVALID) and problems all survive the trip.
+    import multiprocessing
+    import shutil
+
+    from coalition_docs.content import check
+    from coalition_docs.engine import runner
+
+    from .conftest import EXAMPLE
+
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    monkeypatch.setattr(check, "PARALLEL_FILES", 4)  # 15 partners: three shares of five
+    workers, started = runner.Workers, []
+    monkeypatch.setattr(runner, "Workers", lambda jobs, *a, **k: started.append(jobs) or workers(jobs, *a, **k))
+    partners = content / "partners"
+    edit(partners / "marlow-falls-community-college.yaml", "phone: 555-0130", "phone: 05550130")  # a worker's
+    broken = [  # the first, middle and last shares
+        (partners / "city-of-marlow-falls.yaml", "stage:", "stage: 2027-02-30\nstage:"),
+        (partners / "marlow-falls-public-schools.yaml", "stage:", "stage: ["),
+        (partners / "vietnamese-community-association.yaml", "stage: invite", "stage: invite\nfax: 0755"),
+    ]
+    for path, old, new in broken:
+        edit(path, old, new)
+    expected = problems(content)  # one process
+    assert len(expected) >= 3 and started == []
+    with pytest.raises(ContentErrors) as caught:
+        load_coalition(content, jobs=3)
+    assert [p.format() for p in caught.value.problems] == expected
+    assert started == [2]  # two workers; this process reads the first share
+    for path, old, new in broken:
+        edit(path, new, old)
+    one, three = load_coalition(content, jobs=1), load_coalition(content, jobs=3)
+    assert started == [2, 2]
+    assert [repr(p) for p in three.partners] == [repr(p) for p in one.partners]
+    assert three.partner("marlow-falls-community-college").contact.phone == "05550130"
+    for a, b in zip(one.partners, three.partners):
+        assert dict(a.positions) == dict(b.positions) and a.source == b.source
+    assert multiprocessing.active_children() == []

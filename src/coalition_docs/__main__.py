@@ -1,5 +1,5 @@
 """`python -m coalition_docs`: the same command as `coalition-docs`."""
 
-from coalition_docs.cli import main
+from coalition_docs.cli import run
 
-raise SystemExit(main())
+run()

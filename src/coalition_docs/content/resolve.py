@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coalition_docs.content import model
 from coalition_docs.content import schema, vocab
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from coalition_docs.content.check import Loaded
@@ -170,9 +171,43 @@ def _source(document: Document, loc: tuple) -> model.Source:
     return model.Source(document.path, where.line, where.column)
 
 
-def _positions(document: Document) -> dict[str, model.Source]:
-    return {
-        ".".join(str(part) for part in loc): model.Source(document.path, where.line, where.column)
-        for loc, where in document.values.items()
-        if loc
-    }
+def _positions(document: Document) -> "_Positions":
+    return _Positions(document)
+
+
+class _Positions(Mapping[str, model.Source]):
+    """Where each value of a file was written, by dotted path ("invitation.sender").
+
+    Made on first use: only a message about a value (a letter that lacks one)
+    asks, and a thousand partners hold some forty thousand values.
+    """
+
+    __slots__ = ("_document", "_made")
+
+    def __init__(self, document: Document):
+        self._document: Document | None = document
+        self._made: dict[str, model.Source] | None = None
+
+    def _all(self) -> dict[str, model.Source]:
+        if self._made is None:
+            document = self._document
+            assert document is not None
+            self._made = {
+                ".".join(str(part) for part in loc): model.Source(document.path, where.line, where.column)
+                for loc, where in document.values.items()
+                if loc
+            }
+            self._document = None
+        return self._made
+
+    def __getitem__(self, dotted: str) -> model.Source:
+        return self._all()[dotted]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple:
+        return dict, (self._all(),)  # sent to another process as the plain mapping it stands for

@@ -50,11 +50,13 @@ class Written:
 
 
 class WrittenInt(Written, int):
-    pass
+    def __getnewargs__(self) -> tuple[int, str]:  # pickled with how it was written (content loaded in a worker)
+        return int(self), self.written
 
 
 class WrittenFloat(Written, float):
-    pass
+    def __getnewargs__(self) -> tuple[float, str]:
+        return float(self), self.written
 
 
 def resolve_plain(value: str, fail) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import typing
 from typing import Annotated, Any, Literal
 
@@ -77,11 +78,14 @@ TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatab
 TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
 
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace(): Unicode spaces too
+
+
 def _http_url(value: str) -> str:
     """An http(s) address that every later step can parse: host present, port valid, no spaces."""
     from urllib.parse import urlsplit
 
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+    if _SPACE_OR_CONTROL.search(value):
         raise ValueError("url")
     try:
         parts = urlsplit(value)

@@ -24,8 +24,11 @@ from coalition_docs.content.static import content_links, static_files
 from coalition_docs.errors import ContentErrors, Problem, UsageError
 
 
-def load_coalition(content_dir: Path | str) -> model.Coalition:
-    """Load, validate and cross-reference a content folder; raise ContentErrors with all problems."""
+def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
+    """Load, validate and cross-reference a content folder; raise ContentErrors with all problems.
+
+    `jobs` > 1 reads a large folder of partners in that many processes.
+    """
     root = Path(content_dir)
     if not root.is_dir():
         raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml, "
@@ -41,10 +44,10 @@ def load_coalition(content_dir: Path | str) -> model.Coalition:
     roster = run.load(roster_file, schema.RosterFile) if roster_file.is_file() else None
     if not roster_file.is_file():
         run.missing("roster.yaml", "file")
-    partners = {p.stem: run.load(p, schema.PartnerFile) for p in run.folder("partners", ".yaml", required=True)}
-    statements = {
-        p.stem: run.load(p, schema.StatementFile) for p in run.folder("positionality", ".yaml", required=False)
-    }
+    paths = run.folder("partners", ".yaml", required=True)
+    partners = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.PartnerFile, jobs))}
+    paths = run.folder("positionality", ".yaml", required=False)
+    statements = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.StatementFile, jobs))}
     pages = {}
     for path in run.folder("pages", ".md", required=False):
         try:

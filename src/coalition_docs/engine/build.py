@@ -140,7 +140,8 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
                 theme, Path(content), paper_hint(content))), before_state=True)).start()
         from coalition_docs.content.validate import load_coalition
 
-        coalition = load_coalition(content)
+        # Workers started for the documents are busy setting up WeasyPrint: this process reads alone.
+        coalition = load_coalition(content, jobs=1 if workers is not None else jobs)
         from coalition_docs.i18n import check_languages
 
         check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words

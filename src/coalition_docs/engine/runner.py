@@ -140,12 +140,19 @@ def _die_with_parent(parent: int, scratch: str | None = None) -> None:
         os._exit(1)
 
 
+def can_fork() -> bool:
+    """Whether workers start as forks of this process (one thread, no WeasyPrint loaded yet).
+
+    Otherwise they are spawned, and import everything again: worth it for
+    PDFs, not for work of a fraction of a second.
+    """
+    return (threading.active_count() == 1 and "weasyprint" not in sys.modules
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
 def _pool_context():
-    """fork when it is safe (one thread, no WeasyPrint loaded yet), else spawn."""
-    if (threading.active_count() == 1 and "weasyprint" not in sys.modules
-            and "fork" in multiprocessing.get_all_start_methods()):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    """fork when it is safe (see can_fork), else spawn."""
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
 def _call(task: Task) -> Any:
@@ -220,7 +227,11 @@ def run(tasks: Sequence[Task], jobs: int | None = None,
         elif workers is not None:
             _run_in(workers, graph, done, meanwhile)
         else:
-            with Workers(min(jobs, len(tasks))) as own:
+            # Tasks that read the build's state (site pages) are rendered by this process too, beside
+            # one worker fewer: it has every page's data at hand, where a forked worker copies each
+            # memory page it touches, and one fork is saved.
+            helps = any(task.inherits for task in tasks)
+            with Workers(min(jobs - 1 if helps else jobs, len(tasks)), helps=helps) as own:
                 _run_in(own, graph, done, meanwhile)
         return
     meanwhile()  # one process: what it does meanwhile comes first
@@ -246,10 +257,12 @@ class Workers:
     """
 
     def __init__(self, jobs: int, warm: tuple[Callable[..., Any], tuple] | None = None, *,
-                 before_state: bool = False):
+                 before_state: bool = False, helps: bool = False):
         self.jobs = max(1, jobs)
         # Started before the build shared its state (share()): tasks that inherit it run in the build's process.
         self.before_state = before_state
+        # The build's process takes tasks that inherit its state too, beside the workers.
+        self.helps = helps
         context = _pool_context()
         self.forked = context.get_start_method() == "fork"
         sys.stdout.flush()
@@ -293,8 +306,12 @@ class Workers:
 
 def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None],
             meanwhile: Callable[[], None] | None = None) -> None:
-    pool, slots = workers.pool, workers.jobs
-    here = workers.before_state  # tasks that inherit the build's state run in this process
+    pool = workers.pool
+    # A worker's next task waits in the queue while this process works on one of its own,
+    # so that it never idles until this process looks again.
+    slots = workers.jobs * (2 if workers.helps else 1)
+    only_here = workers.before_state  # tasks that inherit the build's state run in this process alone ...
+    here = only_here or workers.helps  # ... or here and in the workers
     pending: dict[Future, Task] = {}
     ready: list[Task] = []
 
@@ -310,7 +327,7 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
         # goes before the smaller work still queued, not after all of it.
         while True:
             ready = graph.order([*ready, *graph.ready()])
-            for task in [t for t in ready if not (here and t.inherits)]:
+            for task in [t for t in ready if not (only_here and t.inherits)]:
                 if len(pending) >= slots:
                     break
                 ready.remove(task)
