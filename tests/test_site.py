@@ -377,6 +377,25 @@ def test_pages_render_one_at_a_time(built):
     assert [p.path for p in pages].count("index.html") == 1
 
 
+def test_a_text_rendered_once_for_every_depth_is_what_each_depth_renders_alone(tmp_path):
+    # The markdown filter renders a text once, with stand-ins for the roots, and each page puts its
+    # own in: the HTML must be the same as rendering the text for that page's depth.
+    from coalition_docs.templating import render_markdown
+
+    texts = ["Plain words & more.", "See [the members](members/) and [us](/about/#why).",
+             "![map](static/map.png) [top](#top) [up](../x/) [out](https://example.org/a?b=1&c=2)",
+             "A typed stand-in \ue000root\ue000 [here](members/)", ""]
+    roots = [("", ""), ("../../", "../../"), ("../", "../../"), ("/coal&ition/", "/coal&ition/"),
+             ('/"q"/', '/"q"/')]
+    env = site_environment(Theme(tmp_path))
+    template = env.from_string("{{ text | markdown }}")
+    for text in texts:
+        for root, site_root in roots:
+            expected = render_markdown(text, root, site_root)
+            assert template.render(text=text, root=root, site_root=site_root) == expected, (text, root)
+    assert "../../static/map.png" in template.render(text=texts[2], root="../", site_root="../../")
+
+
 def test_theme_overrides_beside_the_content_folder(tmp_path):
     content = tmp_path / "content"
     write_site_content(content)

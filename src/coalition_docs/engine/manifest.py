@@ -58,7 +58,17 @@ def file_digest(path: Path) -> str:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return _blake(f"special:{stat.S_IFMT(info.st_mode)}:{info.st_mtime_ns}".encode()).hexdigest()
+        if info.st_size < _SMALL_FILE:  # most inputs: one read, without file_digest's 256 KiB buffer
+            data = handle.read()
+            if len(data) < _SMALL_FILE:
+                return _blake(data).hexdigest()
+            h = _blake(data)  # it grew since fstat: hash the rest as it comes
+            hashlib.file_digest(handle, lambda: h)
+            return h.hexdigest()
         return hashlib.file_digest(handle, lambda: _blake()).hexdigest()
+
+
+_SMALL_FILE = 1 << 16
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -159,11 +169,36 @@ def tool_fingerprint() -> str:
 
 def tree_files(root: Path) -> list[Path]:
     """Every regular file under root, sorted, skipping hidden files and folders."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        found.extend(Path(folder) / f for f in files if not f.startswith(".") and not f.endswith("~"))
-    return sorted(found)
+    return [Path(root) / rel for rel in _tree(str(root))]
+
+
+def _tree(root: str) -> list[str]:
+    """tree_files as paths relative to root ("partners/a.yaml"), in the same order.
+
+    As os.walk, a link to a folder is not followed; a link to a file is listed.
+    """
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(f"{root}/{folder}" if folder else root))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name != "__pycache__" and not entry.is_symlink():
+                    folders.append(f"{folder}{name}/")
+            elif not name.endswith("~"):
+                found.append(folder + name)
+    return sorted(found, key=lambda rel: rel.split("/"))  # as Paths sort: part by part
 
 
 def inputs_fingerprint(roots: Iterable[Path], extra: Mapping[str, Any], previous: Mapping[str, Any] | None = None
@@ -180,12 +215,13 @@ def inputs_fingerprint(roots: Iterable[Path], extra: Mapping[str, Any], previous
     _feed(h, dict(extra))
     for root in roots:
         root = Path(root)
-        for path in tree_files(root):
+        for rel in _tree(str(root)):
+            path = f"{root}/{rel}"
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError:
                 continue
-            name = f"{root}//{path.relative_to(root).as_posix()}"
+            name = f"{root}//{rel}"
             known = old.get(name)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
                 digest = known[2]

@@ -265,6 +265,8 @@ class Workers:
         self.helps = helps
         context = _pool_context()
         self.forked = context.get_start_method() == "fork"
+        if self.forked and sys.platform.startswith("linux"):
+            import ctypes  # noqa: F401 - once here rather than in each forked worker (_die_with_parent)
         sys.stdout.flush()
         sys.stderr.flush()
         self.scratch = tempfile.mkdtemp(prefix="coalition-docs-workers-")

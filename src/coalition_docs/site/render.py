@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markdown_it.common.utils import escapeHtml as escape_html
 from markupsafe import Markup, escape
 
 from coalition_docs.content import model
@@ -45,24 +46,36 @@ __all__ = ["RESERVED_NAMES", "SITE_FOLDER", "base_path", "build_site", "check_li
            "plan_site", "render_page", "site_environment"]
 
 
+# Stand-ins for the page's roots while a text is rendered once for every depth (private-use
+# characters: links are percent-encoded before content/links.py prefixes the root, and HTML
+# escaping leaves them as they are).
+_ROOT, _SITE_ROOT = "\ue000root\ue000", "\ue000site\ue000"
+
+
 def _markdown_filter() -> Any:
     """The site's `markdown` filter: Markdown as HTML, links rebased for the page's depth.
 
-    Each text is rendered once per depth and build (content/links.py rebases).
-    A text shown in the primary language for want of a translation is marked
-    with its language.
+    Each text is rendered once per build and process (a member's summary shows
+    on the directory and on the member's page): with stand-ins for the roots
+    that content/links.py puts before a link, which each page then replaces
+    with its own, escaped as markdown-it escapes an attribute. A text shown in
+    the primary language for want of a translation is marked with its language.
     """
-    rendered: dict[tuple[str, str, str], Markup] = {}
+    rendered: dict[str, str] = {}
 
     @jinja2.pass_context
     def markdown(context: Any, text: str | None) -> Markup:
         text = text or ""
         root = context["root"]
         site_root = context.get("site_root", root)
-        done = rendered.get((text, root, site_root))
-        if done is None:
-            done = rendered[(text, root, site_root)] = Markup(render_markdown(text, root, site_root))
-        return _mark(context, text, done, "div")
+        if "\ue000" in text:  # the stand-in's character, typed: rendered for this depth alone
+            return _mark(context, text, Markup(render_markdown(text, root, site_root)), "div")
+        html = rendered.get(text)
+        if html is None:
+            html = rendered[text] = render_markdown(text, _ROOT, _SITE_ROOT)
+        if "\ue000" in html:
+            html = html.replace(_ROOT, escape_html(root)).replace(_SITE_ROOT, escape_html(site_root))
+        return _mark(context, text, Markup(html), "div")
 
     return markdown
 
