@@ -58,7 +58,34 @@ def _render_run(root: Path, items: tuple[tuple[Callable[..., Any], str, tuple], 
     return [_render(render, root, path, args) for render, path, args in items]
 
 
-MIN_RUN = 25  # outputs in a run of a batch, at least
+MIN_RUN = 25  # outputs of cost 1 in a run of a batch, at least
+
+
+def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
+    """A batch cut into runs of about a quarter of a worker's share of its cost, in order.
+
+    An output costing that much or more is a run of its own (the directory of a
+    thousand members): ranked by its cost, it starts first instead of making
+    the last run the longest.
+    """
+    target = max(MIN_RUN, sum(o.cost for o in batch) / (jobs * 4))
+    runs: list[tuple[int, list[Output]]] = []
+    start, run, cost = 0, [], 0.0
+    for index, output in enumerate(batch):
+        if output.cost >= target:
+            if run:
+                runs.append((start, run))
+            runs.append((index, [output]))
+            start, run, cost = index + 1, [], 0.0
+            continue
+        run.append(output)
+        cost += output.cost
+        if cost >= target:
+            runs.append((start, run))
+            start, run, cost = index + 1, [], 0.0
+    if run:
+        runs.append((start, run))
+    return runs
 
 
 def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.Task], dict[str, list[Output]]]:
@@ -73,11 +100,10 @@ def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.
         else:
             batches.setdefault(output.batch, []).append(output)
     for name, batch in batches.items():
-        size = max(MIN_RUN, -(-len(batch) // (jobs * 4)))  # about four runs a worker: the cores finish together
-        for start in range(0, len(batch), size):
-            run_name = f"{name} ({start + 1}-{min(start + size, len(batch))})"
-            members[run_name] = batch[start:start + size]
-            for output in members[run_name]:
+        for start, run in _runs(batch, jobs):
+            run_name = f"{name} ({start + 1}-{start + len(run)})"
+            members[run_name] = run
+            for output in run:
                 task_of[output.path] = run_name
     tasks = []
     for name, run in members.items():

@@ -329,6 +329,11 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
         # goes before the smaller work still queued, not after all of it.
         while True:
             ready = graph.order([*ready, *graph.ready()])
+            # Helping, this process takes the longest work it may do before the workers are served:
+            # it has the build's data at hand, where a forked worker first copies what it touches.
+            local = next((t for t in ready if t.inherits), None) if workers.helps else None
+            if local is not None:
+                ready.remove(local)
             for task in [t for t in ready if not (only_here and t.inherits)]:
                 if len(pending) >= slots:
                     break
@@ -338,9 +343,11 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
-            local = next((t for t in ready if here and t.inherits), None)
+            if local is None:
+                local = next((t for t in ready if here and t.inherits), None)
+                if local is not None:
+                    ready.remove(local)
             if local is not None:  # the workers are busy or have nothing to take: this process works too
-                ready.remove(local)
                 result = _call(local)
                 graph.finished(local.name)
                 done(local, result)

@@ -227,7 +227,21 @@ def _state(coalition: model.Coalition, theme: Theme, tool: str) -> SiteState:
     templates: dict[str, str] = {}  # a template's digest, shared by the languages
     keys = {code: PageKeys(envs[code], theme, views[code], has_fonts, tool, templates, gettexts[code])
             for code in views}
+    for env in envs.values():
+        _compile_site_templates(env)
     return SiteState(envs, views, {p.path: p for p in plan_languages(views, gettexts)}, has_fonts, gettexts, keys)
+
+
+def _compile_site_templates(env: jinja2.Environment) -> None:
+    """Load the theme's site templates once, before workers are forked, so that none loads them again.
+
+    A template that does not compile is left for the page that uses it to report.
+    """
+    for name in env.list_templates(filter_func=lambda name: name.startswith("site/") and name.endswith(".html")):
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, OSError):
+            pass
 
 
 Rendered = tuple[str, tuple[str, ...], str, Scan]  # key, parts read, path in the site, links and ids
@@ -340,12 +354,18 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> 
         old = outputs.record(path)
         planned.append(Output(
             path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
-            deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=plan.made, inherits=True))
+            cost=_cost(page), deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=plan.made,
+            inherits=True))
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
                               cost=0.01, batch=SITE_FOLDER))
     return plan
+
+
+def _cost(page: PlannedPage) -> float:
+    """A page's rough work, in pages of one member: a directory costs a fifth of a page per entry it lists."""
+    return 1.0 + 0.2 * sum(len(value) for value in page.context.values() if isinstance(value, (list, tuple)))
 
 
 def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
