@@ -104,7 +104,7 @@ def test_same_sources_same_bytes(letters, tmp_path):
 
 
 def test_renumbering_a_piece_at_once_changes_references_only_as_one_at_a_time_does():
-    from coalition_docs.documents.assemble import _SEP, renumber, renumber_many
+    from coalition_docs.documents.rawpdf import _SEP, renumber, renumber_many
 
     mapping = {1: 11, 2: 12, 10: 20}
     bodies = [b"<</Type /Page/Parent 1 0 R/Contents 2 0 R>>",

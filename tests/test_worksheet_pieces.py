@@ -129,3 +129,35 @@ def test_a_worksheet_without_parts_or_body_stays_one_document(small_pieces):
     whole = f"<html><body><table><tbody>{rows}</tbody></table><table><tbody>{rows}</tbody></table></body></html>"
     [piece] = pieces.split(whole)  # no part to cut at, two tables in one part: not cut
     assert piece.html.count("<tr>") == 40
+
+
+def test_the_assembly_after_an_edit_places_again_only_the_edited_piece(small_pieces, example, tmp_path,
+                                                                       monkeypatch):
+    # Pieces are numbered apart, and each placement is kept beside the pieces: the next assembly
+    # renumbers only the piece that changed, and writes the bytes a clean build writes. A damaged
+    # file of placements costs only time.
+    from coalition_docs.documents import assemble, stage
+
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build(example, out, only="documents", jobs=1)
+    placements = out / "documents" / ".pieces" / "worksheet" / pieces.PLACEMENTS
+    assert placements.is_file()
+    placed: list[int] = []
+    real = assemble.place
+    monkeypatch.setattr(stage, "place", lambda pdf, index, *a: placed.append(index) or real(pdf, index, *a))
+    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",
+         "motivations:", "motivations: Edited for the test, at enough length to take another line or two.")
+    build(example, out, only="documents", jobs=1)
+    assert len(placed) == 1  # the run of table 3 that shows this partner
+    build(example, clean, only="documents", jobs=1)
+    assert len(placed) > 6  # a clean build places every piece
+    worksheet = (out / "documents" / "worksheet.pdf").read_bytes()
+    assert worksheet == (clean / "documents" / "worksheet.pdf").read_bytes()
+    assert structure_problems(out / "documents" / "worksheet.pdf") == []
+    placements.write_bytes(b"\x00not a placement file")
+    edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml", "Edited for the test", "Edited again")
+    placed.clear()
+    build(example, out, only="documents", jobs=1)
+    build(example, clean, only="documents", jobs=1, clean=True)
+    assert len(placed) > 12  # nothing kept could be read: every piece placed, twice
+    assert (out / "documents" / "worksheet.pdf").read_bytes() == (clean / "documents" / "worksheet.pdf").read_bytes()

@@ -19,6 +19,13 @@ right-hand page; the blank page's only content is an empty pagination
 artifact (it has no place in the structure tree), and its piece's bookmark
 says that a blank page follows.
 
+The worksheet's pieces are numbered apart (`strides`): piece i from
+FIRST + i * S, S being the largest piece's count of objects with room to
+spare, rounded up to a power of two (the xref table lists each run of numbers
+as its own subsection). A piece's placement then depends on the piece and its
+index alone, so stage.py keeps each for the next build, which renumbers only
+the pieces that changed.
+
 Same pieces, same bytes: fixed /ID, no dates.
 """
 
@@ -27,9 +34,12 @@ from __future__ import annotations
 import html
 import re
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from coalition_docs.documents.rawpdf import (RawPdf, dictionary, info_title, pdf_string, renumber, renumber_many,
+                                             write)
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -48,133 +58,6 @@ XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
-
-_REF = re.compile(rb"\((?:\\.|[^\\()])*\)|\b(\d+) 0 R\b", re.S)
-_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
-
-
-@dataclass
-class RawPdf:
-    """The objects of a PDF written by pydyf (uncompressed structure), as bytes."""
-
-    objects: dict[int, bytes]
-    root: int
-    info: int | None = None
-    order: list[int] = field(default_factory=list)
-
-    @classmethod
-    def parse(cls, data: bytes) -> "RawPdf":
-        start = data.rindex(b"startxref")
-        xref_at = int(data[start + 9:].split()[0])
-        if not data.startswith(b"xref", xref_at):
-            raise ValueError("not a PDF with a plain xref table (written with uncompressed_pdf=True?)")
-        rows = data[xref_at:data.index(b"trailer", xref_at)]
-        offsets = [int(m.group(1)) for m in _XREF_ROW.finditer(rows) if m.group(3) == b"n"]
-        starts = sorted(offsets)
-        objects = {}
-        for offset, end in zip(starts, [*starts[1:], xref_at]):
-            chunk = data[offset:end]
-            head, _, body = chunk.partition(b" 0 obj\n")
-            objects[int(head)] = body[:body.rindex(b"endobj")].rstrip(b"\n")
-        trailer = data[data.index(b"trailer", xref_at):start]
-        root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))
-        info = re.search(rb"/Info (\d+) 0 R", trailer)
-        return cls(objects, root, int(info.group(1)) if info else None, sorted(objects))
-
-    def ref(self, number: int, key: bytes) -> int | None:
-        found = re.search(re.escape(key) + rb" (\d+) 0 R", dictionary(self.objects[number]))
-        return int(found.group(1)) if found else None
-
-    def refs(self, number: int, key: bytes) -> list[int]:
-        found = re.search(re.escape(key) + rb" \[([^\]]*)\]", dictionary(self.objects[number]))
-        return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
-
-
-def page_count(pdf: RawPdf) -> int:
-    return len(pdf.refs(pdf.ref(pdf.root, b"/Pages"), b"/Kids"))
-
-
-def dictionary(body: bytes) -> bytes:
-    """The dictionary part of an object (before its stream data, if any)."""
-    at = body.find(b"\nstream\n")
-    return body if at < 0 else body[:at]
-
-
-def renumber(body: bytes, mapping: dict[int, int]) -> bytes:
-    """References renumbered in the dictionary part; strings and stream data untouched."""
-    at = body.find(b"\nstream\n")
-    head, tail = (body, b"") if at < 0 else (body[:at], body[at:])
-
-    def swap(match: re.Match) -> bytes:
-        if match.group(1) is None:
-            return match.group(0)
-        return b"%d 0 R" % mapping[int(match.group(1))]
-
-    return _REF.sub(swap, head) + tail
-
-
-_SEP = b"\n\0\0\n"  # between objects' dictionaries in renumber_many: nothing a PDF dictionary holds
-
-
-def renumber_many(bodies: Sequence[bytes], mapping: dict[int, int]) -> list[bytes]:
-    """`renumber` for every object of a piece in one pass of the pattern (a piece has thousands)."""
-    table = {b"%d" % old: b"%d 0 R" % new for old, new in mapping.items()}
-
-    def swap(match: re.Match) -> bytes:
-        number = match.group(1)
-        return match.group(0) if number is None else table[number]
-
-    heads, tails = [], []
-    for body in bodies:
-        at = body.find(b"\nstream\n")
-        heads.append(body if at < 0 else body[:at])
-        tails.append(b"" if at < 0 else body[at:])
-    joined = _SEP.join(heads)
-    if joined.count(_SEP) != max(len(heads) - 1, 0):  # a dictionary holding the separator: one at a time
-        return [renumber(body, mapping) for body in bodies]
-    return [head + tail for head, tail in zip(_REF.sub(swap, joined).split(_SEP), tails)]
-
-
-def compress_streams(data: bytes) -> bytes:
-    """The same PDF with every unfiltered stream deflated (pieces are written uncompressed)."""
-    pdf = RawPdf.parse(data)
-    for number, body in pdf.objects.items():
-        at = body.find(b"\nstream\n")
-        if at < 0 or b"/Filter" in body[:at]:
-            continue
-        head, stream = body[:at], body[at + 8:body.rindex(b"\nendstream")]
-        packed = zlib.compress(stream, 6)
-        head = re.sub(rb"/Length \d+", b"/Length %d/Filter /FlateDecode" % len(packed), head, count=1)
-        pdf.objects[number] = head + b"\nstream\n" + packed + b"\nendstream"
-    return write(pdf.objects, pdf.root, pdf.info, None)
-
-
-def write(objects: dict[int, bytes], root: int, info: int | None, identifier: bytes | None) -> bytes:
-    out = bytearray(b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n")
-    size = max(objects) + 1
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for number in range(1, size):
-        out += (b"%010d 00000 n \n" % offsets[number]) if number in offsets else b"0000000000 00000 f \n"
-    out += b"trailer\n<<\n/Size %d\n/Root %d 0 R\n" % (size, root)
-    if info is not None:
-        out += b"/Info %d 0 R\n" % info
-    if identifier is not None:
-        out += b"/ID [<%s> <%s>]\n" % (identifier.hex().encode(), identifier.hex().encode())
-    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
-def _string(text: str) -> bytes:
-    try:
-        return b"(" + re.sub(rb"([\\()])", rb"\\\1", text.encode("latin-1")) + b")"
-    except UnicodeEncodeError:
-        return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode() + b">"
-
 
 class Assembler:
     def __init__(self) -> None:
@@ -206,12 +89,137 @@ def _outline_objects(pdf: RawPdf, catalog: int) -> set[int]:
 BLANK_NOTE = " (then a blank page, for double-sided printing)"
 
 
-def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, author: str, language: str,
-             identifier: bytes, outline: Sequence[str | None] = (), duplex: bool = False) -> bytes:
+@dataclass
+class Placed:
+    """A piece as the assembly placed it: its objects renumbered from `first`, and what the whole takes from it.
+
+    A pure function of the piece, its place (index, first number, first
+    ParentTree key) and the document's language (`place`): an assembly may
+    keep it for the next one, which reuses it when the piece and its place are
+    the same (stage.py, the worksheet).
+    """
+
+    numbers: list[int]
+    bodies: list[bytes]
+    next: int  # the first number after the piece's objects
+    role_map: bytes
+    parts: list[int]  # the piece's Part elements
+    nums: list[bytes]  # its ParentTree entries, already shifted
+    keys: int  # ParentTree keys it uses (the next piece's keys start that much later)
+    pages: list[int]
+
+    def to_tuple(self) -> tuple:
+        return (self.numbers, self.bodies, self.next, self.role_map, self.parts, self.nums, self.keys, self.pages)
+
+
+# The numbers every assembly reserves first, in this order (see assemble).
+PAGES_NODE, DOCUMENT = 1, 4
+
+
+def _kept(pdf: RawPdf) -> tuple[list[int], int, int, int]:
+    """The objects of a piece that the whole keeps (not its catalog, page tree, structure root, outline
+    or metadata); and its page tree, structure tree and ParentTree."""
+    old_catalog = pdf.root
+    old_pages = pdf.ref(old_catalog, b"/Pages")
+    old_tree = pdf.ref(old_catalog, b"/StructTreeRoot")
+    old_parent_tree = pdf.ref(old_tree, b"/ParentTree")
+    skip = {old_catalog, old_pages, old_tree, old_parent_tree, pdf.info,
+            pdf.ref(old_catalog, b"/Metadata"), *_outline_objects(pdf, old_catalog)}
+    return [number for number in pdf.order if number not in skip], old_pages, old_tree, old_parent_tree
+
+
+def measure(pdf: RawPdf) -> tuple[int, int]:
+    """How many numbers a piece's placement takes: objects, and ParentTree keys (as `place` counts them)."""
+    kept, _, _, old_parent_tree = _kept(pdf)
+    highest = -1
+    for number in kept:
+        head = dictionary(pdf.objects[number])
+        if head.startswith(b"<</Type /Page/") or head.startswith(b"<</Type /Annot"):
+            found = re.search(rb"/StructParents? (\d+)", head)
+            if found:
+                highest = max(highest, int(found.group(1)))
+    nums_body = dictionary(pdf.objects[old_parent_tree])
+    inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]
+    for key in re.findall(rb"(\d+) (?:\[[^\]]*\]|\d+ 0 R)", inner):
+        highest = max(highest, int(key))
+    return len(kept), highest + 1
+
+
+def place(pdf: RawPdf, index: int, first: int, offset: int, language: str) -> Placed:
+    """Renumber one piece's objects from `first` and its ParentTree keys from `offset`."""
+    old_catalog = pdf.root
+    kept, old_pages, old_tree, old_parent_tree = _kept(pdf)
+    mapping = {old_pages: PAGES_NODE, old_tree: DOCUMENT}
+    mapping.update(zip(kept, range(first, first + len(kept))))
+    found = re.search(rb"/RoleMap (<<.*?>>)", dictionary(pdf.objects[old_tree]))
+    prefix = b"p%d-" % index
+    highest = -1
+    objects: dict[int, bytes] = {}
+    for number, body in zip(kept, renumber_many([pdf.objects[n] for n in kept], mapping)):
+        head = dictionary(body)
+        if head.startswith(b"<</Type /Page/") or head.startswith(b"<</Type /Annot"):
+            def shift(match: re.Match) -> bytes:
+                nonlocal highest
+                highest = max(highest, int(match.group(2)))
+                return match.group(1) + b"%d" % (int(match.group(2)) + offset)
+            body = re.sub(rb"(/StructParents? )(\d+)", shift, head, count=1) + body[len(head):]
+        elif head.startswith(b"<</Type /StructElem"):
+            body = body.replace(b"/ID (", b"/ID (" + prefix)
+            if b"/Headers [" in body:
+                body = re.sub(rb"/Headers \[([^\]]*)\]",
+                              lambda m: b"/Headers [" + m.group(1).replace(b"(", b"(" + prefix) + b"]", body)
+        objects[mapping[number]] = body
+    # A part in another language than the whole (a Spanish letter in letters.pdf) says so in its element.
+    own = re.search(rb"/Lang \(([^)]*)\)", dictionary(pdf.objects[old_catalog]))
+    part = b"/S /Part" if own is None or own.group(1) == language.encode() else b"/S /Part/Lang (%s)" % own.group(1)
+    parts = []
+    for kid in pdf.refs(old_tree, b"/K"):
+        new = mapping[kid]
+        objects[new] = objects[new].replace(b"/S /Document", part, 1)
+        parts.append(new)
+    nums = []
+    nums_body = dictionary(pdf.objects[old_parent_tree])
+    inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]
+    for key, value in re.findall(rb"(\d+) (\[[^\]]*\]|\d+ 0 R)", inner):
+        highest = max(highest, int(key))
+        nums.append(b"%d %s" % (int(key) + offset, renumber(value, mapping)))
+    return Placed(list(objects), list(objects.values()), first + len(kept), found.group(1) if found else b"",
+                  parts, nums, highest + 1, [mapping[n] for n in pdf.refs(old_pages, b"/Kids")])
+
+
+Placer = Callable[[int, int, int], Placed]  # (index, first number, first ParentTree key) -> the piece placed
+
+
+def strides(measures: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """Numbers and ParentTree keys set apart for each piece: the largest piece's, with room, as a power of two.
+
+    Piece i is numbered from FIRST + i * objects: its numbers do not depend on
+    the other pieces' sizes, so an edit that changes one piece's size leaves
+    the placement of every other piece as it was.
+    """
+    objects = max((m[0] for m in measures), default=0)
+    keys = max((m[1] for m in measures), default=0)
+    return 1 << (objects + objects // 4 + 1).bit_length(), 1 << (keys + keys // 4 + 1).bit_length()
+
+
+FIRST = 6  # the first number of the pieces' objects (1-5 are the whole's: see assemble)
+
+
+def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], bytes] | None, *, title: str,
+             author: str, language: str, identifier: bytes, outline: Sequence[str | None] = (),
+             duplex: bool = False, apart: tuple[int, int] | None = None) -> bytes:
     """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact.
-    With `duplex`, every piece starts on an odd page (a blank page after a piece of odd length)."""
+    With `duplex`, every piece starts on an odd page (a blank page after a piece of odd length).
+
+    A piece is a parsed PDF, or a function that places it (one that may reuse a placement kept earlier).
+    `stamps` may be a function of the number of pages, called once the pieces are placed. With `apart`
+    (`strides`), piece i is numbered from FIRST + i * objects, its ParentTree keys from i * keys;
+    otherwise each piece follows the last."""
+    if apart is not None and duplex:
+        raise ValueError("pieces numbered apart get no blank pages")
     a = Assembler()
     pages_node, catalog, tree_root, document, parent_tree = (a.reserve() for _ in range(5))
+    assert (pages_node, document, a.next) == (PAGES_NODE, DOCUMENT, FIRST)
     all_pages: list[int] = []
     parts: list[int] = []
     nums: list[bytes] = []
@@ -220,52 +228,23 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
     firsts: list[int] = []
     padded: set[int] = set()
     blank_content = None
-    for index, pdf in enumerate(pieces):
-        old_catalog = pdf.root
-        old_pages = pdf.ref(old_catalog, b"/Pages")
-        old_tree = pdf.ref(old_catalog, b"/StructTreeRoot")
-        old_parent_tree = pdf.ref(old_tree, b"/ParentTree")
-        skip = {old_catalog, old_pages, old_tree, old_parent_tree, pdf.info,
-                pdf.ref(old_catalog, b"/Metadata"), *_outline_objects(pdf, old_catalog)}
-        mapping = {old_pages: pages_node, old_tree: document}
-        for number in pdf.order:
-            if number not in skip:
-                mapping[number] = a.reserve()
-        tree_dict = dictionary(pdf.objects[old_tree])
-        found = re.search(rb"/RoleMap (<<.*?>>)", tree_dict)
-        if found and not role_map:
-            role_map = found.group(1)
-        prefix = b"p%d-" % index
-        highest = -1
-        kept = [number for number in pdf.order if number not in skip]
-        for number, body in zip(kept, renumber_many([pdf.objects[n] for n in kept], mapping)):
-            head = dictionary(body)
-            if head.startswith(b"<</Type /Page/") or head.startswith(b"<</Type /Annot"):
-                def shift(match: re.Match) -> bytes:
-                    nonlocal highest
-                    highest = max(highest, int(match.group(2)))
-                    return match.group(1) + b"%d" % (int(match.group(2)) + offset)
-                body = re.sub(rb"(/StructParents? )(\d+)", shift, head, count=1) + body[len(head):]
-            elif head.startswith(b"<</Type /StructElem"):
-                body = body.replace(b"/ID (", b"/ID (" + prefix)
-                if b"/Headers [" in body:
-                    body = re.sub(rb"/Headers \[([^\]]*)\]",
-                                  lambda m: b"/Headers [" + m.group(1).replace(b"(", b"(" + prefix) + b"]", body)
-            a.objects[mapping[number]] = body
-        # A part in another language than the whole (a Spanish letter in letters.pdf) says so in its element.
-        own = re.search(rb"/Lang \(([^)]*)\)", dictionary(pdf.objects[old_catalog]))
-        part = b"/S /Part" if own is None or own.group(1) == language.encode() else b"/S /Part/Lang (%s)" % own.group(1)
-        for kid in pdf.refs(old_tree, b"/K"):
-            new = mapping[kid]
-            a.objects[new] = a.objects[new].replace(b"/S /Document", part, 1)
-            parts.append(new)
-        nums_body = dictionary(pdf.objects[old_parent_tree])
-        inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]
-        for key, value in re.findall(rb"(\d+) (\[[^\]]*\]|\d+ 0 R)", inner):
-            highest = max(highest, int(key))
-            nums.append(b"%d %s" % (int(key) + offset, renumber(value, mapping)))
-        offset += highest + 1
-        page_refs = [mapping[n] for n in pdf.refs(old_pages, b"/Kids")]
+    for index, piece in enumerate(pieces):
+        first = a.next if apart is None else FIRST + index * apart[0]
+        if apart is not None:
+            offset = index * apart[1]
+        if isinstance(piece, RawPdf):
+            placed = place(piece, index, first, offset, language)
+        else:
+            placed = piece(index, first, offset)
+        if apart is not None and (placed.next - first > apart[0] or placed.keys > apart[1]):
+            raise ValueError(f"piece {index} does not fit the numbers set apart for it")
+        a.objects.update(zip(placed.numbers, placed.bodies))
+        a.next = placed.next
+        role_map = role_map or placed.role_map
+        parts += placed.parts
+        nums += placed.nums
+        offset += placed.keys
+        page_refs = placed.pages
         firsts.append(page_refs[0])
         all_pages += page_refs
         if duplex and len(page_refs) % 2:
@@ -277,6 +256,8 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
                                    b"/Tabs /S/TrimBox %s/BleedBox %s>>" % (pages_node, box, blank_content, box, box)))
             padded.add(index)
 
+    if callable(stamps):
+        stamps = stamps(len(all_pages))
     if stamps is not None:
         _stamp(a, stamps, all_pages)
 
@@ -294,10 +275,10 @@ def assemble(pieces: Sequence[RawPdf], stamps: bytes | None, *, title: str, auth
     outlines = _outlines(a, marks)
     a.objects[catalog] = (b"<</Type /Catalog/Pages %d 0 R/Lang %s/StructTreeRoot %d 0 R"
                           b"/ViewerPreferences <</DisplayDocTitle true>>/MarkInfo <</Marked true>>"
-                          b"/Metadata %d 0 R%s>>") % (pages_node, _string(language), tree_root, metadata,
+                          b"/Metadata %d 0 R%s>>") % (pages_node, pdf_string(language), tree_root, metadata,
                                                       b"/Outlines %d 0 R" % outlines if outlines else b"")
     info = a.add(b"<</Title %s/Author %s/Creator (coalition-docs)/Producer (coalition-docs)>>"
-                 % (_string(title), _string(author)))
+                 % (pdf_string(title), pdf_string(author)))
     return write(a.objects, catalog, info, identifier)
 
 
@@ -309,7 +290,7 @@ def _outlines(a: Assembler, items: list[tuple[str, int]]) -> int | None:
     for i, ((text, page), number) in enumerate(zip(items, numbers)):
         links = b"".join([b"/Prev %d 0 R" % numbers[i - 1] if i else b"",
                           b"/Next %d 0 R" % numbers[i + 1] if i + 1 < len(numbers) else b""])
-        a.objects[number] = b"<</Title %s/Parent %d 0 R/Dest [%d 0 R /Fit]%s>>" % (_string(text), top, page, links)
+        a.objects[number] = b"<</Title %s/Parent %d 0 R/Dest [%d 0 R /Fit]%s>>" % (pdf_string(text), top, page, links)
     a.objects[top] = b"<</Type /Outlines/First %d 0 R/Last %d 0 R/Count %d>>" % (numbers[0], numbers[-1],
                                                                                len(numbers))
     return top
@@ -359,20 +340,6 @@ def _stamp(a: Assembler, stamps: bytes, pages: list[int]) -> None:
             open_q, old, close_q, drawn), 1)
         head = re.sub(rb"/Resources \d+ 0 R", b"/Resources %d 0 R" % new_resources, head, count=1)
         a.objects[page] = head
-
-
-def _decode(literal: bytes) -> str:
-    """A PDF string as pydyf writes it: (latin-1 with escapes) or <UTF-16BE hex with BOM>."""
-    if literal.startswith(b"<"):
-        return bytes.fromhex(literal[1:-1].decode()).decode("utf-16")
-    return re.sub(rb"\\(.)", rb"\1", literal[1:-1]).decode("latin-1")
-
-
-def info_title(pdf: RawPdf) -> str | None:
-    if pdf.info is None:
-        return None
-    found = re.search(rb"/Title (\((?:\\.|[^\\()])*\)|<[0-9a-fA-F]*>)", pdf.objects[pdf.info])
-    return _decode(found.group(1)) if found else None
 
 
 def join_files(sources: Sequence[Path], target: Path, *, title: str, author: str, language: str,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 PIECES_FOLDER = ".pieces"  # OUT/documents/.pieces/worksheet/KEY.pdf
 FOOTERS = "footers.pdf"  # beside the pieces: the last footers laid out, for the next assembly
+PLACEMENTS = "placements.bin"  # beside the pieces: each piece as the last assembly placed it (stage.py)
 # A worksheet with fewer table rows than this stays one document.
 PIECES_FROM_ROWS = 150
 # Runs of rows: a boundary after a row whose hash is 0 modulo RUN, within MIN..MAX rows.

@@ -14,15 +14,16 @@
 
 from __future__ import annotations
 
+import marshal
 import re
-from dataclasses import astuple
+from dataclasses import astuple, fields
 import shutil
 from html import unescape
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from coalition_docs.content import model
-from coalition_docs.documents.assemble import RawPdf, assemble, compress_streams, join_files, page_count
+from coalition_docs.documents.assemble import Placed, assemble, join_files, measure, place, strides
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
 from coalition_docs.documents.fonts import font_faces_css
@@ -30,15 +31,17 @@ from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
+from coalition_docs.documents.rawpdf import RawPdf, compress_streams
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, LABELS_TEMPLATE, LETTER_TEMPLATE,
                                            STATEMENT_TEMPLATE, WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle,
                                            PlannedDocument, logo_path)
-from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, Piece, html_kicker, footers, split
+from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, PLACEMENTS, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
 from coalition_docs.engine.manifest import Outputs, digest_bytes, file_digest, tree_files
 from coalition_docs.engine.outputs import Counter, Output, make
 from coalition_docs.engine.runner import shared
+from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.templating import Theme
 
 
@@ -159,8 +162,6 @@ def paper_hint(content_dir: Path) -> str:
     """
     import yaml
 
-    from coalition_docs.files import read_regular
-
     try:
         data = yaml.safe_load(read_regular(Path(content_dir) / "coalition.yaml"))
         paper = data.get("print", {}).get("paper", "letter")
@@ -249,29 +250,83 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
                        Path(coalition.content_dir), coalition.paper, previous),
                       # As costly as all its parts: once they exist it goes before smaller work.
                       cost=ASSEMBLY_COST * sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
-                      extras=(f"{folder}/{FOOTERS}",))
+                      extras=(f"{folder}/{FOOTERS}", f"{folder}/{PLACEMENTS}"))
     return [*outputs.values(), assembly]
 
 
 def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
                     owner: str, title: str, author: str, language: str, identifier: bytes, theme: Theme,
                     content_dir: Path, paper: str, previous: Path | None) -> None:
-    """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer."""
-    pdfs = [RawPdf.parse((root / part).read_bytes()) for part in parts]
-    pages = sum(page_count(pdf) for pdf in pdfs)
-    # The footers of M pages depend on M, the head and the paper only: kept beside the pieces for the next build.
-    name = f"{Path(parts[0]).parent.as_posix()}/{FOOTERS}"
-    wanted = digest_bytes(head, owner, str(pages), paper)[:32].encode("ascii")
-    kept = Path(previous) / name if previous else None
-    stamps = kept.read_bytes() if kept is not None and kept.is_file() else b""
-    if b"/ID [<%s>" % wanted.hex().encode() not in stamps[-300:] and b"/ID [(%s)" % wanted not in stamps[-300:]:
-        html = footers(head, owner, pages)
-        writer = _writer(theme, content_dir, paper, html)
-        stamp = writer.render(html, f"{path} (footers)", tagged=False)
-        stamps = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
-    (root / name).write_bytes(stamps)
-    (root / path).write_bytes(assemble(pdfs, stamps, title=title, author=author, language=language,
-                                       identifier=identifier, outline=titles))
+    """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer.
+
+    Kept beside the pieces for the next build: the footers (they depend on M,
+    the head and the paper only), and each piece as this assembly placed it
+    (its objects renumbered: most of the assembly's work). Pieces are numbered
+    apart (assemble.strides), so the next assembly reuses the placement of
+    every piece whose file and place are the same: after an edit of one
+    partner, every piece but the one that shows it.
+    """
+    folder = Path(parts[0]).parent.as_posix()
+    kept, sizes = _read_placements(Path(previous) / folder / PLACEMENTS) if previous else ({}, {})
+    parsed: dict[str, RawPdf] = {}
+    for part in dict.fromkeys(parts):
+        stem = Path(part).stem
+        if stem not in sizes:
+            parsed[stem] = RawPdf.parse((root / part).read_bytes())
+            sizes[stem] = measure(parsed[stem])
+    apart = strides([sizes[Path(part).stem] for part in parts])
+    placed: dict[str, tuple] = {}
+
+    def placer(part: str):
+        stem = Path(part).stem
+
+        def place_it(index: int, first: int, offset: int) -> Placed:
+            name = f"{stem}:{index}:{first}:{offset}:{language}"
+            record = kept.get(name)
+            if record is None:
+                pdf = parsed.get(stem) or RawPdf.parse((root / part).read_bytes())
+                piece = place(pdf, index, first, offset, language)
+            else:
+                piece = Placed(*record)
+            placed[name] = piece.to_tuple()
+            return piece
+        return place_it
+
+    def stamps(pages: int) -> bytes:
+        name = f"{folder}/{FOOTERS}"
+        wanted = digest_bytes(head, owner, str(pages), paper)[:32].encode("ascii")
+        kept = Path(previous) / name if previous else None
+        data = kept.read_bytes() if kept is not None and kept.is_file() else b""
+        if b"/ID [<%s>" % wanted.hex().encode() not in data[-300:] and b"/ID [(%s)" % wanted not in data[-300:]:
+            html = footers(head, owner, pages)
+            writer = _writer(theme, content_dir, paper, html)
+            stamp = writer.render(html, f"{path} (footers)", tagged=False)
+            data = writer.write(stamp, None, wanted, f"{path} (footers)", tagged=False, uncompressed=True)
+        (root / name).write_bytes(data)
+        return data
+
+    (root / path).write_bytes(assemble([placer(part) for part in parts], stamps, title=title, author=author,
+                                       language=language, identifier=identifier, outline=titles, apart=apart))
+    used = {Path(part).stem for part in parts}
+    (root / folder / PLACEMENTS).write_bytes(marshal.dumps(
+        (placed, {stem: size for stem, size in sizes.items() if stem in used})))
+
+
+MAX_PLACEMENTS_BYTES = 1 << 30  # about 10 MB for 1,000 partners
+
+
+def _read_placements(path: Path) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+    """The placements and piece sizes the last assembly kept; none when missing, damaged or not ours."""
+    try:
+        placements, sizes = marshal.loads(read_regular(path, MAX_PLACEMENTS_BYTES))
+    except (OSError, UnreadableFile, ValueError, EOFError, TypeError):
+        return {}, {}
+    if not isinstance(placements, dict) or not isinstance(sizes, dict):
+        return {}, {}
+    return ({name: record for name, record in placements.items()
+             if isinstance(name, str) and isinstance(record, tuple) and len(record) == len(fields(Placed))},
+            {stem: tuple(size) for stem, size in sizes.items() if isinstance(stem, str) and isinstance(size, tuple)
+             and len(size) == 2 and all(isinstance(n, int) for n in size)})
 
 
 def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,

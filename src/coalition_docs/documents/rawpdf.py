@@ -1,0 +1,165 @@
+"""PDFs as pydyf writes them, read and written as bytes: the objects of a file, renumbered, written back.
+
+The documents' PDFs are written by WeasyPrint with a plain (uncompressed)
+object structure: `N 0 obj ... endobj` at the offsets of an xref table.
+`RawPdf` reads such a file into its objects without parsing them;
+`renumber` rewrites the references of an object's dictionary (never a string
+or stream data); `write` lays the objects out again with an xref table.
+assemble.py joins documents with them.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+_REF = re.compile(rb"\((?:\\.|[^\\()])*\)|\b(\d+) 0 R\b", re.S)
+_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+
+
+@dataclass
+class RawPdf:
+    """The objects of a PDF written by pydyf (uncompressed structure), as bytes."""
+
+    objects: dict[int, bytes]
+    root: int
+    info: int | None = None
+    order: list[int] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, data: bytes) -> "RawPdf":
+        start = data.rindex(b"startxref")
+        xref_at = int(data[start + 9:].split()[0])
+        if not data.startswith(b"xref", xref_at):
+            raise ValueError("not a PDF with a plain xref table (written with uncompressed_pdf=True?)")
+        rows = data[xref_at:data.index(b"trailer", xref_at)]
+        offsets = [int(m.group(1)) for m in _XREF_ROW.finditer(rows) if m.group(3) == b"n"]
+        starts = sorted(offsets)
+        objects = {}
+        for offset, end in zip(starts, [*starts[1:], xref_at]):
+            chunk = data[offset:end]
+            head, _, body = chunk.partition(b" 0 obj\n")
+            objects[int(head)] = body[:body.rindex(b"endobj")].rstrip(b"\n")
+        trailer = data[data.index(b"trailer", xref_at):start]
+        root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))
+        info = re.search(rb"/Info (\d+) 0 R", trailer)
+        return cls(objects, root, int(info.group(1)) if info else None, sorted(objects))
+
+    def ref(self, number: int, key: bytes) -> int | None:
+        found = re.search(re.escape(key) + rb" (\d+) 0 R", dictionary(self.objects[number]))
+        return int(found.group(1)) if found else None
+
+    def refs(self, number: int, key: bytes) -> list[int]:
+        found = re.search(re.escape(key) + rb" \[([^\]]*)\]", dictionary(self.objects[number]))
+        return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
+
+
+def page_count(pdf: RawPdf) -> int:
+    return len(pdf.refs(pdf.ref(pdf.root, b"/Pages"), b"/Kids"))
+
+
+def dictionary(body: bytes) -> bytes:
+    """The dictionary part of an object (before its stream data, if any)."""
+    at = body.find(b"\nstream\n")
+    return body if at < 0 else body[:at]
+
+
+def renumber(body: bytes, mapping: dict[int, int]) -> bytes:
+    """References renumbered in the dictionary part; strings and stream data untouched."""
+    at = body.find(b"\nstream\n")
+    head, tail = (body, b"") if at < 0 else (body[:at], body[at:])
+
+    def swap(match: re.Match) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        return b"%d 0 R" % mapping[int(match.group(1))]
+
+    return _REF.sub(swap, head) + tail
+
+
+_SEP = b"\n\0\0\n"  # between objects' dictionaries in renumber_many: nothing a PDF dictionary holds
+
+
+def renumber_many(bodies: Sequence[bytes], mapping: dict[int, int]) -> list[bytes]:
+    """`renumber` for every object of a piece in one pass of the pattern (a piece has thousands)."""
+    table = {b"%d" % old: b"%d 0 R" % new for old, new in mapping.items()}
+
+    def swap(match: re.Match) -> bytes:
+        number = match.group(1)
+        return match.group(0) if number is None else table[number]
+
+    heads, tails = [], []
+    for body in bodies:
+        at = body.find(b"\nstream\n")
+        heads.append(body if at < 0 else body[:at])
+        tails.append(b"" if at < 0 else body[at:])
+    joined = _SEP.join(heads)
+    if joined.count(_SEP) != max(len(heads) - 1, 0):  # a dictionary holding the separator: one at a time
+        return [renumber(body, mapping) for body in bodies]
+    return [head + tail for head, tail in zip(_REF.sub(swap, joined).split(_SEP), tails)]
+
+
+def compress_streams(data: bytes) -> bytes:
+    """The same PDF with every unfiltered stream deflated (pieces are written uncompressed)."""
+    pdf = RawPdf.parse(data)
+    for number, body in pdf.objects.items():
+        at = body.find(b"\nstream\n")
+        if at < 0 or b"/Filter" in body[:at]:
+            continue
+        head, stream = body[:at], body[at + 8:body.rindex(b"\nendstream")]
+        packed = zlib.compress(stream, 6)
+        head = re.sub(rb"/Length \d+", b"/Length %d/Filter /FlateDecode" % len(packed), head, count=1)
+        pdf.objects[number] = head + b"\nstream\n" + packed + b"\nendstream"
+    return write(pdf.objects, pdf.root, pdf.info, None)
+
+
+def write(objects: dict[int, bytes], root: int, info: int | None, identifier: bytes | None) -> bytes:
+    out = bytearray(b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n")
+    size = max(objects) + 1
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    # One subsection per run of consecutive numbers (the worksheet's pieces are numbered apart).
+    runs: list[list[int]] = [[0]]
+    for number in sorted(offsets):
+        if number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    for run in runs:
+        out += b"%d %d\n" % (run[0], len(run))
+        out += b"".join(b"0000000000 65535 f \n" if n == 0 else b"%010d 00000 n \n" % offsets[n] for n in run)
+    out += b"trailer\n<<\n/Size %d\n/Root %d 0 R\n" % (size, root)
+    if info is not None:
+        out += b"/Info %d 0 R\n" % info
+    if identifier is not None:
+        out += b"/ID [<%s> <%s>]\n" % (identifier.hex().encode(), identifier.hex().encode())
+    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def pdf_string(text: str) -> bytes:
+    try:
+        return b"(" + re.sub(rb"([\\()])", rb"\\\1", text.encode("latin-1")) + b")"
+    except UnicodeEncodeError:
+        return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode() + b">"
+
+
+def _decode(literal: bytes) -> str:
+    """A PDF string as pydyf writes it: (latin-1 with escapes) or <UTF-16BE hex with BOM>."""
+    if literal.startswith(b"<"):
+        return bytes.fromhex(literal[1:-1].decode()).decode("utf-16")
+    return re.sub(rb"\\(.)", rb"\1", literal[1:-1]).decode("latin-1")
+
+
+def info_title(pdf: RawPdf) -> str | None:
+    if pdf.info is None:
+        return None
+    found = re.search(rb"/Title (\((?:\\.|[^\\()])*\)|<[0-9a-fA-F]*>)", pdf.objects[pdf.info])
+    return _decode(found.group(1)) if found else None
