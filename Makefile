@@ -19,21 +19,21 @@ APT_BENCH := hugo
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check serve bench clean messages system-build system-test
+.PHONY: build test check serve bench clean messages system-build system-test bytecode
 
-build: $(VENV)/.installed system-build
+build: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs build $(CONTENT) --out $(OUT)
 
-check: $(VENV)/.installed
+check: $(VENV)/.installed bytecode
 	$(BIN)/coalition-docs check $(CONTENT)
 
-serve: $(VENV)/.installed system-build
+serve: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs serve $(CONTENT)
 
-test: $(VENV)/.installed-test system-build system-test node_modules/.installed
+test: $(VENV)/.installed-test system-build system-test node_modules/.installed bytecode
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed-test system-build
+bench: $(VENV)/.installed-test system-build bytecode
 	@dpkg -s $(APT_BENCH) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_BENCH); }
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_site.py
@@ -73,6 +73,12 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
+
+# The package's compiled bytecode, as pip writes it for an installed package: an editable
+# install runs from src/, and a machine that sets PYTHONDONTWRITEBYTECODE would otherwise
+# compile every module again on each command (a twentieth of a second). Only what changed.
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q src/coalition_docs
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
