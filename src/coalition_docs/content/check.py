@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,8 +48,12 @@ class Checker:
             return None
         return self.check(document, model_cls)
 
-    def load_all(self, paths: list[Path], model_cls: type[BaseModel], jobs: int = 1) -> list[Loaded | None]:
+    def load_all(self, paths: list[Path], model_cls: type[BaseModel], jobs: int = 1,
+                 first: Callable[[], None] | None = None) -> list[Loaded | None]:
         """`load` each of `paths`, in order; in `jobs` processes when there are many.
+
+        `first`, other reading for this process, runs before its own share (while
+        the workers read theirs), or before anything when it reads alone.
 
         A thousand partner files take a fifth of a second to read and check on
         one core. With at least PARALLEL_FILES for each, forked workers take a
@@ -60,18 +64,21 @@ class Checker:
 
         shares = min(jobs, len(paths) // PARALLEL_FILES)
         if shares < 2 or not runner.can_fork():
+            if first is not None:
+                first()
             return [self.load(path, model_cls) for path in paths]
         # This process's share is a little larger: a worker first starts, and sends its files back.
-        first = round(len(paths) * 1.12 / shares)
-        size = -(-(len(paths) - first) // (shares - 1))
-        chunks = [paths[:first]] + [paths[start:start + size] for start in range(first, len(paths), size)]
+        own = round(len(paths) * 1.12 / shares)
+        size = -(-(len(paths) - own) // (shares - 1))
+        chunks = [paths[:own]] + [paths[start:start + size] for start in range(own, len(paths), size)]
         tasks = [runner.Task(f"load {index}", _load_share, (self.root, chunk, model_cls))
                  for index, chunk in enumerate(chunks[1:], 1)]
         mine: list[Loaded | None] = []
         theirs: dict[str, list[tuple[Loaded | None, list[Problem]]]] = {}
         with runner.Workers(len(tasks)) as workers:
             runner.run(tasks, len(tasks), lambda task, result: theirs.__setitem__(task.name, result), workers,
-                       meanwhile=lambda: mine.extend(self.load(path, model_cls) for path in chunks[0]))
+                       meanwhile=lambda: (first() if first else None,
+                                          mine.extend(self.load(path, model_cls) for path in chunks[0])))
         for task in tasks:
             for loaded, problems in theirs[task.name]:
                 mine.append(loaded)

@@ -14,7 +14,7 @@ from pathlib import Path
 from coalition_docs.content import model
 from coalition_docs.content import schema
 from coalition_docs.content import vocab
-from coalition_docs.content.check import Checker
+from coalition_docs.content.check import Checker, Loaded
 from coalition_docs.content.languages import LanguageCheck
 from coalition_docs.content.load import LoadError, load_page_file, relative_name
 from coalition_docs.content.markdown_links import check_links
@@ -36,16 +36,19 @@ def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
     run = Checker(root)
     run.refused = content_links(root, run)
 
-    coalition_file = root / "coalition.yaml"
-    coalition = run.load(coalition_file, schema.CoalitionFile) if coalition_file.is_file() else None
-    if not coalition_file.is_file():
-        run.missing("coalition.yaml", "file")
-    roster_file = root / "roster.yaml"
-    roster = run.load(roster_file, schema.RosterFile) if roster_file.is_file() else None
-    if not roster_file.is_file():
-        run.missing("roster.yaml", "file")
+    files: dict[str, Loaded | None] = {}
+
+    def coalition_and_roster() -> None:  # read by this process while workers read partners
+        for name, kind in (("coalition.yaml", schema.CoalitionFile), ("roster.yaml", schema.RosterFile)):
+            path = root / name
+            files[name] = run.load(path, kind) if path.is_file() else None
+            if files[name] is None and not path.is_file():
+                run.missing(name, "file")
+
     paths = run.folder("partners", ".yaml", required=True)
-    partners = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.PartnerFile, jobs))}
+    partners = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.PartnerFile, jobs,
+                                                                        first=coalition_and_roster))}
+    coalition, roster = files["coalition.yaml"], files["roster.yaml"]
     paths = run.folder("positionality", ".yaml", required=False)
     statements = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.StatementFile, jobs))}
     pages = {}
