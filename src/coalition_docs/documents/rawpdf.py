@@ -57,10 +57,6 @@ class RawPdf:
         return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
 
 
-def page_count(pdf: RawPdf) -> int:
-    return len(pdf.refs(pdf.ref(pdf.root, b"/Pages"), b"/Kids"))
-
-
 def dictionary(body: bytes) -> bytes:
     """The dictionary part of an object (before its stream data, if any)."""
     at = body.find(b"\nstream\n")

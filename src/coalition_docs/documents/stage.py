@@ -295,8 +295,8 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
     def stamps(pages: int) -> bytes:
         name = f"{folder}/{FOOTERS}"
         wanted = digest_bytes(head, owner, str(pages), paper)[:32].encode("ascii")
-        kept = Path(previous) / name if previous else None
-        data = kept.read_bytes() if kept is not None and kept.is_file() else b""
+        last = Path(previous) / name if previous else None
+        data = last.read_bytes() if last is not None and last.is_file() else b""
         if b"/ID [<%s>" % wanted.hex().encode() not in data[-300:] and b"/ID [(%s)" % wanted not in data[-300:]:
             html = footers(head, owner, pages)
             writer = _writer(theme, content_dir, paper, html)
