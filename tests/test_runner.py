@@ -232,6 +232,40 @@ def test_a_build_collects_garbage_less_often_and_puts_the_collector_back(tmp_pat
     assert gc.get_threshold() == before
 
 
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _make_a_cycle(root: Path, path: str, refs: list) -> bool:
+    import gc
+    import weakref
+
+    cycle = _Cycle()
+    refs.append(weakref.ref(cycle))
+    return gc.isenabled()
+
+
+def test_an_output_is_made_with_the_collector_paused_and_its_cycles_are_freed_after(tmp_path):
+    import gc
+
+    from coalition_docs.engine import outputs
+
+    refs: list = []
+    (enabled, _seconds) = outputs._render(_make_a_cycle, tmp_path, "a/b.txt", (refs,))
+    assert enabled is False  # no collection in the middle of a document
+    assert gc.isenabled()
+    assert refs[0]() is None  # the cycle it left was collected on the way out
+    gc.disable()  # a caller that turned the collector off keeps it off
+    try:
+        assert outputs._render(_make_a_cycle, tmp_path, "a/c.txt", (refs,))[0] is False
+        assert not gc.isenabled()
+        assert refs[1]() is not None  # and nothing was collected behind its back
+    finally:
+        gc.enable()
+        gc.collect()
+
+
 def _note_pid(folder: str) -> None:
     (Path(folder) / str(os.getpid())).touch()
 
