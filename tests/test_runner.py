@@ -147,6 +147,24 @@ def test_joins_start_after_their_parts_and_longest_work_goes_first():
     assert set(pids) == {"a", "b", "c", "join"} and os.getpid() not in pids.values()
 
 
+def test_runs_of_a_batch_shorten_towards_the_end_and_a_big_output_runs_alone():
+    from coalition_docs.engine import outputs
+
+    pages = [Output(f"site/p{i}/index.html", "k", _write, cost=1.0, batch="site") for i in range(1000)]
+    directory = Output("site/members/index.html", "k", _write, cost=200.0, batch="site")
+    batch = pages[:10] + [directory] + pages[10:]
+    runs = outputs._runs(batch, jobs=2)
+    # Every output once, in order, and each run starts where it says.
+    assert [o for _, run in runs for o in run] == batch
+    assert all(batch[start] is run[0] for start, run in runs)
+    assert (10, [directory]) in runs
+    sizes = [len(run) for _, run in runs if run != [directory]]
+    # Long runs first (they start first), then shorter ones down to MIN_RUN, so that
+    # no process waits long at the end for another's last run.
+    assert sizes[1] > 4 * outputs.MIN_RUN and sizes[1] >= sizes[2] >= sizes[-2] and sizes[-2] == outputs.MIN_RUN
+    assert sizes[-1] <= outputs.MIN_RUN
+
+
 def _write(root: Path, path: str, text: str) -> None:
     (root / path).write_text(text, encoding="utf-8")
 

@@ -67,45 +67,59 @@ def _one_collection() -> Iterator[None]:
         gc.collect(0)
 
 
-def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
-    """Render one output; return what its render returned and the CPU seconds it took."""
+def _make(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
     started = time.process_time()
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _one_collection():
-        result = render(root, path, *args)
+    result = render(root, path, *args)
     return result, time.process_time() - started
 
 
+def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
+    """Render one output; return what its render returned and the CPU seconds it took."""
+    with _one_collection():
+        return _make(render, root, path, args)
+
+
 def _render_run(root: Path, items: tuple[tuple[Callable[..., Any], str, tuple], ...]) -> list[tuple[Any, float]]:
-    return [_render(render, root, path, args) for render, path, args in items]
+    """Render a run of small outputs (site pages), with one collection for the run."""
+    with _one_collection():
+        return [_make(render, root, path, args) for render, path, args in items]
 
 
 MIN_RUN = 25  # outputs of cost 1 in a run of a batch, at least
 
 
 def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
-    """A batch cut into runs of about a quarter of a worker's share of its cost, in order.
+    """A batch cut into runs, in order, each about a quarter of a worker's share of the cost still uncut.
 
-    An output costing that much or more is a run of its own (the directory of a
-    thousand members): ranked by its cost, it starts first instead of making
-    the last run the longest.
+    The runs get shorter towards the end: the long ones, ranked by their cost,
+    start first, and the last ones are short, so that a process that finishes
+    early waits little for the others' last run. An output costing at least a
+    quarter of a worker's share of the whole batch is a run of its own (the
+    directory of a thousand members): it starts first instead of making the
+    last run the longest.
     """
-    target = max(MIN_RUN, sum(o.cost for o in batch) / (jobs * 4))
+    total = sum(o.cost for o in batch)
+    alone = max(MIN_RUN, total / (jobs * 4))
     runs: list[tuple[int, list[Output]]] = []
-    start, run, cost = 0, [], 0.0
+    start, run, cost, left = 0, [], 0.0, total
+    target = max(MIN_RUN, left / (jobs * 4))
     for index, output in enumerate(batch):
-        if output.cost >= target:
+        left -= output.cost
+        if output.cost >= alone:
             if run:
                 runs.append((start, run))
             runs.append((index, [output]))
             start, run, cost = index + 1, [], 0.0
+            target = max(MIN_RUN, left / (jobs * 4))
             continue
         run.append(output)
         cost += output.cost
         if cost >= target:
             runs.append((start, run))
             start, run, cost = index + 1, [], 0.0
+            target = max(MIN_RUN, left / (jobs * 4))
     if run:
         runs.append((start, run))
     return runs
