@@ -71,14 +71,42 @@ def file_digest(path: Path) -> str:
 _SMALL_FILE = 1 << 16
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[bytes, tuple[tuple[str, bytes], ...]]] = {}
 
 
-def _fields(kind: type) -> tuple[str, ...]:
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-    return names
+def _fields(kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
+    """A dataclass's opening bytes and its fields, each with the bytes that name it."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = (f"D{kind.__name__}(".encode(),
+                                 tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(kind)))
+    return found
+
+
+# What _feed does with a value depends on its type alone: decided once per type.
+_TEXT, _SCALAR, _SEQUENCE, _MAPPING, _BYTES, _SET, _STAMP, _OBJECT = range(8)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(kind: type) -> int:
+    if issubclass(kind, str):  # str and markupsafe.Markup
+        found = _TEXT
+    elif kind is type(None) or issubclass(kind, (bool, int, float)):
+        found = _SCALAR
+    elif issubclass(kind, (list, tuple)):
+        found = _SEQUENCE
+    elif issubclass(kind, Mapping):
+        found = _MAPPING
+    elif issubclass(kind, (bytes, bytearray)):
+        found = _BYTES
+    elif issubclass(kind, (set, frozenset)):
+        found = _SET
+    elif issubclass(kind, (PurePath, dt.date, dt.datetime)):
+        found = _STAMP
+    else:
+        found = _OBJECT
+    _KINDS[kind] = found
+    return found
 
 
 def _feed(h, value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> None:
@@ -89,49 +117,54 @@ def _feed(h, value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> No
     object met again (a member on its page and in the directory) is fed as the
     digest of its first meeting.
     """
-    if isinstance(value, str):  # str and markupsafe.Markup
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _kind(type(value))
+    if kind == _TEXT:
         data = value.encode("utf-8", "surrogatepass")
         h.update(b"s%d:" % len(data))
         h.update(data)
-    elif value is None or isinstance(value, (bool, int, float)):
-        h.update(f"{type(value).__name__}:{value!r};".encode())
-    elif isinstance(value, (list, tuple)):
+    elif kind == _SEQUENCE:
         h.update(b"[")
         for item in value:
             _feed(h, item, memo)
         h.update(b"]")
-    elif isinstance(value, Mapping):
+    elif kind == _OBJECT:
+        if memo is not None and (dataclasses.is_dataclass(value) or hasattr(value, "__dict__")):
+            known = memo.get(id(value))
+            if known is None:
+                inner = _blake()
+                _feed_object(inner, value, memo)
+                known = memo[id(value)] = (value, inner.digest())  # the value too: its id stays its own
+            h.update(b"#" + known[1])
+        else:
+            _feed_object(h, value, memo)
+    elif kind == _SCALAR:
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif kind == _MAPPING:
         h.update(b"{")
         for key, item in value.items():
             _feed(h, key, memo)
             _feed(h, item, memo)
         h.update(b"}")
-    elif isinstance(value, (bytes, bytearray)):
+    elif kind == _BYTES:
         h.update(b"b%d:" % len(value))
         h.update(value)
-    elif isinstance(value, (set, frozenset)):
+    elif kind == _SET:
         h.update(b"<")
         for item in sorted(value, key=repr):
             _feed(h, item, memo)
         h.update(b">")
-    elif isinstance(value, (PurePath, dt.date, dt.datetime)):
+    else:  # _STAMP
         h.update(f"{type(value).__name__}:{value};".encode())
-    elif memo is not None and (dataclasses.is_dataclass(value) or hasattr(value, "__dict__")):
-        known = memo.get(id(value))
-        if known is None:
-            inner = _blake()
-            _feed_object(inner, value, memo)
-            known = memo[id(value)] = (value, inner.digest())  # the value too: its id stays its own
-        h.update(b"#" + known[1])
-    else:
-        _feed_object(h, value, memo)
 
 
 def _feed_object(h, value: Any, memo: dict[int, tuple[Any, bytes]] | None) -> None:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"D{type(value).__name__}(".encode())
-        for name in _fields(type(value)):
-            h.update(name.encode() + b"=")
+        opening, fields = _fields(type(value))
+        h.update(opening)
+        for name, label in fields:
+            h.update(label)
             _feed(h, getattr(value, name), memo)
         h.update(b")")
     elif hasattr(value, "__dict__"):
