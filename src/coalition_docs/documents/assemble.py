@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coalition_docs.documents.rawpdf import (RawPdf, dictionary, info_title, pdf_string, renumber, renumber_many,
-                                             write)
+                                             stream_data, write)
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -128,19 +128,29 @@ def _kept(pdf: RawPdf) -> tuple[list[int], int, int, int]:
     return [number for number in pdf.order if number not in skip], old_pages, old_tree, old_parent_tree
 
 
+_STRUCT_PARENT = re.compile(rb"(/StructParents? )(\d+)")
+
+
+def _keyed(head: bytes) -> bool:
+    """Whether an object is a page or an annotation: one whose /StructParent(s) is a ParentTree key."""
+    return head.startswith((b"<</Type /Page/", b"<</Type /Annot"))
+
+
+def _parent_tree(pdf: RawPdf, number: int) -> list[tuple[bytes, bytes]]:
+    """The (key, value) entries of a ParentTree's /Nums."""
+    body = dictionary(pdf.objects[number])
+    return re.findall(rb"(\d+) (\[[^\]]*\]|\d+ 0 R)", body[body.index(b"[") + 1:body.rindex(b"]")])
+
+
 def measure(pdf: RawPdf) -> tuple[int, int]:
     """How many numbers a piece's placement takes: objects, and ParentTree keys (as `place` counts them)."""
     kept, _, _, old_parent_tree = _kept(pdf)
     highest = -1
     for number in kept:
         head = dictionary(pdf.objects[number])
-        if head.startswith(b"<</Type /Page/") or head.startswith(b"<</Type /Annot"):
-            found = re.search(rb"/StructParents? (\d+)", head)
-            if found:
-                highest = max(highest, int(found.group(1)))
-    nums_body = dictionary(pdf.objects[old_parent_tree])
-    inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]
-    for key in re.findall(rb"(\d+) (?:\[[^\]]*\]|\d+ 0 R)", inner):
+        if _keyed(head) and (found := _STRUCT_PARENT.search(head)):
+            highest = max(highest, int(found.group(2)))
+    for key, _ in _parent_tree(pdf, old_parent_tree):
         highest = max(highest, int(key))
     return len(kept), highest + 1
 
@@ -157,12 +167,12 @@ def place(pdf: RawPdf, index: int, first: int, offset: int, language: str) -> Pl
     objects: dict[int, bytes] = {}
     for number, body in zip(kept, renumber_many([pdf.objects[n] for n in kept], mapping)):
         head = dictionary(body)
-        if head.startswith(b"<</Type /Page/") or head.startswith(b"<</Type /Annot"):
+        if _keyed(head):
             def shift(match: re.Match) -> bytes:
                 nonlocal highest
                 highest = max(highest, int(match.group(2)))
                 return match.group(1) + b"%d" % (int(match.group(2)) + offset)
-            body = re.sub(rb"(/StructParents? )(\d+)", shift, head, count=1) + body[len(head):]
+            body = _STRUCT_PARENT.sub(shift, head, count=1) + body[len(head):]
         elif head.startswith(b"<</Type /StructElem"):
             body = body.replace(b"/ID (", b"/ID (" + prefix)
             if b"/Headers [" in body:
@@ -178,9 +188,7 @@ def place(pdf: RawPdf, index: int, first: int, offset: int, language: str) -> Pl
         objects[new] = objects[new].replace(b"/S /Document", part, 1)
         parts.append(new)
     nums = []
-    nums_body = dictionary(pdf.objects[old_parent_tree])
-    inner = nums_body[nums_body.index(b"[") + 1:nums_body.rindex(b"]")]
-    for key, value in re.findall(rb"(\d+) (\[[^\]]*\]|\d+ 0 R)", inner):
+    for key, value in _parent_tree(pdf, old_parent_tree):
         highest = max(highest, int(key))
         nums.append(b"%d %s" % (int(key) + offset, renumber(value, mapping)))
     return Placed(list(objects), list(objects.values()), first + len(kept), found.group(1) if found else b"",
@@ -315,7 +323,7 @@ def _stamp(a: Assembler, stamps: bytes, pages: list[int]) -> None:
     for page, stamp in zip(pages, stamp_pages):
         stamp_head = dictionary(pdf.objects[stamp])
         content = pdf.objects[content_of[stamp]]
-        data = content[content.index(b"\nstream\n") + 8:content.rindex(b"\nendstream")]
+        data = stream_data(content)
         if b"/Filter /FlateDecode" in dictionary(content):
             data = zlib.decompress(data)
         packed = zlib.compress(data, 6)

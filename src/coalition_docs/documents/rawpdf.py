@@ -57,16 +57,25 @@ class RawPdf:
         return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
 
 
+def _split(body: bytes) -> tuple[bytes, bytes]:
+    """An object as its dictionary part and the rest (its stream, from "\\nstream\\n"; empty if none)."""
+    at = body.find(b"\nstream\n")
+    return (body, b"") if at < 0 else (body[:at], body[at:])
+
+
 def dictionary(body: bytes) -> bytes:
     """The dictionary part of an object (before its stream data, if any)."""
-    at = body.find(b"\nstream\n")
-    return body if at < 0 else body[:at]
+    return _split(body)[0]
+
+
+def stream_data(body: bytes) -> bytes:
+    """The data of a stream object, between "stream" and "endstream"."""
+    return body[body.index(b"\nstream\n") + 8:body.rindex(b"\nendstream")]
 
 
 def renumber(body: bytes, mapping: dict[int, int]) -> bytes:
     """References renumbered in the dictionary part; strings and stream data untouched."""
-    at = body.find(b"\nstream\n")
-    head, tail = (body, b"") if at < 0 else (body[:at], body[at:])
+    head, tail = _split(body)
 
     def swap(match: re.Match) -> bytes:
         if match.group(1) is None:
@@ -87,11 +96,7 @@ def renumber_many(bodies: Sequence[bytes], mapping: dict[int, int]) -> list[byte
         number = match.group(1)
         return match.group(0) if number is None else table[number]
 
-    heads, tails = [], []
-    for body in bodies:
-        at = body.find(b"\nstream\n")
-        heads.append(body if at < 0 else body[:at])
-        tails.append(b"" if at < 0 else body[at:])
+    heads, tails = zip(*map(_split, bodies)) if bodies else ((), ())
     joined = _SEP.join(heads)
     if joined.count(_SEP) != max(len(heads) - 1, 0):  # a dictionary holding the separator: one at a time
         return [renumber(body, mapping) for body in bodies]
@@ -102,11 +107,10 @@ def compress_streams(data: bytes) -> bytes:
     """The same PDF with every unfiltered stream deflated (pieces are written uncompressed)."""
     pdf = RawPdf.parse(data)
     for number, body in pdf.objects.items():
-        at = body.find(b"\nstream\n")
-        if at < 0 or b"/Filter" in body[:at]:
+        head, tail = _split(body)
+        if not tail or b"/Filter" in head:
             continue
-        head, stream = body[:at], body[at + 8:body.rindex(b"\nendstream")]
-        packed = zlib.compress(stream, 6)
+        packed = zlib.compress(stream_data(body), 6)
         head = re.sub(rb"/Length \d+", b"/Length %d/Filter /FlateDecode" % len(packed), head, count=1)
         pdf.objects[number] = head + b"\nstream\n" + packed + b"\nendstream"
     return write(pdf.objects, pdf.root, pdf.info, None)
