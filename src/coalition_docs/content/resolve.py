@@ -92,7 +92,7 @@ class Builder:
             working_groups=tuple(groups.values()),
             meetings=model.Meetings(**self.fields(c.meetings)),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,
-            pages=tuple(pages), static_files=self.static, positions=_positions(doc),
+            pages=tuple(pages), static_files=self.static, positions=_Positions(doc),
         )
 
     def partner(self, pid: str, loaded: Loaded) -> model.Partner:
@@ -109,7 +109,7 @@ class Builder:
             asset_notes=p.asset_notes, aligned_initiatives=p.aligned_initiatives,
             motivations=p.motivations, roles=p.roles, considerations=p.considerations,
             contact=model.Contact(**self.fields(p.contact)) if p.contact else None,
-            invitation=invitation, language=p.language, positions=_positions(doc),
+            invitation=invitation, language=p.language, positions=_Positions(doc),
         )
 
     def statement(self, sid, loaded: Loaded, people, partners) -> model.Statement:
@@ -169,10 +169,6 @@ def _terms(fixed, extra) -> dict[str, model.Term]:
 def _source(document: Document, loc: tuple) -> model.Source:
     where = document.position(loc)
     return model.Source(document.path, where.line, where.column)
-
-
-def _positions(document: Document) -> "_Positions":
-    return _Positions(document)
 
 
 class _Positions(Mapping[str, model.Source]):

@@ -41,8 +41,10 @@ def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
     def coalition_and_roster() -> None:  # read by this process while workers read partners
         for name, kind in (("coalition.yaml", schema.CoalitionFile), ("roster.yaml", schema.RosterFile)):
             path = root / name
-            files[name] = run.load(path, kind) if path.is_file() else None
-            if files[name] is None and not path.is_file():
+            if path.is_file():
+                files[name] = run.load(path, kind)
+            else:
+                files[name] = None
                 run.missing(name, "file")
 
     paths = run.folder("partners", ".yaml", required=True)

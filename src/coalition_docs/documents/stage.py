@@ -284,8 +284,9 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
             name = f"{stem}:{index}:{first}:{offset}:{language}"
             record = kept.get(name)
             if record is None:
-                pdf = parsed.get(stem) or RawPdf.parse((root / part).read_bytes())
-                piece = place(pdf, index, first, offset, language)
+                if stem not in parsed:  # measured by the last assembly, placed elsewhere now
+                    parsed[stem] = RawPdf.parse((root / part).read_bytes())
+                piece = place(parsed[stem], index, first, offset, language)
             else:
                 piece = Placed(*record)
             placed[name] = piece.to_tuple()

@@ -100,26 +100,25 @@ def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
     directory of a thousand members): it starts first instead of making the
     last run the longest.
     """
-    total = sum(o.cost for o in batch)
-    alone = max(MIN_RUN, total / (jobs * 4))
+    left = sum(o.cost for o in batch)
+    alone = max(MIN_RUN, left / (jobs * 4))
     runs: list[tuple[int, list[Output]]] = []
-    start, run, cost, left = 0, [], 0.0, total
-    target = max(MIN_RUN, left / (jobs * 4))
+    start, run, cost, target = 0, [], 0.0, alone
     for index, output in enumerate(batch):
+        if not run:  # a run starts here: its length, from the cost still uncut
+            target = max(MIN_RUN, left / (jobs * 4))
         left -= output.cost
         if output.cost >= alone:
             if run:
                 runs.append((start, run))
             runs.append((index, [output]))
             start, run, cost = index + 1, [], 0.0
-            target = max(MIN_RUN, left / (jobs * 4))
             continue
         run.append(output)
         cost += output.cost
         if cost >= target:
             runs.append((start, run))
             start, run, cost = index + 1, [], 0.0
-            target = max(MIN_RUN, left / (jobs * 4))
     if run:
         runs.append((start, run))
     return runs
