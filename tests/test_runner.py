@@ -255,6 +255,10 @@ class _Cycle:
         self.me = self
 
 
+def _fail(root: Path, path: str) -> None:
+    raise ZeroDivisionError(path)
+
+
 def _make_a_cycle(root: Path, path: str, refs: list) -> bool:
     import gc
     import weakref
@@ -274,11 +278,14 @@ def test_an_output_is_made_with_the_collector_paused_and_its_cycles_are_freed_af
     assert enabled is False  # no collection in the middle of a document
     assert gc.isenabled()
     assert refs[0]() is None  # the cycle it left was collected on the way out
+    with pytest.raises(ZeroDivisionError):  # an output that fails leaves the collector on
+        outputs._render_run(tmp_path, ((_make_a_cycle, "a/d.txt", (refs,)), (_fail, "a/e.txt", ())))
+    assert gc.isenabled() and refs[1]() is None
     gc.disable()  # a caller that turned the collector off keeps it off
     try:
         assert outputs._render(_make_a_cycle, tmp_path, "a/c.txt", (refs,))[0] is False
         assert not gc.isenabled()
-        assert refs[1]() is not None  # and nothing was collected behind its back
+        assert refs[-1]() is not None  # and nothing was collected behind its back
     finally:
         gc.enable()
         gc.collect()
