@@ -255,7 +255,7 @@ class _Cycle:
         self.me = self
 
 
-def _fail(root: Path, path: str) -> None:
+def _failing_output(root: Path, path: str) -> None:
     raise ZeroDivisionError(path)
 
 
@@ -279,7 +279,7 @@ def test_an_output_is_made_with_the_collector_paused_and_its_cycles_are_freed_af
     assert gc.isenabled()
     assert refs[0]() is None  # the cycle it left was collected on the way out
     with pytest.raises(ZeroDivisionError):  # an output that fails leaves the collector on
-        outputs._render_run(tmp_path, ((_make_a_cycle, "a/d.txt", (refs,)), (_fail, "a/e.txt", ())))
+        outputs._render_run(tmp_path, ((_make_a_cycle, "a/d.txt", (refs,)), (_failing_output, "a/e.txt", ())))
     assert gc.isenabled() and refs[1]() is None
     gc.disable()  # a caller that turned the collector off keeps it off
     try:
