@@ -173,6 +173,10 @@ def cmd_serve(args) -> int:
         from coalition_docs.engine.staging import check_output_folder
 
         check_output_folder(args.out, args.content)
+    if args.documents:  # the PDFs need WeasyPrint's libraries: say so now, not in every rebuild
+        from coalition_docs.documents.pdf import load_weasyprint
+
+        load_weasyprint()
     return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
 
 
