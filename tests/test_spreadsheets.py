@@ -164,9 +164,9 @@ def test_bad_headings_and_files_are_reported(capsys, content, tmp_path):
     assert err.splitlines()[1] == "    did you mean 'Type of organization'?"
     code, _, err = run_cli(capsys, "import", tmp_path / "nothing.csv", "--content", content)
     assert code == 2 and "no such file" in err
-    (tmp_path / "notes.txt").write_text("x")
-    code, _, err = run_cli(capsys, "import", tmp_path / "notes.txt", "--content", content)
-    assert code == 2 and "expected a .csv or .xlsx file, found .txt" in err
+    (tmp_path / "notes.pdf").write_text("x")
+    code, _, err = run_cli(capsys, "import", tmp_path / "notes.pdf", "--content", content)
+    assert code == 2 and "expected a .csv or .xlsx file (or .tsv, .txt), found .pdf" in err
 
 
 def test_a_label_with_a_comma_stays_whole_in_a_comma_separated_cell():

@@ -122,7 +122,7 @@ def make_parser() -> argparse.ArgumentParser:
                    "headings and write one partners/ID.yaml per row. Existing files are "
                    "never overwritten unless --force; every bad cell is reported as "
                    "FILE:ROW:COLUMN and then nothing is written.", content="--content")
-    imp.add_argument("file", type=Path, help="a .csv or .xlsx file")
+    imp.add_argument("file", type=Path, help="a .csv or .xlsx file (or .tsv, or .txt as Excel saves Unicode Text)")
     imp.add_argument("--force", action="store_true", help="update partner files that differ from the spreadsheet")
     imp.add_argument("--dry-run", "-n", action="store_true", help="show what would be written, write nothing")
 

@@ -212,7 +212,11 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra, existing_partners(content), primary_language(content))
+    notes: list[str] = []
+    sheets = read_sheets(source, notes)
+    for note in notes:
+        print_(note)
+    result = rows_to_partners(sheets, extra, existing_partners(content), primary_language(content))
     plan = plan_import(result, content)
     texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
     texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
