@@ -173,6 +173,15 @@ def test_no_tracked_file_speaks_of_how_the_project_is_developed():
     assert not found, "\n".join(found)
 
 
+def test_every_pinned_version_is_the_packages():
+    from coalition_docs import __version__
+
+    pins = {page.relative_to(ROOT).as_posix(): re.findall(r"coalition-docs==([^\s\"']+)", page.read_text("utf-8"))
+            for page in [ROOT / "README.md", *DOCS.glob("*.md")]}
+    assert any(pins.values())
+    assert {page: found for page, found in pins.items() if set(found) - {__version__}} == {}
+
+
 def test_the_readme_is_short():
     assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 300
 
