@@ -227,3 +227,40 @@ def test_the_docs_ship_in_the_package_as_markdown():
     assert "coalition_docs.docs" in config["packages"]
     assert config["package-dir"]["coalition_docs.docs"] == "docs"
     assert config["package-data"]["coalition_docs.docs"] == ["*.md"]
+
+
+POINTER = re.compile(r"coalition-docs docs ([a-z-]+)\\?\"?(?:\s*\(section \\?\"([^\"\\]+)\\?\"\)|,\s*section \\?\"([^\"\\]+)\\?\")?")
+
+
+def test_every_pointer_to_the_docs_names_a_topic_and_section_that_exist():
+    """Messages, generated files and the example point to `coalition-docs docs TOPIC` (section "S"):
+    the topic is a page of docs/, and the section one of its headings."""
+    files = subprocess.run(["git", "ls-files", "src", "templates", "content"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    seen, wrong = 0, []
+    for name in files:
+        try:
+            text = (ROOT / name).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for match in POINTER.finditer(text):
+            topic, section = match.group(1), match.group(2) or match.group(3)
+            seen += 1
+            page = DOCS / f"{topic}.md"
+            if topic == "TOPIC":
+                continue
+            if not page.is_file():
+                wrong.append(f"{name}: no docs/{topic}.md")
+            elif section and not re.search(rf"^#+ {re.escape(section)}$",
+                                           page.read_text("utf-8").replace("`", ""), re.M):
+                wrong.append(f"{name}: docs/{topic}.md has no section '{section}'")
+    assert seen >= 20 and not wrong, "\n".join(wrong)
+
+
+def test_no_message_points_to_a_file_the_user_does_not_have():
+    files = subprocess.run(["git", "ls-files", "src", "templates", "content"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    stale = [name for name in files if name.endswith((".py", ".yaml", ".md", ".html", ".txt"))
+             and re.search(r"(see|in) content-format\.md|content-format\.md,|the README's",
+                           (ROOT / name).read_text("utf-8", "replace"))]
+    assert stale == []
