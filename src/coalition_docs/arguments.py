@@ -20,6 +20,7 @@ examples:
   coalition-docs export -o partners.csv      the partner inventory as a spreadsheet
   coalition-docs report                      needs, types and roles nobody covers yet
   coalition-docs schema --out .schemas       JSON Schemas for your editor
+  coalition-docs docs content-format         the reference of every file and field
 
 Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
 """
@@ -166,4 +167,9 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="write KIND.schema.json files into this folder")
     schema.add_argument("--force", action="store_true",
                         help="replace schema files coalition-docs did not write, or write inside the content folder")
+
+    docs = _command(commands, "docs", "print the documentation that came with coalition-docs",
+                    "Without a topic, list the topics of the documentation installed with "
+                    "coalition-docs; with one, print that page as Markdown.", content=None)
+    docs.add_argument("topic", nargs="?", help="a topic, such as content-format or install")
     return parser

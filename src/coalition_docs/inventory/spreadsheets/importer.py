@@ -60,7 +60,7 @@ def partner_yaml(data: Mapping[str, Any], source: str) -> str:
     """The partner file: block style, the content format's order of keys, UTF-8 as it is."""
     body = yaml.dump(ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
                      default_flow_style=False)
-    return (f"# A partner organization (content-format.md, \"partners/ID.yaml\").\n"
+    return (f"# A partner organization: see \"coalition-docs docs content-format\" (section \"partners/ID.yaml\").\n"
             f"# Imported from {_place(source)}; edit freely.\n{body}")
 
 
