@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coalition_docs.content.ids import ID_RE
 
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import edit
+from .conftest import FIXTURES, edit
 
 
 def problems(content) -> list[str]:
@@ -328,3 +336,31 @@ def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_pa
     for key in ("partners", "positions", "sources"):
         assert three[key] == one[key] and one[key]
     assert three["phone"] == one["phone"] == "05550130"
+
+
+# ---------------------------------------------------------------- every error names its own file
+
+BAD_NAME = st.text(alphabet=st.sampled_from(list("AbZ9 _ñé-")), min_size=1, max_size=8).filter(
+    lambda name: not ID_RE.match(name) and name.strip() == name and name)
+SAMPLES = {"partners": ("city-hall.yaml", ".yaml"), "positionality": ("team.yaml", ".yaml"),
+           "pages": ("about.md", ".md")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.fixed_dictionaries({folder: st.lists(BAD_NAME, min_size=2, max_size=4, unique_by=str.lower)
+                                    for folder in SAMPLES}))
+def test_every_problem_names_the_file_it_is_in(names):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        shutil.copytree(FIXTURES / "minimal", root)
+        for folder, (sample, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                shutil.copy(root / folder / sample, root / folder / f"{name}{suffix}")
+        found = problems(root)
+        for line in found:
+            path = line.split(":", 1)[0]
+            assert (root / path).exists(), line
+        for folder, (_, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                assert any(line.startswith(f"{folder}/{name}{suffix}:1:1: file name is not a valid id")
+                           for line in found), (folder, name, found)
