@@ -173,7 +173,8 @@ def cmd_serve(args) -> int:
         from coalition_docs.engine.staging import check_output_folder
 
         check_output_folder(args.out, args.content)
-    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
+    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents,
+                 allow_hosts=tuple(args.allow_hosts))
 
 
 def cmd_import(args) -> int:
