@@ -225,3 +225,13 @@ def test_random_comments_and_blank_lines_survive_an_import_that_changes_one_valu
         for line in before.splitlines():
             if "#" in line and line not in own:
                 assert line in after.splitlines()
+
+
+def test_a_cell_with_a_line_break_in_a_one_line_field_is_located_and_nothing_is_written(capsys, content, tmp_path):
+    before = {p.name: p.read_bytes() for p in (content / "partners").iterdir()}
+    code, out, err = run_cli(capsys, "import", sheet(tmp_path / "rows.csv", "Contact name", "Alex\r\nBcc: x@y.org"),
+                             "--content", content, "--force")
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == ("rows.csv:2:5: contact.name: this field prints on one line (expected one line of "
+                                   "text, found a line break)")
+    assert {p.name: p.read_bytes() for p in (content / "partners").iterdir()} == before
