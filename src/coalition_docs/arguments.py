@@ -115,6 +115,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", "-p", type=_port, default=8000, help="the port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", dest="allow_hosts",
+                       help="also answer requests for this host name (repeatable); localhost, names "
+                       "under .localhost and IP addresses are always answered, any other name refused")
     serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")
     serve.add_argument("--documents", action="store_true", help="render the PDFs too (slower)")
 

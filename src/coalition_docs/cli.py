@@ -177,7 +177,8 @@ def cmd_serve(args) -> int:
         from coalition_docs.documents.pdf import load_weasyprint
 
         load_weasyprint()
-    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
+    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents,
+                 allow_hosts=tuple(args.allow_hosts))
 
 
 def cmd_import(args) -> int:
