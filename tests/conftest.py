@@ -39,3 +39,11 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "browser" in Path(str(item.fspath)).parts:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    """The wheel and sdist built from this checkout, once per test run (slow tests only)."""
+    from .package_helpers import build_dist
+
+    return build_dist(tmp_path_factory.mktemp("dist"))
