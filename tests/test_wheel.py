@@ -184,3 +184,63 @@ def test_serve_answers_then_stops(run, installed):
     assert f"Serving example/content at http://127.0.0.1:{port}/" in out
     assert out.rstrip().endswith("Stopped.")
     assert "Traceback" not in err
+
+
+def test_the_blank_coalitions_workflow_runs_here_against_the_local_wheel(dist, run, tmp_path):
+    """Every step of both jobs of the workflow `new --blank` writes, as GitHub would run them in
+    a private repository, with the index replaced by the local wheel: the pinned version must exist,
+    install, check the records and build the site that the upload step publishes."""
+    import shlex
+
+    import yaml
+
+    run("new", "records", "--blank", "--name", "Test Coalition", "--community", "Testville",
+        "--convener", "Test Organization", "--project-manager", "Pat Doe")
+    project = run.work / "records"
+    workflow = yaml.safe_load((project / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    bin_dir = fresh_venv(tmp_path / "runner", dist)  # what setup-python gives: a Python with pip, nothing else
+    env = clean_env(bin_dir)
+    env.update({key: str(value).lower() if isinstance(value, bool) else str(value)
+                for key, value in workflow["env"].items()})
+    github = {"${{ github.event.repository.private }}": "true"}
+    ran = []
+    for job_name, job in workflow["jobs"].items():
+        subprocess.run([str(bin_dir / "python"), "-m", "pip", "uninstall", "-q", "-y", "coalition-docs"],
+                       env=env, capture_output=True, timeout=120)  # every job starts on a new runner
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            if uses.startswith(("actions/checkout@", "actions/setup-python@", "actions/deploy-pages@")):
+                continue  # the folder is here; the environment above is the Python; deploying is GitHub's
+            if uses.startswith("actions/upload-pages-artifact@"):
+                assert (project / step["with"]["path"] / "index.html").is_file()
+                ran.append(f"{job_name}: upload {step['with']['path']}")
+                continue
+            assert not uses, f"an action this test does not know: {uses}"
+            command = step["run"]
+            step_env = dict(env, **{k: github[v] for k, v in step.get("env", {}).items()})
+            words = shlex.split(command) if "\n" not in command else []
+            if words[:3] == ["sudo", "apt-get", "update"]:  # the machine has the packages: check it instead
+                packages = words[words.index("-y") + 1:]
+                missing = [p for p in packages if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode]
+                assert not missing, f"{command}: not installed here: {missing}"
+                continue
+            if words[:2] == ["pip", "install"]:
+                assert words[2:] == [f"coalition-docs=={__version__}"], command  # the package's own version
+                command = shlex.join(["pip", "install", "-q", *install_from(dist)])
+            result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
+                                    cwd=project, env=step_env, capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, f"{job_name}: {command}\n{result.stdout}{result.stderr}"
+            ran.append(f"{job_name}: {command.splitlines()[0]}")
+    assert ran == [
+        'check: if [ "$PRIVATE" != "true" ] && [ "$ALLOW_PUBLIC_REPOSITORY" != "true" ]; then',
+        f"check: pip install -q {shlex.join(install_from(dist))}",
+        "check: coalition-docs check .",
+        'publish: if [ "$PRIVATE" != "true" ] && [ "$ALLOW_PUBLIC_REPOSITORY" != "true" ]; then',
+        f"publish: pip install -q {shlex.join(install_from(dist))}",
+        "publish: coalition-docs build . --only site --out build",
+        "publish: upload build/site",
+    ]
+    assert not (project / "build/documents").exists()  # the documents are never built for publishing
+    installed = subprocess.run([str(bin_dir / "coalition-docs"), "--version"], env=env, capture_output=True,
+                               text=True, check=True).stdout
+    assert installed.strip() == f"coalition-docs {__version__}"
