@@ -1,8 +1,10 @@
 """The package list, computed so that no module or theme folder can be left out of the wheel.
 
 Every folder of src/coalition_docs is a package; the default theme (templates/) and the
-example coalition (content/) live at the top of the repository and ship inside the package
-as coalition_docs/theme and coalition_docs/example. Everything else is in pyproject.toml.
+example coalition (content/) and the documentation (docs/, its Markdown only: `coalition-docs
+docs` prints it) live at the top of the repository and ship inside the package as
+coalition_docs/theme, coalition_docs/example and coalition_docs/docs. Everything else is in
+pyproject.toml.
 """
 
 from pathlib import Path
@@ -15,7 +17,10 @@ FOLDERS = {
     "coalition_docs": "src/coalition_docs",
     "coalition_docs.theme": "templates",
     "coalition_docs.example": "content",
+    "coalition_docs.docs": "docs",
 }
+# folders that stay out of the package: the documentation's pictures are for the repository
+SKIP = {("coalition_docs.docs", "images")}
 
 
 def packages() -> list[str]:
@@ -24,7 +29,8 @@ def packages() -> list[str]:
         top = ROOT / folder
         for path in [top, *sorted(p for p in top.rglob("*") if p.is_dir())]:
             parts = path.relative_to(top).parts
-            if any(part == "__pycache__" or part.startswith(".") for part in parts):
+            if any(part == "__pycache__" or part.startswith(".") for part in parts) \
+                    or (package, *parts[:1]) in SKIP:
                 continue
             names.append(".".join((package, *parts)))
     return names

@@ -145,6 +145,11 @@ def test_export_then_import_csv_and_xlsx(run):
         assert again.splitlines()[-1] == "0 new, 0 changed, 15 unchanged."
 
 
+def test_docs_prints_the_installed_documentation(run):
+    assert "content-format   The content format: every file and field" in run("docs").stdout
+    assert run("docs", "content-format").stdout.startswith("# The content format: every file and field\n")
+
+
 def test_schema_prints_and_writes_the_json_schemas(run):
     combined = json.loads(run("schema").stdout)
     assert set(combined) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml"}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
+from coalition_docs.content.model import AsWritten
 from coalition_docs.templating import PACKAGE_DIR, Theme, format_date
 
 if TYPE_CHECKING:  # Babel is imported when a language is first used: English needs none of it
@@ -76,7 +77,7 @@ def check_languages(coalition: "model.Coalition", theme: Theme) -> None:
             f"{field}: the theme has no catalog for {code} ({language_name(code)}), so its words cannot be "
             f"written in it (expected one of {', '.join(available)}, found {code})",
             f"add templates/locale/{code}/LC_MESSAGES/messages.po beside the content folder, translated from the "
-            "package's locale/messages.pot (see the README's Languages)"))
+            "package's locale/messages.pot (see \"coalition-docs docs languages\", section \"The theme's words\")"))
     if problems:
         raise ContentErrors(problems)
 
@@ -195,7 +196,10 @@ def filters(catalog: gettext.NullTranslations, language: str) -> dict:
 
     def translate(text: str | None) -> str:
         # Plain gettext: the result is escaped like any other value (unlike _(), which
-        # trusts its msgid as markup and formats it with %).
+        # trusts its msgid as markup and formats it with %). A text the coalition wrote is
+        # never looked up: the catalog holds the theme's words, not the coalition's.
+        if isinstance(text, AsWritten):
+            return text
         return catalog.gettext(text) if text else (text or "")
 
     def labels(terms: Iterable[object], sep: str = ", ") -> str:

@@ -88,8 +88,8 @@ def write_blank(target: Path, values: dict[str, str]) -> list[Path]:
 
 
 COALITION = """\
-# The coalition itself. Every field is described in coalition-docs' README ("A tour of the
-# content folder"); the commented sections are optional: remove the "# " to use one.
+# The coalition itself. Every field is described by "coalition-docs docs content-format"
+# (section "coalition.yaml"); the commented sections are optional: remove the "# " to use one.
 name: {name}
 community: {community}
 convener: {convener}            # the id of a file in partners/
@@ -142,6 +142,7 @@ mission: {mission}
 
 ROSTER = """\
 # The people who serve on the coalition. `public: true` is their consent to be named on the site.
+# Every field is described by "coalition-docs docs content-format" (section "roster.yaml").
 people:
   - id: {id}
     name: {name}
@@ -151,7 +152,8 @@ people:
 """
 
 PARTNER = """\
-# The convening (backbone) organization. Add one file per partner in this folder.
+# The convening (backbone) organization. Add one file per partner in this folder; every field
+# is described by "coalition-docs docs content-format" (section "partners/ID.yaml").
 name: {name}
 type: nonprofit                 # local-government, nonprofit, advocacy-group, philanthropy,
                                 # research-organization, anchor-institution or private-sector
@@ -173,7 +175,8 @@ THEME_README = """\
 
 Put a file here with the same path as one in coalition-docs' default theme (for example
 `site/assets/style.css` or `documents/letter.html`) and it is used instead of the default.
-Everything you do not override comes from the default theme.
+Everything you do not override comes from the default theme. What each template receives:
+`coalition-docs docs theme`.
 """
 
 FOLDER_README = """\
@@ -190,7 +193,8 @@ publishes every file. Two ways to publish the site from a private repository:
   host (your own server, a static site host).
 
 `.github/workflows/site.yml` stops with an error in a public repository; only setting
-`ALLOW_PUBLIC_REPOSITORY: true` in it lets it run there.
+`ALLOW_PUBLIC_REPOSITORY: true` in it lets it run there. How to set up either way:
+`coalition-docs docs getting-started` (section "Keep the records private").
 
 The coalition's records are kept as YAML in `content/` and built with
 [coalition-docs](https://pypi.org/project/coalition-docs/) {version}.
