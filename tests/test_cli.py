@@ -185,7 +185,7 @@ def test_every_command_runs_with_the_builds_garbage_collector_and_puts_it_back(m
     import gc
 
     from coalition_docs import cli
-    from coalition_docs.engine.runner import BUILD_GC_THRESHOLDS
+    from coalition_docs.engine.policy import BUILD_GC_THRESHOLDS
 
     seen = []
     monkeypatch.setitem(cli.COMMANDS, "check", lambda args: seen.append(gc.get_threshold()) or 0)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.engine.build import Progress, build
 from coalition_docs.engine.manifest import Outputs
 from coalition_docs.engine.outputs import Output, make
@@ -233,19 +233,19 @@ def test_a_build_collects_garbage_less_often_and_puts_the_collector_back(tmp_pat
     import gc
 
     before = gc.get_threshold()
-    with runner.batch_collector():
-        assert gc.get_threshold() == runner.BUILD_GC_THRESHOLDS
+    with policy.batch_work():
+        assert gc.get_threshold() == policy.BUILD_GC_THRESHOLDS
         seen = []
         runner.run([runner.Task(f"t{i}", _collector_state) for i in range(2)], jobs=2,
                    done=lambda task, result: seen.append(result))
     assert gc.get_threshold() == before
     # Every worker collects at the build's pace, and a forked one finds the build's objects frozen
     # (never walked by its collector); the build unfreezes them once the pool is done.
-    assert seen and all(thresholds == runner.BUILD_GC_THRESHOLDS for thresholds, _ in seen)
-    if runner._pool_context().get_start_method() == "fork":
+    assert seen and all(thresholds == policy.BUILD_GC_THRESHOLDS for thresholds, _ in seen)
+    if policy.pool_context().get_start_method() == "fork":
         assert all(frozen for _, frozen in seen)
     assert gc.get_freeze_count() == 0
-    with pytest.raises(KeyError), runner.batch_collector():
+    with pytest.raises(KeyError), policy.batch_work():
         raise KeyError("a failed build")
     assert gc.get_threshold() == before
 

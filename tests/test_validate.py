@@ -261,7 +261,7 @@ import json, multiprocessing, sys
 from pathlib import Path
 from coalition_docs.content import check
 from coalition_docs.content.validate import load_coalition
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.errors import ContentErrors
 
 check.PARALLEL_FILES = 4  # 15 partners: three shares
@@ -277,7 +277,7 @@ else:
               "positions": [sorted((k, str(v)) for k, v in p.positions.items()) for p in coalition.partners],
               "sources": [str(p.source) for p in coalition.partners],
               "phone": coalition.partner("marlow-falls-community-college").contact.phone}
-result.update(started=started, can_fork=runner.can_fork(), children=len(multiprocessing.active_children()))
+result.update(started=started, can_fork=policy.can_fork(), children=len(multiprocessing.active_children()))
 print(json.dumps(result))
 """
 
