@@ -18,11 +18,13 @@ DOCS = ROOT / "docs"
 REFERENCE = DOCS / "content-format.md"
 
 # The reference's section of each kind of file: its glob with ID for the star, else this.
-SECTIONS = {"page": "pages/NAME.md"}
+SECTIONS = {"page": "pages/NAME.md", "meeting": "meetings/ID.yaml"}
 
 
 def section_of(kind: str) -> str:
-    return SECTIONS.get(kind) or FILE_GLOBS[kind].replace("*", "ID")
+    if kind in FILE_GLOBS:
+        return FILE_GLOBS[kind].replace("*", "ID")
+    return SECTIONS[kind]
 
 
 def schema_fields(schema: dict) -> set[str]:
