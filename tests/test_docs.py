@@ -223,11 +223,14 @@ def test_docs_works_through_a_pipe():
 
 
 def test_the_docs_ship_in_the_package_as_markdown():
+    import runpy
     import tomllib
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    assert "coalition_docs.docs" in config["packages"]
-    assert config["package-dir"]["coalition_docs.docs"] == "docs"
+    setup = runpy.run_path(str(ROOT / "setup.py"), run_name="setup")
+    assert setup["FOLDERS"]["coalition_docs.docs"] == "docs"
+    assert "coalition_docs.docs" in setup["packages"]()
+    assert ("coalition_docs.docs", "images") in setup["SKIP"]
     assert config["package-data"]["coalition_docs.docs"] == ["*.md"]
 
 
