@@ -32,3 +32,10 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The tests under tests/browser drive Chromium: `-m "not browser"` leaves them out."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)

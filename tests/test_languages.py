@@ -218,7 +218,8 @@ def test_a_language_without_a_catalog_is_located_in_coalition_yaml(content, caps
         "coalition.yaml:14:19: site.languages[1]: the theme has no catalog for fy (Western Frisian), so its words "
         "cannot be written in it (expected one of en, es, vi, found fy)\n"
         "    add templates/locale/fy/LC_MESSAGES/messages.po beside the content folder, translated from the "
-        "package's locale/messages.pot (see the README's Languages)\n1 error found.\n")
+        "package's locale/messages.pot (see \"coalition-docs docs languages\", section \"The theme's words\")\n"
+        "1 error found.\n")
     code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out", "--only", "site")
     assert code == 1 and "no catalog for fy" in err
 

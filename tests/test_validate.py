@@ -81,10 +81,10 @@ def test_area_typo_and_label_instead_of_id(content):
     edit(content / "partners/test-backbone.yaml", "domains: [housing-stability]",
          "domains: [housing-stabilty, transportation]")
     assert problems(content) == [
-        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
-        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
+        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
+        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
     ]
 
 

@@ -70,3 +70,6 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(dist, tmp_path):
     run("new", "example")  # the example coalition ships inside the package
     run("build", "example", "-q")
     assert (work / "example/build/documents/letters.pdf").is_file()
+    # the documentation ships too, and `docs` prints the installed copy
+    assert "content-format   The content format: every file and field" in run("docs").stdout
+    assert run("docs", "content-format").stdout.startswith("# The content format: every file and field\n")

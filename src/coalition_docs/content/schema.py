@@ -1,9 +1,10 @@
 """The declared schema of every content file, and its JSON Schema export.
 
-One pydantic model per file kind, exactly as content-format.md lists the
-fields, plus the optional additions this project documents in its README
-(marked "addition" below). Unknown fields are refused (`extra="forbid"`), so a
-typo is an error with a "did you mean", never silently ignored. Fixed
+One pydantic model per file kind, exactly as the content format lists the
+fields, plus the optional additions this project documents in
+docs/content-format.md (marked "addition" below). Unknown fields are refused
+(`extra="forbid"`), so a typo is an error with a "did you mean", never
+silently ignored. Fixed
 vocabularies are Literals; the three a coalition may extend (populations,
 areas, assets) are ids here and checked against the merged vocabulary in
 validate.py, where coalition.yaml's extra_vocabulary is known.

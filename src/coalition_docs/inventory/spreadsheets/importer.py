@@ -35,7 +35,7 @@ def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
 def partner_yaml(data: Mapping[str, Any], source: str) -> str:
     """The partner file: block style, the content format's order of keys, UTF-8 as it is."""
     body = dump(ordered(data))
-    return (f"# A partner organization (content-format.md, \"partners/ID.yaml\").\n"
+    return (f"# A partner organization: see \"coalition-docs docs content-format\" (section \"partners/ID.yaml\").\n"
             f"# Imported from {_place(source)}; edit freely.\n{body}")
 
 
@@ -219,7 +219,11 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra, existing_partners(content), primary_language(content))
+    notes: list[str] = []
+    sheets = read_sheets(source, notes)
+    for note in notes:
+        print_(note)
+    result = rows_to_partners(sheets, extra, existing_partners(content), primary_language(content))
     plan = plan_import(result, content)
     texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
     texts.update({p.id: plan.updated(p.id, merged) for p, merged, _ in plan.changed})
