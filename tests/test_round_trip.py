@@ -94,6 +94,14 @@ def import_force(capsys, content: Path, source: Path) -> tuple[int, str]:
     return code, out
 
 
+def imported(capsys, content: Path, before: str, heading: str, cell: str) -> str:
+    """city-hall.yaml written as `before`, after `import --force` of one row that gives `heading` `cell`."""
+    hall = content / "partners" / "city-hall.yaml"
+    hall.write_text(before, encoding="utf-8")
+    import_force(capsys, content, sheet(content.parent / "rows.csv", heading, cell))
+    return hall.read_text(encoding="utf-8")
+
+
 def test_comments_on_the_first_line_and_inline_survive_an_import_of_another_field(capsys, content, tmp_path):
     hall = content / "partners" / "city-hall.yaml"
     before = "# Notes kept by Sam: call before March\n" + HALL.replace(
@@ -109,11 +117,8 @@ def test_comments_on_the_first_line_and_inline_survive_an_import_of_another_fiel
 
 
 def test_a_changed_value_keeps_its_inline_comment_and_its_quotes(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("  title: Branch Manager\n", "  title: 'Branch Manager'  # since March\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Contact title", "Director"))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Contact title", "Director")
     assert changed_lines(before, after) == (["  title: 'Branch Manager'  # since March"],
                                             ["  title: 'Director'  # since March"])
 
@@ -153,21 +158,14 @@ def test_a_field_the_file_did_not_have_goes_in_the_format_s_order(capsys, conten
 
 
 def test_an_emptied_cell_removes_only_that_field_s_lines(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("contact:\n", "# who we talk to\ncontact:\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Contact address", ""))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Contact address", "")
     assert changed_lines(before, after) == (["  address: |", "    1 Main St", "    Testville"], [])
 
 
 def test_a_list_keeps_the_comments_between_its_items(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("  - housing-stability\n", "  - housing-stability  # since 2019\n  # ask about jobs\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Domains of work",
-                                        "Social capital, Housing stability"))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Domains of work", "Social capital, Housing stability")
     assert changed_lines(before, after) == (["  - economic-inclusion"], ["  - social-capital"])
     assert "  - social-capital\n  - housing-stability  # since 2019\n  # ask about jobs\n" in after
 
