@@ -233,3 +233,26 @@ def test_a_cell_with_a_line_break_in_a_one_line_field_is_located_and_nothing_is_
     assert err.splitlines()[0] == ("rows.csv:2:5: contact.name: this field prints on one line (expected one line of "
                                    "text, found a line break)")
     assert {p.name: p.read_bytes() for p in (content / "partners").iterdir()} == before
+
+
+@pytest.mark.parametrize("text, change, expected", [
+    ("name: A\ncontact:\ntype: x\n", {"contact": {"title": "T"}}, "name: A\ncontact:\n  title: T\ntype: x\n"),
+    ("name: A\ncontact: {name: B, title: C}  # flow\n", {"contact": {"name": "B", "title": "D"}},
+     "name: A\ncontact: {name: B, title: D}  # flow\n"),
+    ("{name: A, type: x}  # all in one\n", {"website": "https://x.org"},
+     "{name: A, type: x, website: 'https://x.org'}  # all in one\n"),
+    ("---\n# notes\nname: A\n...\n", {"type": "x"}, "---\n# notes\nname: A\ntype: x\n...\n"),
+    ("name: A\nsummary: >-\n  folded\n  text\n# after\ntype: x\n", {"summary": "new"},
+     "name: A\nsummary: new\n# after\ntype: x\n"),
+    ("name: A\nsummary: \"two\n  lines\"\ntype: x\n", {"summary": "one"}, "name: A\nsummary: \"one\"\ntype: x\n"),
+    ("name: A\ncontact:\n    name: B   # four\n", {"contact": {"name": "B", "email": "e@x.org"}},
+     "name: A\ncontact:\n    name: B   # four\n    email: e@x.org\n"),
+    ("name: A # no line break at the end", {"type": "nonprofit"},
+     "name: A # no line break at the end\ntype: nonprofit\n"),
+    ("name: A\nsummary: x\n", {"summary": {"en": "x", "es": "y"}}, "name: A\nsummary:\n  en: x\n  es: y\n"),
+])
+def test_edit_keeps_the_layout_it_finds(text, change, expected):
+    old = parse_yaml(text, "x").data
+    new = {**old, **change}
+    assert edit_yaml(text, old, new, {(): ("name", "type", "website", "summary", "contact")}) == expected
+    assert parse_yaml(expected, "x").data == new
