@@ -256,3 +256,22 @@ def test_edit_keeps_the_layout_it_finds(text, change, expected):
     new = {**old, **change}
     assert edit_yaml(text, old, new, {(): ("name", "type", "website", "summary", "contact")}) == expected
     assert parse_yaml(expected, "x").data == new
+
+
+def test_a_dry_run_shows_the_lines_an_update_would_change_and_writes_nothing(capsys, content, tmp_path):
+    hall = content / "partners" / "city-hall.yaml"
+    before = HALL.replace("  title: Branch Manager\n", "  title: Branch Manager  # since March\n")
+    hall.write_text(before, encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet(tmp_path / "rows.csv", "Contact title", "Director"),
+                             "--content", content, "--force", "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "would update partners/city-hall.yaml (rows.csv:2): contact.title:",
+        "    @@ -11,3 +11,3 @@",
+        "       name: Zoë Ávila",
+        "    -  title: Branch Manager  # since March",
+        "    +  title: Director  # since March",
+        "       email: zoe@example.org",
+        "0 new, 1 changed, 0 unchanged (dry run: nothing written).",
+    ]
+    assert hall.read_text(encoding="utf-8") == before
