@@ -275,3 +275,11 @@ def test_a_dry_run_shows_the_lines_an_update_would_change_and_writes_nothing(cap
         "0 new, 1 changed, 0 unchanged (dry run: nothing written).",
     ]
     assert hall.read_text(encoding="utf-8") == before
+
+
+def test_an_item_added_to_a_list_comes_before_a_field_added_after_the_list():
+    text = "name: A\ndomains:\n  - b\n"
+    old = parse_yaml(text, "x").data
+    new = {**old, "domains": ["b", "zz"], "assets": ["aa"]}
+    assert edit_yaml(text, old, new, {(): ("name", "domains", "assets")}) == \
+        "name: A\ndomains:\n  - b\n  - zz\nassets:\n  - aa\n"

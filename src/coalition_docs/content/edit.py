@@ -68,7 +68,10 @@ def edit_yaml(text: str, old: Mapping[str, Any], new: Mapping[str, Any], orders:
     elif dict(old) != dict(new):  # an empty file, or comments only: the fields go after them
         lead = "" if not body or body.endswith("\n") else editor.nl
         editor.edits.append((len(body), len(body), lead + editor.block(dump(_ordered(new, editor.orders, ())), 0)))
-    for start, end, replacement in sorted(editor.edits, reverse=True):
+    # From the end of the text back, so that every position still holds; of two insertions at one place,
+    # the one planned first comes first (an item added to a list, then a field added after the list).
+    for start, end, _, replacement in sorted(((s, e, n, r) for n, (s, e, r) in enumerate(editor.edits)),
+                                             reverse=True):
         body = body[:start] + replacement + body[end:]
     return bom + body
 
