@@ -327,3 +327,14 @@ def test_an_untranslated_page_title_in_the_menu_names_its_language(tmp_path):
     assert re.search(r'<a href="[^"]*about/"[^>]*><span lang="en">About the coalition</span></a>', nav), nav
     assert re.search(r'<a href="[^"]*get-involved/"[^>]*>Participe</a>', nav)  # translated: no mark
     assert ">Miembros</a>" in nav  # the theme's own words
+
+
+def test_a_translation_in_a_list_is_named_with_its_index(content):
+    from coalition_docs.content.validate import load_coalition
+    from coalition_docs.errors import ContentErrors
+
+    edit(content / "roster.yaml", "    title: Director", "    title:\n      en: Director\n      es: Directora")
+    with pytest.raises(ContentErrors) as caught:
+        load_coalition(content)
+    assert caught.value.problems[0].format().startswith(
+        "roster.yaml:7:7: people[0].title.es: es is not a language of the coalition (expected one of en, found es)")

@@ -94,6 +94,14 @@ def import_force(capsys, content: Path, source: Path) -> tuple[int, str]:
     return code, out
 
 
+def imported(capsys, content: Path, before: str, heading: str, cell: str) -> str:
+    """city-hall.yaml written as `before`, after `import --force` of one row that gives `heading` `cell`."""
+    hall = content / "partners" / "city-hall.yaml"
+    hall.write_text(before, encoding="utf-8")
+    import_force(capsys, content, sheet(content.parent / "rows.csv", heading, cell))
+    return hall.read_text(encoding="utf-8")
+
+
 def test_comments_on_the_first_line_and_inline_survive_an_import_of_another_field(capsys, content, tmp_path):
     hall = content / "partners" / "city-hall.yaml"
     before = "# Notes kept by Sam: call before March\n" + HALL.replace(
@@ -109,11 +117,8 @@ def test_comments_on_the_first_line_and_inline_survive_an_import_of_another_fiel
 
 
 def test_a_changed_value_keeps_its_inline_comment_and_its_quotes(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("  title: Branch Manager\n", "  title: 'Branch Manager'  # since March\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Contact title", "Director"))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Contact title", "Director")
     assert changed_lines(before, after) == (["  title: 'Branch Manager'  # since March"],
                                             ["  title: 'Director'  # since March"])
 
@@ -153,21 +158,14 @@ def test_a_field_the_file_did_not_have_goes_in_the_format_s_order(capsys, conten
 
 
 def test_an_emptied_cell_removes_only_that_field_s_lines(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("contact:\n", "# who we talk to\ncontact:\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Contact address", ""))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Contact address", "")
     assert changed_lines(before, after) == (["  address: |", "    1 Main St", "    Testville"], [])
 
 
 def test_a_list_keeps_the_comments_between_its_items(capsys, content, tmp_path):
-    hall = content / "partners" / "city-hall.yaml"
     before = HALL.replace("  - housing-stability\n", "  - housing-stability  # since 2019\n  # ask about jobs\n")
-    hall.write_text(before, encoding="utf-8")
-    import_force(capsys, content, sheet(tmp_path / "rows.csv", "Domains of work",
-                                        "Social capital, Housing stability"))
-    after = hall.read_text(encoding="utf-8")
+    after = imported(capsys, content, before, "Domains of work", "Social capital, Housing stability")
     assert changed_lines(before, after) == (["  - economic-inclusion"], ["  - social-capital"])
     assert "  - social-capital\n  - housing-stability  # since 2019\n  # ask about jobs\n" in after
 
@@ -235,3 +233,53 @@ def test_a_cell_with_a_line_break_in_a_one_line_field_is_located_and_nothing_is_
     assert err.splitlines()[0] == ("rows.csv:2:5: contact.name: this field prints on one line (expected one line of "
                                    "text, found a line break)")
     assert {p.name: p.read_bytes() for p in (content / "partners").iterdir()} == before
+
+
+@pytest.mark.parametrize("text, change, expected", [
+    ("name: A\ncontact:\ntype: x\n", {"contact": {"title": "T"}}, "name: A\ncontact:\n  title: T\ntype: x\n"),
+    ("name: A\ncontact: {name: B, title: C}  # flow\n", {"contact": {"name": "B", "title": "D"}},
+     "name: A\ncontact: {name: B, title: D}  # flow\n"),
+    ("{name: A, type: x}  # all in one\n", {"website": "https://x.org"},
+     "{name: A, type: x, website: 'https://x.org'}  # all in one\n"),
+    ("---\n# notes\nname: A\n...\n", {"type": "x"}, "---\n# notes\nname: A\ntype: x\n...\n"),
+    ("name: A\nsummary: >-\n  folded\n  text\n# after\ntype: x\n", {"summary": "new"},
+     "name: A\nsummary: new\n# after\ntype: x\n"),
+    ("name: A\nsummary: \"two\n  lines\"\ntype: x\n", {"summary": "one"}, "name: A\nsummary: \"one\"\ntype: x\n"),
+    ("name: A\ncontact:\n    name: B   # four\n", {"contact": {"name": "B", "email": "e@x.org"}},
+     "name: A\ncontact:\n    name: B   # four\n    email: e@x.org\n"),
+    ("name: A # no line break at the end", {"type": "nonprofit"},
+     "name: A # no line break at the end\ntype: nonprofit\n"),
+    ("name: A\nsummary: x\n", {"summary": {"en": "x", "es": "y"}}, "name: A\nsummary:\n  en: x\n  es: y\n"),
+])
+def test_edit_keeps_the_layout_it_finds(text, change, expected):
+    old = parse_yaml(text, "x").data
+    new = {**old, **change}
+    assert edit_yaml(text, old, new, {(): ("name", "type", "website", "summary", "contact")}) == expected
+    assert parse_yaml(expected, "x").data == new
+
+
+def test_a_dry_run_shows_the_lines_an_update_would_change_and_writes_nothing(capsys, content, tmp_path):
+    hall = content / "partners" / "city-hall.yaml"
+    before = HALL.replace("  title: Branch Manager\n", "  title: Branch Manager  # since March\n")
+    hall.write_text(before, encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", sheet(tmp_path / "rows.csv", "Contact title", "Director"),
+                             "--content", content, "--force", "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "would update partners/city-hall.yaml (rows.csv:2): contact.title:",
+        "    @@ -11,3 +11,3 @@",
+        "       name: Zoë Ávila",
+        "    -  title: Branch Manager  # since March",
+        "    +  title: Director  # since March",
+        "       email: zoe@example.org",
+        "0 new, 1 changed, 0 unchanged (dry run: nothing written).",
+    ]
+    assert hall.read_text(encoding="utf-8") == before
+
+
+def test_an_item_added_to_a_list_comes_before_a_field_added_after_the_list():
+    text = "name: A\ndomains:\n  - b\n"
+    old = parse_yaml(text, "x").data
+    new = {**old, "domains": ["b", "zz"], "assets": ["aa"]}
+    assert edit_yaml(text, old, new, {(): ("name", "domains", "assets")}) == \
+        "name: A\ndomains:\n  - b\n  - zz\nassets:\n  - aa\n"

@@ -191,6 +191,25 @@ def test_a_request_without_host_is_refused(running, capsys):
                                        "given with --allow-host)\n")
 
 
+def test_two_hosts_or_a_foreign_absolute_address_are_refused(running, capsys):
+    url, _ = running
+    status, _, body = raw(url, "GET /__coalition_docs/documents/letters.pdf HTTP/1.1\nHost: localhost:{port}\n"
+                               "Host: attacker.example:{port}\nConnection: close\n\n")
+    assert status == "HTTP/1.0 400 Bad Request" and b"%PDF" not in body
+    status, _, body = raw(url, "GET http://attacker.example:{port}/__coalition_docs/documents/letters.pdf HTTP/1.1\n"
+                               "Host: localhost:{port}\nConnection: close\n\n")
+    assert status == "HTTP/1.0 403 Forbidden" and b"%PDF" not in body
+    port = url.rsplit(":", 1)[1].strip("/")
+    assert capsys.readouterr().err.splitlines() == [
+        "serve: refused GET /__coalition_docs/documents/letters.pdf: 2 Host headers (expected one)",
+        f"serve: refused GET http://attacker.example:{port}/__coalition_docs/documents/letters.pdf: the address "
+        f"'http://attacker.example:{port}/__coalition_docs/documents/letters.pdf' is not on this computer (expected "
+        "localhost, a name under .localhost, an IP address, or a name given with --allow-host)"]
+    status, _, body = raw(url, "GET http://localhost:{port}/style.css HTTP/1.1\nHost: localhost:{port}\n"
+                               "Connection: close\n\n")
+    assert status == "HTTP/1.0 200 OK"
+
+
 @pytest.mark.parametrize("origin", ["http://attacker.example", "http://attacker.example:{port}", "null",
                                     "file://", "http://localhost.attacker.example"])
 def test_a_foreign_origin_is_refused(running, origin, capsys):

@@ -142,8 +142,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """The request line and headers, then the guards: a False return means an answer was sent."""
         if not super().parse_request():
             return False
-        refused = refusal(self.command, self.headers.get("Host"), self.headers.get("Origin"), self.allowed_hosts)
-        return True if refused is None else self._refuse(*refused)
+        refused = refusal(self.command, self.path, self.headers.get_all("Host") or [], self.headers.get("Origin"),
+                          self.allowed_hosts)
+        if refused is not None:
+            return self._refuse(*refused)
+        if not self.path.startswith("/"):  # GET http://localhost:8000/x: the address of this computer, allowed
+            parts = urlsplit(self.path)
+            self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return True
 
     def _refuse(self, status: int, why: str) -> bool:
         where = self.path if self.path.isprintable() else repr(self.path)

@@ -61,11 +61,20 @@ def exposure_warning(host: str, documents: bool) -> str | None:
             f"(the default, --host 127.0.0.1, keeps {them} to this computer)")
 
 
-def refusal(method: str, host: str | None, origin: str | None,
+def refusal(method: str, target: str, hosts: list[str], origin: str | None,
             allowed: frozenset[str]) -> tuple[int, str] | None:
-    """The status and reason to refuse a request with, or None to answer it."""
+    """The status and reason to refuse a request with, or None to answer it.
+
+    `hosts` are the request's Host headers (HTTP/1.1 allows exactly one); a target in absolute form
+    (GET http://name/path) names its host too, and that name is the one a server must use.
+    """
+    if len(hosts) > 1:
+        return 400, f"{len(hosts)} Host headers (expected one)"
+    host = hosts[0] if hosts else None
     if not is_allowed(host_name(host or ""), allowed):
         return 403, f"Host {host!r} is not this computer" if host else "no Host header"
+    if not target.startswith("/") and not is_allowed(_origin_name(target), allowed):
+        return 403, f"the address {target!r} is not on this computer"
     if origin is not None and not is_allowed(_origin_name(origin), allowed):
         return 403, f"Origin {origin!r} is not this computer"
     if method not in ("GET", "HEAD"):

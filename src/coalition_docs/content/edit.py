@@ -63,10 +63,15 @@ def edit_yaml(text: str, old: Mapping[str, Any], new: Mapping[str, Any], orders:
     node = yaml.compose(body, Loader=yaml.SafeLoader)
     if isinstance(node, yaml.MappingNode) and not node.flow_style:
         editor.mapping(node, old, new, ())
+    elif isinstance(node, yaml.MappingNode) and dict(old) != dict(new):  # {name: ..., type: ...} stays a flow map
+        editor.edits.append((node.start_mark.index, node.end_mark.index, _flow(_ordered(new, editor.orders, ()))))
     elif dict(old) != dict(new):  # an empty file, or comments only: the fields go after them
         lead = "" if not body or body.endswith("\n") else editor.nl
         editor.edits.append((len(body), len(body), lead + editor.block(dump(_ordered(new, editor.orders, ())), 0)))
-    for start, end, replacement in sorted(editor.edits, reverse=True):
+    # From the end of the text back, so that every position still holds; of two insertions at one place,
+    # the one planned first comes first (an item added to a list, then a field added after the list).
+    for start, end, _, replacement in sorted(((s, e, n, r) for n, (s, e, r) in enumerate(editor.edits)),
+                                             reverse=True):
         body = body[:start] + replacement + body[end:]
     return bom + body
 
@@ -146,11 +151,12 @@ class _Editor:
         if isinstance(value, yaml.MappingNode) and not value.flow_style and isinstance(old, Mapping) \
                 and isinstance(new, Mapping) and new:
             return self.mapping(value, old, new, path)
+        if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)) and value.flow_style \
+                and isinstance(new, (Mapping, list)) and new:  # a flow map or list stays one
+            flow = _flow(_ordered(new, self.orders, path) if isinstance(new, Mapping) else new)
+            return self.edits.append((value.start_mark.index, value.end_mark.index, flow))
         if isinstance(value, yaml.SequenceNode) and isinstance(new, list) and new \
                 and all(isinstance(item, str) and "\n" not in item for item in new):
-            if value.flow_style:
-                flow = "[" + ", ".join(_scalar(item, None) for item in new) + "]"
-                return self.edits.append((value.start_mark.index, value.end_mark.index, flow))
             if self.sequence(value, old, new):
                 return None
         if isinstance(value, yaml.ScalarNode) and value.style in (None, "'", '"') and isinstance(new, str) \
@@ -188,6 +194,12 @@ class _Editor:
                 lead = "" if at == 0 or self.text[at - 1] == "\n" else self.nl
                 self.edits.append((at, at, lead + lines(new[j1:j2])))
         return True
+
+
+def _flow(value: Any) -> str:
+    """A map or list as one line of YAML's flow style: {name: A, type: x}, [a, b]."""
+    return yaml.dump(value, Dumper=Dumper, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                     width=1 << 30).removesuffix("\n")
 
 
 def _scalar(value: str, style: str | None) -> str:

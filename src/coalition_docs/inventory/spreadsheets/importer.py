@@ -8,6 +8,7 @@ Nothing is written if any cell has a problem.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,6 +208,12 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
     return plan
 
 
+def _diff(before: str, after: str) -> str:
+    """The lines an update changes, as `git diff` shows them (one line of context)."""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=1, lineterm="")
+    return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
+
+
 def _indented(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
@@ -237,7 +244,8 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         what = ", ".join(changed)
         if force:
             print_(f"{'would update' if dry_run else 'updated'} partners/{partner.id}.yaml ({partner.where}): "
-                   f"{what}")
+                   f"{what}" + (":\n" + _indented(_diff(plan.files[partner.id][0], texts[partner.id])) if dry_run
+                                else ""))
         else:
             print_(f"partners/{partner.id}.yaml differs from {partner.where} in {what}: left as it is "
                    "(use --force to update it)")
