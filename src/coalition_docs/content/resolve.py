@@ -100,7 +100,7 @@ class Builder:
             meetings=model.Meetings(**self.fields(c.meetings)),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,
             pages=tuple(pages), static_files=self.static, positions=_Positions(doc),
-            timezone=c.timezone, agreement=agreement,
+            timezone=c.timezone, tz=times.zone(c.timezone) if c.timezone else None, agreement=agreement,
         )
         meetings = [self.meeting(mid, loaded, coalition) for mid, loaded in sorted(self.meeting_files.items())]
         coalition.meeting_list = tuple(sorted(meetings, key=lambda m: (m.starts is None, m.starts or 0, m.id)))
