@@ -58,7 +58,8 @@ def test_every_file_of_every_folder_is_in_the_wheel(dist):
 IMPORTS = {"pyyaml": {"yaml"}, "pydantic": {"pydantic", "pydantic_core"}, "jinja2": {"jinja2"},
            "markupsafe": {"markupsafe"}, "markdown-it-py": {"markdown_it"}, "weasyprint": {"weasyprint"},
            "pydyf": {"pydyf"}, "fonttools": {"fontTools"}, "rich": {"rich"}, "watchfiles": {"watchfiles"},
-           "openpyxl": {"openpyxl"}, "babel": {"babel"}}
+           "openpyxl": {"openpyxl"}, "babel": {"babel"},
+           "tzdata": {"zoneinfo"}}  # the data the standard library's zoneinfo reads where the system has none
 
 
 def test_runtime_dependencies_are_the_packages_the_code_imports():

@@ -85,7 +85,8 @@ def test_new_check_and_build_a_blank_coalition(run):
     x = run.work / "x"
     assert f'pip install "coalition-docs=={__version__}"' in (x / ".github/workflows/site.yml").read_text()
     assert (x / "README.md").read_text().split("\n\n")[1].startswith("**Keep this repository private.**")
-    assert "x/content: no problems found (1 partner, 1 person, 0 statements, 1 page)." in run("check", "x").stdout
+    assert "x/content: no problems found (1 partner, 1 person, 0 statements, 1 page, 5 meetings)." in run(
+        "check", "x").stdout
     run("build", "x", "-q")
     assert "Test Coalition" in (x / "build/site/index.html").read_text(encoding="utf-8")
     assert (x / "build/site/assets/fonts/NotoSans-Regular.ttf").is_file()  # the theme's fonts
@@ -152,11 +153,13 @@ def test_docs_prints_the_installed_documentation(run):
 
 def test_schema_prints_and_writes_the_json_schemas(run):
     combined = json.loads(run("schema").stdout)
-    assert set(combined) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml"}
+    assert set(combined) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml",
+                             "meetings/*.yaml"}
     out = run("schema", "--out", "schemas").stdout
     assert out.startswith("Wrote the schemas.")
     assert sorted(p.name for p in (run.work / "schemas").iterdir()) == [
-        "coalition.schema.json", "partner.schema.json", "positionality.schema.json", "roster.schema.json"]
+        "coalition.schema.json", "meeting.schema.json", "partner.schema.json", "positionality.schema.json",
+        "roster.schema.json"]
 
 
 def _free_port() -> int:
