@@ -438,3 +438,19 @@ def test_a_control_character_in_a_one_line_field_is_named(content):
     edit(content / "partners/test-backbone.yaml", "name: Test Backbone", 'name: "Test\\x1bBackbone"')
     assert problems(content) == ["partners/test-backbone.yaml:1:7: name: control character U+001B in the text "
                                  "(expected printable text; remove the escape)"]
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("partners/city-hall.yaml", "  address: |\n    1 Main St\n    Testville", '  address: "1 Main St\\r\\nTestville"',
+     "partners/city-hall.yaml:9:12: contact.address: control character U+000D in the text (expected text, line "
+     "breaks and tabs; write a line break as a new line)"),
+    ("coalition.yaml", "mission: We test things together.", 'mission: "We test.\\x85Together."',
+     "coalition.yaml:6:10: mission: control character U+0085 in the text (expected text, line breaks and tabs; "
+     "write a line break as a new line)"),
+    ("partners/test-backbone.yaml", "stage: member", 'stage: member\nsummary:\n  en: "Housing\\rwork"',
+     "partners/test-backbone.yaml:6:7: summary.en: control character U+000D in the text (expected text, line "
+     "breaks and tabs; write a line break as a new line)"),
+])
+def test_a_multi_line_field_refuses_a_carriage_return_escape(content, file, old, new, expected):
+    edit(content / file, old, new)
+    assert problems(content) == [expected]
