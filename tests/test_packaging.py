@@ -6,7 +6,6 @@ file by file, with src/coalition_docs, templates/ and content/ (slow: a few seco
 from __future__ import annotations
 
 import runpy
-import subprocess
 import sys
 import tomllib
 import zipfile
@@ -15,23 +14,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-
-pytestmark = pytest.mark.slow
+from .package_helpers import wheel
 
 
 def _source_files(top: Path) -> set[str]:
     return {p.relative_to(top).as_posix() for p in top.rglob("*")
             if p.is_file() and not any(part == "__pycache__" or part.startswith(".")
                                         for part in p.relative_to(top).parts)}
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out),
-                             str(ROOT)], capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return next(out.glob("*.whl"))
 
 
 def test_the_package_folders_are_src_templates_and_content():
@@ -42,10 +31,11 @@ def test_the_package_folders_are_src_templates_and_content():
     assert "packages" not in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
 
 
-def test_every_file_of_every_folder_is_in_the_wheel(wheel):
+@pytest.mark.slow
+def test_every_file_of_every_folder_is_in_the_wheel(dist):
     setup = runpy.run_path(str(ROOT / "setup.py"), run_name="setup")
     folders, skipped = setup["FOLDERS"], setup["SKIP"]
-    with zipfile.ZipFile(wheel) as archive:
+    with zipfile.ZipFile(wheel(dist)) as archive:
         shipped = {name for name in archive.namelist() if not name.split("/")[0].endswith(".dist-info")}
     expected = set()
     for package, folder in folders.items():

@@ -184,3 +184,22 @@ def test_new_with_and_without_blank_write_the_same_theme_readme(blank, tmp_path,
     readme = (tmp_path / "copy" / "templates" / "README.md").read_text(encoding="utf-8")
     assert readme == (blank / "templates" / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Theme overrides\n\nPut a file here with the same path as one in coalition-docs'")
+
+
+# ---------------------------------------------------------------- new overwrites nothing
+
+
+def test_new_refuses_a_folder_with_files(tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run_cli(capsys, "new", tmp_path / "mine")
+    assert code == 2 and "not empty" in err
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_new_refuses_a_folder_inside_a_content_folder(content, capsys):
+    code, _, err = run_cli(capsys, "new", content / "partners" / "other")
+    assert code == 2
+    assert f"inside the content folder {content.resolve()}" in err
+    assert not (content / "partners" / "other").exists()
+

@@ -11,17 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coalition_docs.content.ids import ID_RE
-
-from coalition_docs.errors import ContentErrors, UsageError
+from coalition_docs.errors import UsageError
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import FIXTURES, edit
-
-
-def problems(content) -> list[str]:
-    with pytest.raises(ContentErrors) as caught:
-        load_coalition(content)
-    return [p.format() for p in caught.value.problems]
+from .conftest import FIXTURES, city_hall, edit, problems, run_cli
 
 
 def test_minimal_fixture_is_valid_and_cross_referenced(content):
@@ -275,7 +268,7 @@ import json, multiprocessing, sys
 from pathlib import Path
 from coalition_docs.content import check
 from coalition_docs.content.validate import load_coalition
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.errors import ContentErrors
 
 check.PARALLEL_FILES = 4  # 15 partners: three shares
@@ -291,7 +284,7 @@ else:
               "positions": [sorted((k, str(v)) for k, v in p.positions.items()) for p in coalition.partners],
               "sources": [str(p.source) for p in coalition.partners],
               "phone": coalition.partner("marlow-falls-community-college").contact.phone}
-result.update(started=started, can_fork=runner.can_fork(), children=len(multiprocessing.active_children()))
+result.update(started=started, can_fork=policy.can_fork(), children=len(multiprocessing.active_children()))
 print(json.dumps(result))
 """
 
@@ -454,3 +447,97 @@ def test_a_control_character_in_a_one_line_field_is_named(content):
 def test_a_multi_line_field_refuses_a_carriage_return_escape(content, file, old, new, expected):
     edit(content / file, old, new)
     assert problems(content) == [expected]
+
+
+# ---------------------------------------------------------------- values are what was typed; check refuses what build would; links found by check
+
+
+@pytest.mark.parametrize("written", ["02071234567", "0x1F", "1_000", "1:30", ".inf", "0o17", "+44", "1e3", "007"])
+def test_numbers_where_text_is_expected_keep_what_was_typed(content, written):
+    edit(city_hall(content), "  title: Mayor", f"  title: Mayor\n  phone: {written}")
+    edit(city_hall(content), "name: City Hall", f"name: {written}")
+    coalition = load_coalition(content)
+    city = next(p for p in coalition.partners if p.id == "city-hall")
+    assert city.name == written
+    assert city.contact.phone == written
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "Yes"])
+def test_consent_accepts_only_true_or_false(content, word):
+    edit(content / "roster.yaml", "    public: true", f"    public: {word}")
+    assert problems(content) == [
+        f"roster.yaml:8:13: people[0].public: wrong kind of value (expected true or false, found '{word}')\n"
+        "    write true or false (YAML's yes/no/on/off are read as text here)"
+    ]
+
+
+def test_yes_and_no_where_text_is_expected_stay_text(content):
+    edit(city_hall(content), "  title: Mayor", "  title: yes")
+    city = next(p for p in load_coalition(content).partners if p.id == "city-hall")
+    assert city.contact.title == "yes"
+
+
+def test_a_boolean_where_text_is_expected_says_to_quote_it(content):
+    edit(city_hall(content), "name: City Hall", "name: true")
+    assert problems(content) == [
+        "partners/city-hall.yaml:1:7: name: wrong kind of value (expected text, found true)\n"
+        '    put the value in quotes to keep it as text, e.g. "yes"'
+    ]
+
+
+def test_impossible_date_is_located(content):
+    edit(city_hall(content), "  rationale: You run the city.", "  rationale: You run the city.\n  sent: 2026-02-30")
+    assert problems(content) == [
+        "partners/city-hall.yaml:15:9: invitation.sent: not a real date (expected a date such as 2027-01-15, "
+        "found '2026-02-30')"
+    ]
+
+
+def test_page_named_like_a_site_page_is_a_check_error(content, capsys):
+    (content / "pages" / "index.md").write_text("---\ntitle: Home\n---\nHi\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.startswith("pages/index.md:1:1: the page name 'index' is used by the site itself")
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://example.org:99999/", "https://", "https://exa mple.org",
+                                 "ftp://example.org", "javascript:alert(1)"])
+def test_web_addresses_later_code_cannot_parse_are_check_errors(content, url):
+    edit(content / "partners" / "test-backbone.yaml", "website: https://example.org/", f'website: "{url}"')
+    found = problems(content)
+    assert len(found) == 1
+    assert found[0].startswith("partners/test-backbone.yaml:5:10: website: not a valid web address")
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("../../etc/passwd", "link '../../etc/passwd' leaves the site (expected a link from the site root such as "
+                         "'members/' or 'static/map.png', found one that climbs out with '..')"),
+    ("static/missing.png", "link 'static/missing.png' points at static/missing.png, which is not in static/ "
+                           "(expected a file there)"),
+    ("/nowhere/", "link '/nowhere/' points at a page the site does not have (expected one of about, coverage, "
+                  "members, people, sitemap, statements, static, structure, working-groups, found 'nowhere')"),
+])
+def test_markdown_links_the_site_cannot_follow_are_check_errors(content, link, message):
+    page = content / "pages" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines) + f"\n\nSee [this]({link}).\n", encoding="utf-8")
+    assert problems(content) == [f"pages/about.md:{len(lines) + 2}:1: {message}"]
+
+
+def test_markdown_link_in_a_partner_summary_is_located_at_the_field(content):
+    edit(content / "partners" / "test-backbone.yaml", "name: Test Backbone",
+         "name: Test Backbone\nsummary: Read [our plan](../plan.pdf).")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:2:10: summary: link '../plan.pdf' leaves the site (expected a link from the "
+        "site root such as 'members/' or 'static/map.png', found one that climbs out with '..')"
+    ]
+
+
+def test_links_the_site_can_follow_pass(content, capsys):
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n[m](members/) [a](/about/) [w](https://example.org/) [e](mailto:a@example.org) [h](#top)"
+                    " [up](../people/)\n",
+                    encoding="utf-8")
+    assert run_cli(capsys, "check", content) == (
+        0, f"{content}: no problems found (2 partners, 2 people, 1 statement, 1 page).\n", "")

@@ -21,24 +21,11 @@ def example_dir() -> Path:
 
 
 def run() -> None:
-    """The `coalition-docs` command (and `python -m coalition_docs`): main(), then a quick exit.
+    """The `coalition-docs` command (and `python -m coalition_docs`): main(), then a quick exit
+    (engine/policy.py: the objects a build holds are not freed one by one)."""
+    from coalition_docs.engine.policy import exit_now
 
-    When a build ends, the process holds the content and the site of every
-    language: Python would free those objects one by one on its way out, a
-    twentieth of a second at 1,000 partners, after everything was written. What
-    is buffered is flushed and the exit handlers run (workers are ended by
-    then), then the process ends without that walk.
-    """
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing left to say
-            pass
-    import atexit
-
-    atexit._run_exitfuncs()
-    os._exit(code)
+    exit_now(main())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "content") and args.command != "new":
             _locate_content(args)
-        from coalition_docs.engine.runner import batch_collector
+        from coalition_docs.engine.policy import batch_work
 
-        with batch_collector():  # every command is batch work on the whole content (engine/runner.py)
+        with batch_work():  # every command is batch work on the whole content (engine/policy.py)
             return COMMANDS[args.command](args)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)

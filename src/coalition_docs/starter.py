@@ -193,7 +193,8 @@ publishes every file. Two ways to publish the site from a private repository:
   host (your own server, a static site host).
 
 `.github/workflows/site.yml` stops with an error in a public repository; only setting
-`ALLOW_PUBLIC_REPOSITORY: true` in it lets it run there.
+`ALLOW_PUBLIC_REPOSITORY: true` in it lets it run there. How to set up either way:
+`coalition-docs docs getting-started` (section "Keep the records private").
 
 The coalition's records are kept as YAML in `content/` and built with
 [coalition-docs](https://pypi.org/project/coalition-docs/) {version}.
