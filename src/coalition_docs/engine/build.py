@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coalition_docs.engine import policy, runner
-from coalition_docs.engine.outputs import Counter, make
-from coalition_docs.engine.manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
+from coalition_docs.engine.outputs import RenderProgress, make
+from coalition_docs.engine.manifest import Manifest, OutputRecords, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.staging import Staging, carry_over, check_output_folder
 from coalition_docs.templating import Theme
 
@@ -67,7 +67,7 @@ class BuildResult:
         return f"Built {what} into {self.out} ({', '.join(parts)}) in {self.seconds:.2f} s."
 
 
-class Progress(Counter):
+class Progress(RenderProgress):
     """What a build tells the person waiting for it. The base class says nothing."""
 
     def stage(self, name: str) -> None: ...
@@ -146,7 +146,7 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
 
         check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
         staged = Staging(out)
-        outputs = Outputs(previous, staged, tool)
+        outputs = OutputRecords(previous, staged, tool)
         site = None
         if only in (None, "site"):
             from coalition_docs.site.render import plan_outputs as plan_site

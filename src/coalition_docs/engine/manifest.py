@@ -332,7 +332,7 @@ class Manifest:
         return all((Path(out) / path).is_file() for path in self.outputs)
 
 
-class Outputs:
+class OutputRecords:
     """What a stage needs to build incrementally, and what it reports back.
 
     `take(path, key)` carries `path` (relative to the output folder) over from
