@@ -226,7 +226,7 @@ def _ignored(change, path: str) -> bool:
 def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
           documents: bool = False, stream=None) -> int:
     """Serve until interrupted (Ctrl+C); returns the exit status."""
-    from coalition_docs.engine.build import build
+    from coalition_docs.build import build
 
     stream = stream or sys.stdout
     content = Path(content)

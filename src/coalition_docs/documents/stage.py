@@ -42,7 +42,24 @@ from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_dig
 from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
 from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
+from coalition_docs.stage import Plan
 from coalition_docs.templating import Theme
+
+
+class DocumentsStage:
+    """The documents as a stage of the build (stage.py's protocol): PDFs and e-mail drafts under documents/."""
+
+    name = DOCUMENTS_FOLDER
+    folders = (DOCUMENTS_FOLDER,)
+    label = "PDFs"
+
+    def warm_up(self, content: Path, theme: Theme):
+        return warm_up, (theme, Path(content), paper_hint(content))
+
+    def plan(self, coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
+        # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
+        outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
+        return Plan(outputs, [], document_warnings(coalition))
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
@@ -78,16 +95,6 @@ def document_warnings(coalition: model.Coalition) -> list[str]:
     no envelope, label or e-mail draft, addresses too long for a label."""
     order = letter_order(coalition)
     return mail_warnings(coalition, order) + draft_warnings(coalition, order)
-
-
-def check_letters(coalition: model.Coalition, theme: Theme) -> None:
-    """Fill every document template without rendering PDFs: what `check` runs.
-
-    Raises ContentErrors naming every value a letter needs and the content lacks.
-    """
-    html = check_documents(theme, plan_documents(coalition))
-    check_glyphs(html, coalition, theme)
-    plan_drafts(coalition, theme, letter_order(coalition))  # the e-mail template fills too
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,

@@ -77,6 +77,7 @@ def hand_to_workers(kind: str, value: Any) -> str:
     """Hand `value` to the workers the next pool forks; return its token.
 
     A task finds it with once_per_process((kind, token), make_it_again).
+
     The token is new each time (never an object's id, which a later object may
     get). Earlier values of the same kind are dropped, so a long-running process
     (`serve`) keeps one build's worth.
