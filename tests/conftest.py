@@ -48,3 +48,11 @@ def problems(content: Path) -> list[str]:
 def city_hall(content: Path) -> Path:
     """The minimal fixture's partner with a contact and an invitation."""
     return content / "partners" / "city-hall.yaml"
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    """The wheel and sdist built from this checkout, once per test run (slow tests only)."""
+    from .package_helpers import build_dist
+
+    return build_dist(tmp_path_factory.mktemp("dist"))

@@ -165,9 +165,9 @@ def test_bad_headings_and_files_are_reported(capsys, content, tmp_path):
     assert err.splitlines()[1] == "    did you mean 'Type of organization'?"
     code, _, err = run_cli(capsys, "import", tmp_path / "nothing.csv", "--content", content)
     assert code == 2 and "no such file" in err
-    (tmp_path / "notes.txt").write_text("x")
-    code, _, err = run_cli(capsys, "import", tmp_path / "notes.txt", "--content", content)
-    assert code == 2 and "expected a .csv or .xlsx file, found .txt" in err
+    (tmp_path / "notes.pdf").write_text("x")
+    code, _, err = run_cli(capsys, "import", tmp_path / "notes.pdf", "--content", content)
+    assert code == 2 and "expected a .csv or .xlsx file (or .tsv, .txt), found .pdf" in err
 
 
 def test_a_label_with_a_comma_stays_whole_in_a_comma_separated_cell():
@@ -222,7 +222,7 @@ def test_the_written_file_is_block_style_utf8_in_the_format_s_order(capsys, cont
     assert (code, err) == (0, "")
     assert "wrote partners/asociacion-nandu-mutual-aid.yaml (one.csv:2)" in out
     assert (content / "partners" / "asociacion-nandu-mutual-aid.yaml").read_text(encoding="utf-8") == """\
-# A partner organization (content-format.md, "partners/ID.yaml").
+# A partner organization: see "coalition-docs docs content-format" (section "partners/ID.yaml").
 # Imported from one.csv, row 2; edit freely.
 name: Asociación Ñandú, Mutual Aid
 type: nonprofit
@@ -252,7 +252,7 @@ def test_dry_run_prints_the_files_and_writes_nothing(capsys, content):
     lines = out.splitlines()
     start = lines.index("would write partners/forest-city-community-college.yaml (worksheet-rows.csv:3):")
     assert lines[start + 1:start + 6] == [
-        "    # A partner organization (content-format.md, \"partners/ID.yaml\").",
+        "    # A partner organization: see \"coalition-docs docs content-format\" (section \"partners/ID.yaml\").",
         "    # Imported from worksheet-rows.csv, row 3; edit freely.",
         "    name: Forest City Community College",
         "    type: anchor-institution",

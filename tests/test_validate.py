@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+import shutil
+import tempfile
+from pathlib import Path
 
-from coalition_docs.errors import ContentErrors, UsageError
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coalition_docs.content.ids import ID_RE
+
+from coalition_docs.errors import UsageError
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import city_hall, edit, problems, run_cli
+from .conftest import FIXTURES, city_hall, edit, problems, run_cli
 
 
 def test_minimal_fixture_is_valid_and_cross_referenced(content):
@@ -67,10 +75,10 @@ def test_area_typo_and_label_instead_of_id(content):
     edit(content / "partners/test-backbone.yaml", "domains: [housing-stability]",
          "domains: [housing-stabilty, transportation]")
     assert problems(content) == [
-        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
-        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
+        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
+        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
     ]
 
 
@@ -322,6 +330,108 @@ def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_pa
     for key in ("partners", "positions", "sources"):
         assert three[key] == one[key] and one[key]
     assert three["phone"] == one["phone"] == "05550130"
+
+
+# ---------------------------------------------------------------- every error names its own file
+
+BAD_NAME = st.text(alphabet=st.sampled_from(list("AbZ9 _ñé-")), min_size=1, max_size=8).filter(
+    lambda name: not ID_RE.match(name) and name.strip() == name and name)
+SAMPLES = {"partners": ("city-hall.yaml", ".yaml"), "positionality": ("team.yaml", ".yaml"),
+           "pages": ("about.md", ".md")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.fixed_dictionaries({folder: st.lists(BAD_NAME, min_size=2, max_size=4, unique_by=str.lower)
+                                    for folder in SAMPLES}))
+def test_every_problem_names_the_file_it_is_in(names):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        shutil.copytree(FIXTURES / "minimal", root)
+        for folder, (sample, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                shutil.copy(root / folder / sample, root / folder / f"{name}{suffix}")
+        found = problems(root)
+        for line in found:
+            path = line.split(":", 1)[0]
+            assert (root / path).exists(), line
+        for folder, (_, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                assert any(line.startswith(f"{folder}/{name}{suffix}:1:1: file name is not a valid id")
+                           for line in found), (folder, name, found)
+
+
+# ---------------------------------------------------------------- one-line fields are one line
+
+ONE_LINE = "this field prints on one line (expected one line of text, found "
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("partners/test-backbone.yaml", "name: Test Backbone", 'name: "Test\\r\\nBcc: all@example.org"',
+     "partners/test-backbone.yaml:1:7: name: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  name: Alex Mayor", '  name: "Alex\\nMayor"',
+     "partners/city-hall.yaml:6:9: contact.name: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: "Mayor\\u2028of Testville"',
+     "partners/city-hall.yaml:7:10: contact.title: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  email: alex@example.org", '  email: "alex@example.org\\rBcc: x@y.org"',
+     "partners/city-hall.yaml:8:10: contact.email: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: Mayor\n  phone: "555\\x85 0100"',
+     "partners/city-hall.yaml:8:10: contact.phone: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: "Mayor\\tof Testville"',
+     "partners/city-hall.yaml:7:10: contact.title: " + ONE_LINE + "a tab)"),
+    ("roster.yaml", "    name: Pat Manager", '    name: "Pat\\u2029Manager"',
+     "roster.yaml:3:11: people[0].name: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", "    title: |\n      Director\n      of things",
+     "roster.yaml:5:12: people[0].title: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title:\n      en: "Director\\n"',
+     "roster.yaml:6:11: people[0].title.en: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title: Director\n    pronouns: "she\\u2029her"',
+     "roster.yaml:6:15: people[0].pronouns: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title: Director\n    phone: "555\\t0100"',
+     "roster.yaml:6:12: people[0].phone: " + ONE_LINE + "a tab)"),
+    ("coalition.yaml", "name: Test Mobility Coalition", "name: >\n  Test Mobility\n\n  Coalition",
+     "coalition.yaml:1:7: name: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "community: Testville", 'community: "Test\\u0085ville"',
+     "coalition.yaml:2:12: community: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    name: Homes", '    name: "Homes\\nand more"',
+     "coalition.yaml:25:11: working_groups[0].name: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    meets: monthly", '    meets: "monthly\\r"',
+     "coalition.yaml:29:12: working_groups[0].meets: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    source: Testville Housing Survey, 2025", '    source: "Survey\\n2025"',
+     "coalition.yaml:16:13: data_points[0].source: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    older-adults: Older adults", '    older-adults: "Older\\nadults"',
+     "coalition.yaml:34:19: extra_vocabulary.populations.older-adults: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "author: The management team", 'author: "The team\\nBcc: x"',
+     "positionality/team.yaml:2:9: author: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true", 'public: true\ntitle:\n  en: "Us\\n"',
+     "positionality/team.yaml:6:7: title.en: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true", 'public: true\nidentities:\n  place: "North\\nSide"',
+     "positionality/team.yaml:6:10: identities.place: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true",
+     'public: true\nreflections:\n  - prompt: "Who?\\nWhy?"\n    answer: Us.',
+     "positionality/team.yaml:6:13: reflections[0].prompt: " + ONE_LINE + "a line break)"),
+    ("pages/about.md", "title: About", 'title: "About\\nus"', "pages/about.md:2:8: title: " + ONE_LINE
+     + "a line break)"),
+    ("pages/about.md", "title: About", 'title: About\ndescription: "All\\u2028about us"',
+     "pages/about.md:3:14: description: " + ONE_LINE + "a line break)"),
+])
+def test_a_one_line_field_refuses_line_breaks_and_tabs(content, file, old, new, expected):
+    edit(content / file, old, new)
+    assert problems(content) == [expected]
+
+
+def test_multi_line_fields_keep_their_line_breaks(content):
+    edit(content / "partners/city-hall.yaml", "    Testville", "    Testville\n    \tNorth side")
+    edit(content / "coalition.yaml", "mission: We test things together.", "mission: |\n  We test.\n\n  Together.")
+    edit(content / "positionality/team.yaml", "statement: We are a team.", 'statement: "We are\\na team."')
+    coalition = load_coalition(content)
+    assert coalition.partner("city-hall").contact.address == "1 Main St\nTestville\n\tNorth side\n"
+    assert str(coalition.mission) == "We test.\n\nTogether.\n"
+
+
+def test_a_control_character_in_a_one_line_field_is_named(content):
+    edit(content / "partners/test-backbone.yaml", "name: Test Backbone", 'name: "Test\\x1bBackbone"')
+    assert problems(content) == ["partners/test-backbone.yaml:1:7: name: control character U+001B in the text "
+                                 "(expected printable text; remove the escape)"]
 
 
 # ---------------------------------------------------------------- values are what was typed; check refuses what build would; links found by check

@@ -162,7 +162,12 @@ def cmd_serve(args) -> int:
         from coalition_docs.engine.staging import check_output_folder
 
         check_output_folder(args.out, args.content)
-    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
+    if args.documents:  # the PDFs need WeasyPrint's libraries: say so now, not in every rebuild
+        from coalition_docs.documents.pdf import load_weasyprint
+
+        load_weasyprint()
+    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents,
+                 allow_hosts=tuple(args.allow_hosts))
 
 
 def cmd_import(args) -> int:
@@ -294,8 +299,16 @@ def _schema_written_by_us(path: Path) -> bool:
     return f"Written by {SIGNATURE}" in head
 
 
+def cmd_docs(args) -> int:
+    from coalition_docs.manual import show
+
+    show(args.topic)
+    return EXIT_OK
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "import": cmd_import,
-            "export": cmd_export, "report": cmd_report, "new": cmd_new, "schema": cmd_schema}
+            "export": cmd_export, "report": cmd_report, "new": cmd_new, "schema": cmd_schema,
+            "docs": cmd_docs}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,7 +73,7 @@ def check_languages(coalition: "model.Coalition", theme: Theme) -> None:
             f"{field}: the theme has no catalog for {code} ({language_name(code)}), so its words cannot be "
             f"written in it (expected one of {', '.join(available)}, found {code})",
             f"add templates/locale/{code}/LC_MESSAGES/messages.po beside the content folder, translated from the "
-            "package's locale/messages.pot (see the README's Languages)"))
+            "package's locale/messages.pot (see \"coalition-docs docs languages\", section \"The theme's words\")"))
     if problems:
         raise ContentErrors(problems)
 

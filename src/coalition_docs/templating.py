@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
+from coalition_docs.content.model import AsWritten
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
 if TYPE_CHECKING:  # Babel is imported when a language other than English is first used
@@ -332,7 +333,10 @@ def filters(catalog: gettext.NullTranslations, language: str) -> dict:
 
     def translate(text: str | None) -> str:
         # Plain gettext: the result is escaped like any other value (unlike _(), which
-        # trusts its msgid as markup and formats it with %).
+        # trusts its msgid as markup and formats it with %). A text the coalition wrote is
+        # never looked up: the catalog holds the theme's words, not the coalition's.
+        if isinstance(text, AsWritten):
+            return text
         return catalog.gettext(text) if text else (text or "")
 
     def labels(terms: Iterable[object], sep: str = ", ") -> str:

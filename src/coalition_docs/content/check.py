@@ -127,8 +127,8 @@ class Checker:
                 continue
             if path.suffix != suffix:
                 continue
-            name, dot, code = path.stem.partition(".")
-            if suffix == ".md" and dot and ID_RE.match(name):
+            base, dot, _ = path.stem.partition(".")
+            if suffix == ".md" and dot and ID_RE.match(base):
                 # pages/NAME.LANG.md: a translation; languages.py checks the language (one error for
                 # about.e$.md, not a second one for its name)
                 paths.append(path)
