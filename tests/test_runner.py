@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coalition_docs.engine import policy, runner
-from coalition_docs.build import Progress, build
+from coalition_docs.phases import Progress, build
 from coalition_docs.engine.manifest import OutputRecords
 from coalition_docs.engine.outputs import PlannedOutput, make
 

@@ -90,7 +90,7 @@ def _locate_content(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from coalition_docs.build import STAGES, plan_stages
+    from coalition_docs.phases import STAGES, plan_stages
     from coalition_docs.content.validate import load_coalition
     from coalition_docs.engine.manifest import OutputRecords
     from coalition_docs.i18n import check_languages
@@ -134,7 +134,7 @@ def _print_languages(coalition, stream) -> None:
 
 
 def cmd_build(args) -> int:
-    from coalition_docs.build import build
+    from coalition_docs.phases import build
     from coalition_docs.console import progress_for
 
     progress = progress_for(sys.stderr, args.quiet)

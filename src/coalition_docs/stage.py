@@ -6,7 +6,7 @@ to run on the written files (the site's links), and warnings for the person
 building. It renders nothing and touches neither the manifest nor the output
 folder: `check` runs every stage's plan to find all that `build` would refuse.
 
-The stages a build knows are listed once, in build.py's STAGES. A new kind of
+The stages a build knows are listed once, in phases.py's STAGES. A new kind of
 output is a module with a class of this shape (and its templates), added there.
 """
 

@@ -372,7 +372,7 @@ def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Ou
                jobs: int | None = None) -> list[str]:
     """Write the public site alone into dest/site; return the written paths (inside site/), sorted.
 
-    The build (build.py) plans the site with the other stages instead;
+    The build (phases.py) plans the site with the other stages instead;
     this is the site on its own, for tests and benchmarks.
     """
     outputs = outputs if outputs is not None else OutputRecords()
