@@ -372,9 +372,24 @@ FILE_GLOBS: dict[str, str] = {
 }
 
 
+def _numbers_as_text(node: Any) -> None:
+    """Text that check reads from a number (`age: 44`, `phone: 02071234567`) as what was typed: the JSON
+    Schema accepts a number there too, so that every file check accepts is valid for an editor.
+    Addresses (a format) and closed lists (an enum) stay text only."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+            node["type"] = ["string", "number"]
+        for value in node.values():
+            _numbers_as_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numbers_as_text(value)
+
+
 def json_schema(kind: str) -> dict[str, Any]:
     model = FILE_SCHEMAS[kind]
     schema = model.model_json_schema()
+    _numbers_as_text(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"coalition-docs/{kind}.schema.json"
     return schema
