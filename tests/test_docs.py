@@ -307,3 +307,13 @@ def test_docs_writes_utf8_where_the_stream_cannot_encode_the_page():
     stream.flush()
     assert "→" in (DOCS / "code-layout.md").read_text(encoding="utf-8")
     assert raw.getvalue().decode("utf-8") == (DOCS / "code-layout.md").read_text(encoding="utf-8")
+
+
+def test_docs_says_so_when_the_installation_lost_its_pages(capsys, monkeypatch, tmp_path):
+    from coalition_docs import manual
+
+    monkeypatch.setattr(manual, "PACKAGE_DIR", tmp_path / "site-packages" / "coalition_docs")
+    code, out, err = run_cli(capsys, "docs")
+    assert (code, out) == (1, "")
+    assert err == ("coalition-docs: error: the documentation is missing from this installation (expected "
+                   "coalition_docs/docs inside the package; reinstall coalition-docs)\n")
