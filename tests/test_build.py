@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
@@ -219,7 +219,7 @@ def slow(root, path, text):
     Path(sys.argv[3]).touch()   # tell the test the build is under way
     time.sleep(0.05)
 site.write_text = slow
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
 """
 
@@ -332,7 +332,7 @@ class _Terminal:
 def test_progress_shows_on_a_terminal_only(example, tmp_path):
     import io
 
-    from coalition_docs.engine.build import Progress
+    from coalition_docs.phases import Progress
     from coalition_docs.console import TerminalProgress, progress_for
 
     assert type(progress_for(io.StringIO(), quiet=False)) is Progress  # a pipe or a file: no bar
