@@ -4,8 +4,7 @@ One pydantic model per file kind, exactly as the content format lists the
 fields, plus the optional additions this project documents in
 docs/content-format.md (marked "addition" below). Unknown fields are refused
 (`extra="forbid"`), so a typo is an error with a "did you mean", never
-silently ignored. Fixed
-vocabularies are Literals; the three a coalition may extend (populations,
+silently ignored. Fixed vocabularies are Literals; the three a coalition may extend (populations,
 areas, assets) are ids here and checked against the merged vocabulary in
 validate.py, where coalition.yaml's extra_vocabulary is known.
 """
@@ -373,17 +372,14 @@ FILE_GLOBS: dict[str, str] = {
 
 
 def _numbers_as_text(node: Any) -> None:
-    """Text that check reads from a number (`age: 44`, `phone: 02071234567`) as what was typed: the JSON
-    Schema accepts a number there too, so that every file check accepts is valid for an editor.
-    Addresses (a format) and closed lists (an enum) stay text only."""
+    """Text that check reads from a number (`age: 44`) as typed: the JSON Schema accepts a number there too,
+    so that every file check accepts is valid for an editor. Addresses (a format) and closed lists stay text."""
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
             node["type"] = ["string", "number"]
-        for value in node.values():
-            _numbers_as_text(value)
-    elif isinstance(node, list):
-        for value in node:
-            _numbers_as_text(value)
+        node = list(node.values())
+    for value in node if isinstance(node, list) else ():
+        _numbers_as_text(value)
 
 
 def json_schema(kind: str) -> dict[str, Any]:
