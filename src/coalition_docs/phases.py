@@ -143,7 +143,8 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, p
         staged = Staging(out)
         records = OutputRecords(previous, staged, tool)
         plans = plan_stages(stages, coalition, theme, records)
-        warnings = _warnings(plans, previous)
+        # the content's own warnings (an agenda longer than its meeting), then each stage's
+        warnings = {"content": content_warnings(coalition), **_warnings(plans, previous)}
         result.warnings = [warning for said in warnings.values() for warning in said]
         result.cpu["check"], cpu = _cpu() - cpu, _cpu()
         staging = stack.enter_context(staged)  # nothing of the output folder is touched before the content passed
@@ -204,6 +205,13 @@ def load_content(content: Path, theme: Theme, jobs: int) -> model.Coalition:
     coalition = load_coalition(content, jobs=jobs)
     check_languages(coalition, theme)
     return coalition
+
+
+def content_warnings(coalition: model.Coalition) -> list[str]:
+    """What the checked content itself may want a person to know, whatever is built from it."""
+    from coalition_docs.content.meeting_model import meeting_warnings
+
+    return meeting_warnings(coalition)
 
 
 def _warnings(plans: dict[str, Plan], previous: Manifest | None) -> dict[str, list[str]]:

@@ -86,7 +86,7 @@ _EXPECTED_BY_TYPE = {
 
 def _not_one_line(text: Any) -> str:
     """What a one-line field holds that it must not: the first line break, tab or control character."""
-    from coalition_docs.content.schema import NOT_ONE_LINE
+    from coalition_docs.content.fields import NOT_ONE_LINE
 
     bad = NOT_ONE_LINE.search(str(text))
     char = bad.group() if bad else "\n"
@@ -97,7 +97,7 @@ def _not_one_line(text: Any) -> str:
 
 def _control(text: Any) -> str:
     """What a text of several lines holds that it must not: a control character other than a line feed or tab."""
-    from coalition_docs.content.schema import NOT_MULTI_LINE
+    from coalition_docs.content.fields import NOT_MULTI_LINE
 
     bad = NOT_MULTI_LINE.search(str(text))
     code = ord(bad.group()) if bad else 0
@@ -181,6 +181,10 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         )
     if kind == "string_too_short":
         return document.problem(loc, f"{prefix}must not be empty (expected text, found an empty string)")
+    if kind == "meeting_value":  # v1.2 times, minutes, time zone: the message says expected and found
+        return document.problem(loc, f"{prefix}{item['msg']}")
+    if kind == "too_short":
+        return document.problem(loc, f"{prefix}no items (expected at least one, found an empty list)")
     expected = _EXPECTED_BY_TYPE.get(kind)
     if expected is None:
         return document.problem(loc, f"{prefix}{item['msg']} (found {describe(found)})")
