@@ -120,14 +120,16 @@ def test_schema_prints_json_schema(capsys):
     assert schema["required"] == ["name", "type", "relationship"]
     assert "nonprofit" in json.dumps(schema["properties"]["type"])
     code, out, _ = run_cli(capsys, "schema")
-    assert set(json.loads(out)) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml"}
+    assert set(json.loads(out)) == {"coalition.yaml", "partners/*.yaml", "roster.yaml", "positionality/*.yaml",
+                                    "meetings/*.yaml"}
 
 
 def test_schema_out_writes_files_and_editor_settings(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "schema", "--out", tmp_path / "schemas")
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
-        "coalition.schema.json", "partner.schema.json", "positionality.schema.json", "roster.schema.json"]
+        "coalition.schema.json", "meeting.schema.json", "partner.schema.json", "positionality.schema.json",
+        "roster.schema.json"]
     assert '"yaml.schemas"' in out
 
 

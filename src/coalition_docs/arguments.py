@@ -27,7 +27,7 @@ Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage e
 
 # The kinds of file `schema` knows (schema.FILE_GLOBS; kept here so that
 # --help and --version need not import pydantic). tests/test_cli.py checks.
-SCHEMA_KINDS = ("coalition", "partner", "roster", "positionality")
+SCHEMA_KINDS = ("coalition", "partner", "roster", "positionality", "meeting")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -123,9 +123,13 @@ def cmd_check(args) -> int:
             print(f"{where}: warning: the letter to {partner.id} has no date (expected invitation.sent in "
                   "this file or invitation.date in coalition.yaml); it prints without a date line",
                   file=sys.stderr)
-    counts = ", ".join(_count(len(items), word) for items, word in (
-        (coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
-        (coalition.pages, "page")))
+    from coalition_docs.content.meeting_model import meeting_warnings
+
+    for warning in meeting_warnings(coalition):
+        print(warning, file=sys.stderr)
+    counted = [(coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
+               (coalition.pages, "page")] + ([(coalition.meeting_list, "meeting")] if coalition.meeting_list else [])
+    counts = ", ".join(_count(len(items), word) for items, word in counted)
     print(f"{args.content}: no problems found ({counts}).")
     _print_languages(coalition, sys.stdout)
     return EXIT_OK

@@ -11,9 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from coalition_docs.content import vocab
+
+if TYPE_CHECKING:  # meeting_model.py builds on this module
+    from zoneinfo import ZoneInfo
+
+    from coalition_docs.content.meeting_model import Meeting
 
 
 @dataclass(frozen=True, order=True)
@@ -208,6 +213,23 @@ class Meetings:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """agreement.communication: a platform and what it is used for (internal)."""
+
+    channel: str
+    use: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """v1.2: the working agreement (coalition.yaml `agreement`)."""
+
+    norms: tuple[Text, ...] = ()  # public
+    decisions: Text | None = None  # Markdown; public
+    communication: tuple[Channel, ...] = ()  # internal
+
+
+@dataclass(frozen=True)
 class Reflection:
     prompt: str
     answer: str
@@ -302,6 +324,39 @@ class Coalition(Located):
     pages: tuple[Page, ...] = ()  # by order, then title
     static_files: tuple[str, ...] = ()  # paths relative to content/static, sorted
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
+    timezone: str | None = None  # v1.2: the IANA name meeting times are in
+    agreement: Agreement = field(default_factory=Agreement)  # v1.2
+    # v1.2: every file of meetings/, drafts too, by start (meetings without one last), then id
+    meeting_list: tuple[Meeting, ...] = ()
+
+    @property
+    def tz(self) -> ZoneInfo | None:
+        """The coalition's time zone, or None when coalition.yaml names none."""
+        from coalition_docs.content.times import zone
+
+        return zone(self.timezone) if self.timezone else None
+
+    @property
+    def built_meetings(self) -> tuple[Meeting, ...]:
+        """The meetings that are not drafts (agendas, calendars): each has its `starts`."""
+        return tuple(m for m in self.meeting_list if not m.draft)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return self._index("meeting_list")[meeting_id]
+
+    def people_in(self, group: str) -> tuple[Person, ...]:
+        """Who a meeting of `group` invites, in roster order (a working group: its lead first)."""
+        if group == "coalition":
+            return self.people
+        if group == "management-team":
+            return tuple(p for p in self.people if p.roles)
+        if group == "champions":
+            return tuple(p for p in self.people if p.champion)
+        for working_group in self.working_groups:
+            if working_group.id == group:
+                lead = (working_group.lead,) if working_group.lead is not None else ()
+                return lead + tuple(p for p in working_group.members if p is not working_group.lead)
+        raise KeyError(group)
 
     @property
     def decision_model_label(self) -> str | None:

@@ -152,6 +152,10 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         )
     if kind == "string_too_short":
         return document.problem(loc, f"{prefix}must not be empty (expected text, found an empty string)")
+    if kind == "meeting_value":  # v1.2 times, minutes, time zone: the message says expected and found
+        return document.problem(loc, f"{prefix}{item['msg']}")
+    if kind == "too_short":
+        return document.problem(loc, f"{prefix}no items (expected at least one, found an empty list)")
     expected = _EXPECTED_BY_TYPE.get(kind)
     if expected is None:
         return document.problem(loc, f"{prefix}{item['msg']} (found {describe(found)})")

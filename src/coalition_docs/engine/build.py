@@ -147,6 +147,9 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
         check_languages(coalition, theme)  # every language the site and letters are written in has the theme's words
         staged = Staging(out)
         outputs = Outputs(previous, staged, tool)
+        from coalition_docs.content.meeting_model import meeting_warnings
+
+        result.warnings = meeting_warnings(coalition)  # the content's own: an agenda longer than its meeting
         site = None
         if only in (None, "site"):
             from coalition_docs.site.render import plan_outputs as plan_site
@@ -159,9 +162,9 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int | 
             # Every document is filled before any is rendered: a letter that lacks a
             # value fails the build, with every such problem.
             documents = plan_outputs(coalition, theme, tool, out if previous is not None else None)
-            result.warnings = document_warnings(coalition)
+            result.warnings += document_warnings(coalition)
         elif previous is not None:  # the documents are carried over: so is what was said about them
-            result.warnings = list(previous.warnings)
+            result.warnings += [w for w in previous.warnings if w not in result.warnings]
         result.cpu["check"], cpu = _cpu() - cpu, _cpu()
         stack.enter_context(staged)  # nothing of the output folder is touched before the content passed
         staging = staged.path

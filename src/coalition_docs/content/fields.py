@@ -1,0 +1,122 @@
+"""The building blocks of every file schema: ids, texts, translatable texts, web and e-mail addresses.
+
+schema.py (the content files) and meetings_schema.py (meetings/ID.yaml) declare their
+fields with these, so that each kind of value is checked, and exported to JSON Schema,
+the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import Annotated, Any, Literal
+
+from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
+                      WrapValidator)
+
+from pydantic_core import PydanticCustomError
+
+from coalition_docs.content import vocab
+
+Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
+
+
+class Translations(dict):
+    """A translatable field written as a map of language code to text (content-format v1.1)."""
+
+
+class _TranslatableMark:
+    """Marks a translatable field; languages.py finds every one through it."""
+
+    def __repr__(self) -> str:
+        return "translatable"
+
+
+TRANSLATABLE = _TranslatableMark()
+
+
+def is_translatable(info: Any) -> bool:
+    """Whether a pydantic field (model_fields value) is translatable, optional or not."""
+    if TRANSLATABLE in info.metadata:
+        return True
+    return any(TRANSLATABLE in getattr(arg, "__metadata__", ()) for arg in typing.get_args(info.annotation))
+
+
+def _translatable(value: Any, handler: Any) -> Any:
+    """A string in the primary language, or a map of language code to string: each text checked as text."""
+    if not isinstance(value, dict):
+        return handler(value)
+    if not value:
+        raise PydanticCustomError("translations_empty", "an empty map")
+    texts = Translations()
+    for key, text in value.items():
+        try:
+            texts[str(key)] = handler(text)
+        except ValidationError as exc:
+            kind = exc.errors()[0]["type"]
+            raise PydanticCustomError("translation", "{key}", {"key": str(key), "kind": kind, "found": text}) from None
+    return texts
+
+
+def _translatable_schema(required: bool) -> dict:
+    text: dict = {"type": "string", "minLength": 1} if required else {"type": "string"}
+    return {"anyOf": [text, {"type": "object", "propertyNames": {"pattern": vocab.LANGUAGE_PATTERN},
+                             "additionalProperties": text, "minProperties": 1}],
+            "description": "v1.1 translatable: text in the primary language, or a map of language code to text"}
+
+
+# Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
+TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
+TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
+
+
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace(): Unicode spaces too
+
+
+def _http_url(value: str) -> str:
+    """An http(s) address that every later step can parse: host present, port valid, no spaces."""
+    from urllib.parse import urlsplit
+
+    if _SPACE_OR_CONTROL.search(value):
+        raise ValueError("url")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ValueError("url") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "://" not in value:
+        raise ValueError("url")
+    return value
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or " " in value:
+        raise ValueError("email")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
+Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
+
+
+def vocab_ids(table: dict | Any, what: str) -> Any:
+    """A list of ids from `table`, open to the coalition's own extra ids."""
+    return Field(
+        default_factory=list,
+        description=f"{what}: ids from the fixed vocabulary or coalition.yaml extra_vocabulary",
+        json_schema_extra={
+            "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}
+        },
+    )
+
+
+def literal_of(table: dict) -> Any:
+    return Literal[tuple(table)]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
