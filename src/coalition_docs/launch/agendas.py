@@ -87,7 +87,7 @@ def agenda_context(coalition: model.Coalition, meeting: Any, language: str) -> d
             "facilitator": _person(meeting.facilitator, language, primary),
             "note_taker": _person(meeting.note_taker, language, primary),
             "preparation": _in(meeting.preparation, language, primary),
-            "items": items,
+            "agenda": items,
             "minutes": meeting.minutes,
             "invitees": len(meeting.invitees),
         },

@@ -62,10 +62,9 @@ def partner_contacts(coalition: model.Coalition) -> list[model.Partner]:
 def contact_sheet(coalition: model.Coalition) -> dict[str, Any]:
     """The sections of contacts.pdf. Roles, "Lead" and stages are English labels: the template translates them."""
     label = str
-    roles = []
+    team = []  # by role, in the chapter's order; a person with two roles is listed under each
     for role_id, role_label in vocab.MANAGEMENT_ROLES.items():
-        holders = [p for p in coalition.people if any(r.id == role_id for r in p.roles)]
-        roles.append((label(role_label), tuple(_person(p) for p in holders)))
+        team += [_person(p, label(role_label)) for p in coalition.people if any(r.id == role_id for r in p.roles)]
     leads = tuple(_person(g.lead, str(g.name)) for g in coalition.working_groups if g.lead is not None)
     groups = []
     listed = {p.id for p in coalition.people if p.roles}
@@ -83,7 +82,7 @@ def contact_sheet(coalition: model.Coalition) -> dict[str, Any]:
         contact = partner.contact or model.Contact()
         partners.append(Entry(contact.name or partner.name, label(partner.stage_label), partner.name,
                               contact.title, contact.email, contact.phone, _address(contact.address)))
-    return {"roles": roles, "leads": leads, "groups": groups, "champions": champions, "others": others,
+    return {"team": tuple(team), "leads": leads, "groups": groups, "champions": champions, "others": others,
             "partners": tuple(partners)}
 
 
