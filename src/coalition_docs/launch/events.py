@@ -77,16 +77,17 @@ def internal_calendar(coalition: model.Coalition, theme: Theme) -> str | None:
     return calendar(_name(label, str(coalition.name)), events, coalition.timezone, language)
 
 
-def public_calendar(view: Any, theme: Theme, language: str, host: str) -> str | None:
-    """The site's meetings.ics in `language`: public meetings, public fields only; None when there is none.
+def public_calendars(view: Any, theme: Theme, language: str, host: str) -> dict[str, str]:
+    """The site's calendars in `language`: meetings.ics with every public meeting, and
+    meetings/ID.ics with one; public fields only. None when no meeting is public.
 
-    `host` is the internal calendar's (contacts.namespace): a meeting has one UID in both."""
+    `host` is the internal calendar's (contacts.namespace): a meeting has one UID in all."""
     meetings = view.meetings
     if not meetings:
-        return None
+        return {}
     coalition = view.coalition
     template = text_template(theme, language, PUBLIC_EVENT_TEMPLATE)
-    label = _label(theme, language)
+    name = _name(_label(theme, language), str(coalition.name))
     events = []
     for meeting in meetings:
         title_language = getattr(meeting.title, "language", None)
@@ -95,7 +96,10 @@ def public_calendar(view: Any, theme: Theme, language: str, host: str) -> str | 
             summary_language=title_language if title_language and title_language != language else None,
             location=_location(meeting.place_name, meeting.place_address),
             description=render_text(template, {"meeting": meeting, "language": language}) or None))
-    return calendar(_name(label, str(coalition.name)), events, coalition.timezone, language)
+    files = {CALENDAR_NAME: calendar(name, events, coalition.timezone, language)}
+    for meeting, event in zip(meetings, events):
+        files[f"meetings/{meeting.id}.ics"] = calendar(name, [event], coalition.timezone, language)
+    return files
 
 
 def _label(theme: Theme, language: str) -> Callable[[str], str]:
