@@ -255,8 +255,11 @@ def test_every_document_speaks_the_language(pot, language, dear):
             assert f"{dear} {planned.context['contact']['name']}" in text and "Dear " not in text
             due = planned.context["invitation"]["respond_by"]
             assert format_date(due, "long", locale=language) in text
+    launch = {"documents/agreement.html", "documents/contacts.html"}
+    if coalition.built_meetings:
+        launch.add("documents/agenda.html")
     assert kinds == {"documents/letter.html", "documents/worksheet.html", "documents/statement.html",
-                     "documents/envelope.html", "documents/labels.html"}
+                     "documents/envelope.html", "documents/labels.html"} | launch
 
 
 def test_an_edited_catalog_renders_its_pages_again(tmp_path):
