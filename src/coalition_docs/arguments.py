@@ -142,6 +142,8 @@ def make_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
     report.add_argument("--invitations", action="store_true",
                         help="follow up invitations: sent, response, days since sent, overdue")
+    report.add_argument("--launch", action="store_true",
+                        help="the five launch activities: the meetings that cover each, which were held, the gaps")
     report.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                         help="the day to count from (default: today's date)")
 

@@ -211,10 +211,25 @@ def cmd_report(args) -> int:
     from coalition_docs.inventory.report import render_json, render_text
     from coalition_docs.content.validate import load_coalition
 
-    if args.today is not None and not args.invitations:
+    if args.invitations and args.launch:
+        raise UsageError("one report at a time (expected report --invitations or report --launch, found both)")
+    if args.today is not None and not (args.invitations or args.launch):
         # the coverage report does not depend on the day: a --today there is a mistake, not a no-op
-        raise UsageError("--today counts days for --invitations (expected report --invitations --today DATE)")
+        raise UsageError("--today counts days for --invitations or --launch (expected report --invitations "
+                         "--today DATE or report --launch --today DATE)")
     coalition = load_coalition(args.content)
+    if args.launch:
+        import datetime as dt
+
+        from coalition_docs.inventory import launch
+
+        today = args.today or dt.date.today()
+        activities = launch.launch(coalition, today)
+        if args.format == "json":
+            launch.render_json(activities, today, sys.stdout)
+        else:
+            launch.render_text(activities, coalition, today, sys.stdout)
+        return EXIT_OK
     if args.invitations:
         import datetime as dt
 

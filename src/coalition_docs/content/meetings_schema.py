@@ -15,6 +15,7 @@ from pydantic import Field, PlainValidator, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
+from coalition_docs.errors import describe
 from coalition_docs.content.fields import Id, Language, Strict, Text, TStr, TText, Url, literal_of
 
 LaunchActivity = literal_of(vocab.LAUNCH_ACTIVITIES)
@@ -32,25 +33,17 @@ def _checked(parse):
 def _minutes(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
         raise PydanticCustomError("meeting_value", "not a whole number of minutes (expected a whole number "
-                                  "greater than 0, such as 20, found {found})", {"found": _found(value)})
+                                  "greater than 0, such as 20, found {found})", {"found": describe(value)})
     if value <= 0:
         raise PydanticCustomError("meeting_value", "must be more than zero (expected a whole number of minutes "
-                                  "greater than 0, such as 20, found {found})", {"found": _found(value)})
+                                  "greater than 0, such as 20, found {found})", {"found": describe(value)})
     return int(value)
-
-
-def _found(value: Any) -> str:
-    if isinstance(value, str):
-        return f"'{value}'" if value else "an empty string"
-    if value is None:
-        return "nothing"
-    return str(value)
 
 
 def _time_zone(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("meeting_value", "not a time zone (expected an IANA time-zone name such as "
-                                  "America/Detroit, found {found})", {"found": _found(value)})
+                                  "America/Detroit, found {found})", {"found": describe(value)})
     return value  # whether the name exists is checked with its did-you-mean (meetings_check.py)
 
 

@@ -14,19 +14,15 @@ import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from coalition_docs.errors import describe
+
 EXAMPLE_STARTS = "2027-02-10 18:00"
 _STARTS_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})(:\d{2})?$")
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
 
 
 def _shown(value: object) -> str:
-    if isinstance(value, str):
-        return f"'{value}'" if value else "an empty string"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a map"
-    return str(value)
+    return value.isoformat() if isinstance(value, dt.date) else describe(value)
 
 
 def parse_starts(value: object) -> dt.datetime:
