@@ -37,6 +37,13 @@ def _in(value: Any, language: str, primary: str) -> str | None:
     return found if found is not None else str(value)
 
 
+def _name(value: Any, language: str, primary: str) -> dict[str, str | None]:
+    """A name (the coalition's, a working group's) in `language`, else as written in the primary
+    language, with that language to mark it by (a name may stay untranslated)."""
+    found = model.text_in(value, language, primary)
+    return {"text": found, "lang": None} if found is not None else {"text": str(value), "lang": primary}
+
+
 def _person(person: model.Person | None, language: str, primary: str) -> dict[str, Any] | None:
     if person is None:
         return None
@@ -46,7 +53,7 @@ def _person(person: model.Person | None, language: str, primary: str) -> dict[st
 def group_of(meeting: Any, language: str, primary: str) -> dict[str, Any]:
     """Who the meeting is for: a working group's name in `language`, else the label to translate."""
     if meeting.working_group is not None:
-        return {"name": _in(meeting.working_group.name, language, primary), "label": None}
+        return {"name": _name(meeting.working_group.name, language, primary), "label": None}
     return {"name": None, "label": vocab.MEETING_GROUPS.get(meeting.group, meeting.group)}
 
 
@@ -68,7 +75,7 @@ def agenda_context(coalition: model.Coalition, meeting: Any, language: str) -> d
     place = meeting.place
     return {
         "language": language,
-        "coalition": {"name": _in(coalition.name, language, primary), "community": coalition.community},
+        "coalition": {"name": _name(coalition.name, language, primary), "community": coalition.community},
         "meeting": {
             "id": meeting.id,
             "title": _in(meeting.title, language, primary),
@@ -95,17 +102,14 @@ def agenda_context(coalition: model.Coalition, meeting: Any, language: str) -> d
 
 
 def agenda_problems(coalition: model.Coalition, meeting: Any, language: str) -> list[Problem]:
-    """Every text the agenda of `meeting` in `language` prints and has no version in it."""
+    """Every text of `meeting` that its agenda in `language` prints and that has no version in it.
+
+    Names (the coalition's, its working groups') may stay as the primary language writes them:
+    the agenda marks them with that language."""
     if language == coalition.language:
         return []
     name = f"{language_name(language)} ({language})"
     missing = list(meeting.untranslated(language))
-    if model.text_in(coalition.name, language, coalition.language) is None:
-        missing.append((coalition.position("name"), "the coalition's name"))
-    group = meeting.working_group
-    if group is not None and model.text_in(group.name, language, coalition.language) is None:
-        index = [g.id for g in coalition.working_groups].index(group.id)
-        missing.append((coalition.position(f"working_groups.{index}.name"), f"the name of working group {group.id}"))
     return [Problem(where.path, where.line, where.column,
                     f"meeting {meeting.id}: the agenda in {name} needs {what} in {name}",
                     f"write it as a map with {language}: beside {coalition.language}:, or take {language} out of "
