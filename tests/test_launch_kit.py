@@ -394,3 +394,11 @@ def test_a_meeting_edit_makes_again_only_its_agendas_the_calendars_and_the_meeti
         "site/meetings.ics", "site/es/meetings.ics", "site/meetings/kickoff.ics", "site/es/meetings/kickoff.ics",
         "site/meetings/index.html", "site/es/meetings/index.html"}
     assert {p for p in after if after[p] != before.get(p)} - {MANIFEST} == set(result.rendered)
+
+
+def test_a_character_no_font_has_in_a_meeting_is_located_in_its_file(content, capsys):
+    from .conftest import run_cli
+
+    with_meeting(content, MEETING.replace("  en: Getting to know one another", "  en: Getting to know 𓀀"))
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1 and err.startswith('meetings/kickoff.yaml:2:23: the PDFs have no font for "𓀀"'), err
