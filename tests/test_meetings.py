@@ -330,3 +330,54 @@ def test_an_agenda_longer_than_its_meeting_is_a_warning(content, capsys):
 
 def test_an_agenda_that_fits_gives_no_warning(content):
     assert meeting_warnings(load_coalition(with_meeting(content))) == []
+
+
+# -- incremental builds, odd files, links ---------------------------------------------------------
+
+
+def test_a_meeting_edit_is_an_input_change_and_its_warning_follows_it(content, tmp_path):
+    from coalition_docs.engine.build import build
+
+    with_meeting(content)
+    out = tmp_path / "out"
+    first = build(content, out, only="site", jobs=1)
+    assert first.warnings == []
+    assert build(content, out, only="site", jobs=1).unchanged
+    edit(content / "meetings/kickoff.yaml", 'ends: "20:00"', 'ends: "19:00"')
+    again = build(content, out, only="site", jobs=1)
+    assert not again.unchanged
+    assert again.warnings == [
+        "meetings/kickoff.yaml:6:7: warning: the agenda is longer than the meeting (expected at most 60 minutes of "
+        "items from 18:00 to 19:00, found 75); the last items run past 19:00"]
+    edit(content / "meetings/kickoff.yaml", "notes: The room was too warm.", "notes: The room was cold.")
+    assert not build(content, out, only="site", jobs=1).unchanged  # an internal field is an input too
+
+
+def test_odd_files_in_meetings_are_located_like_partners(content):
+    import os
+
+    with_meeting(content)
+    meetings = content / "meetings"
+    os.mkfifo(meetings / "pipe.yaml")
+    (meetings / "photo.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\xff\x00")
+    (meetings / "copy.yaml").symlink_to(content / "roster.yaml")
+    (meetings / "Kick Off.yaml").write_text(MEETING, encoding="utf-8")
+    (meetings / "notes.txt").write_text("not a meeting", encoding="utf-8")
+    found = problems(content)
+    assert found[0] == ("meetings/Kick Off.yaml:1:1: file name is not a valid id (expected an id of lowercase "
+                        "letters, digits and single hyphens, found 'Kick Off')\n    rename it to kick-off.yaml")
+    assert found[1] == ("meetings/copy.yaml:1:1: link to another content file (roster.yaml) (expected a file of its "
+                        "own, found a link inside the content folder)\n    replace the link by a copy, or remove it")
+    assert found[2].startswith("meetings/photo.yaml:1:1: file is not valid UTF-8")
+    assert found[3] == "meetings/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))"
+    assert len(found) == 4
+
+
+def test_a_link_in_the_agreements_decisions_must_lead_somewhere(content):
+    coalition = content / "coalition.yaml"
+    coalition.write_text(coalition.read_text(encoding="utf-8") + "agreement:\n  decisions: See [the rules](rules/).\n",
+                         encoding="utf-8")
+    assert problems(content) == [
+        "coalition.yaml:36:14: agreement.decisions: link 'rules/' points at a page the site does not have (expected "
+        "one of about, coverage, members, people, sitemap, statements, static, structure, working-groups, found "
+        "'rules')"]

@@ -29,3 +29,16 @@ def test_labels_live_in_one_place():
     assert len(vocab.ASSETS) == 16
     assert len(vocab.POPULATIONS) == 9
     assert len(vocab.ORGANIZATION_TYPES) == 7
+
+
+def test_the_meeting_schema_offers_the_launch_activities_in_the_chapters_order():
+    meeting = json_schema("meeting")
+    assert meeting["required"] == ["title", "agenda"]
+    assert meeting["properties"]["agenda"]["minItems"] == 1
+    assert list(vocab.LAUNCH_ACTIVITIES) == [
+        "get-acquainted", "expectations-and-roles", "decision-making", "shared-analysis", "working-groups"]
+    assert list(vocab.LAUNCH_ACTIVITIES) in [option.get("enum") for option in
+                                             meeting["properties"]["launch_activity"]["anyOf"]]
+    assert meeting["properties"]["starts"]["anyOf"][0]["pattern"] == r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
+    coalition = json.dumps(json_schema("coalition"))
+    assert '"timezone"' in coalition and '"communication"' in coalition

@@ -188,7 +188,7 @@ def test_import_into_a_folder_made_by_new_then_check(capsys, tmp_path):
     assert out.splitlines()[-1] == "3 new, 0 changed, 0 unchanged."
     code, out, err = run_cli(capsys, "check", content)
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == f"{content}: no problems found (18 partners, 15 people, 3 statements, 3 pages)."
+    assert out.splitlines()[0] == f"{content}: no problems found (18 partners, 15 people, 3 statements, 3 pages, 7 meetings)."
     before = files(content)
     assert run_cli(capsys, "import", ROWS, "--content", content)[1].splitlines()[-1] == (
         "0 new, 0 changed, 3 unchanged.")
