@@ -230,6 +230,7 @@ def test_pdf_metadata_and_tags(example, built):
         assert info.get("/Author"), path
         assert "/CreationDate" not in info and "/ModDate" not in info, path
         languages = {f"letters/{p.id}.pdf": example.letter_language(p) for p in example.letter_partners}
+        languages |= {f"agendas/{m.id}.{code}.pdf": code for m in example.built_meetings for code in m.languages}
         assert root["/Lang"] == languages.get(path.relative_to(built).as_posix(), example.language), path
         assert bool(root["/MarkInfo"]["/Marked"]), path
         assert "/StructTreeRoot" in root, path

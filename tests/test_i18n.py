@@ -248,9 +248,11 @@ def test_every_document_speaks_the_language(pot, language, dear):
         page, problems = render_html(env, planned)
         assert problems == [] and page is not None, planned.path
         text = html.unescape(page)
+        kinds.add(planned.template)
+        if planned.template == "documents/agenda.html" and planned.language != language:
+            continue  # an agenda prints the meeting's own texts in its language (tests/test_launch_kit.py)
         leftovers = [w for w in english if w in text]
         assert leftovers == [], f"{language} {planned.path}: English left: {leftovers}"
-        kinds.add(planned.template)
         if planned.template == "documents/letter.html":
             assert f"{dear} {planned.context['contact']['name']}" in text and "Dear " not in text
             due = planned.context["invitation"]["respond_by"]
