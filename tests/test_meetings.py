@@ -381,3 +381,19 @@ def test_a_link_in_the_agreements_decisions_must_lead_somewhere(content):
         "coalition.yaml:36:14: agreement.decisions: link 'rules/' points at a page the site does not have (expected "
         "one of about, coverage, members, people, sitemap, statements, static, structure, working-groups, found "
         "'rules')"]
+
+
+def test_a_title_topic_or_norm_on_two_lines_is_located(content):
+    text = MEETING.replace("  es: Conocernos", '  es: "Conocer\\nnos"').replace(
+        "  - topic: {en: Introductions, es: Presentaciones}", '  - topic: "Intro\\nductions"')
+    coalition = content / "coalition.yaml"
+    coalition.write_text(coalition.read_text(encoding="utf-8") + 'agreement:\n  norms: ["Be\\nkind"]\n',
+                         encoding="utf-8")
+    assert problems(with_meeting(content, text)) == [
+        "coalition.yaml:37:11: agreement.norms[0]: this field prints on one line (expected one line of text, found "
+        "a line break)",
+        "meetings/kickoff.yaml:3:7: title.es: this field prints on one line (expected one line of text, found a line "
+        "break)",
+        "meetings/kickoff.yaml:27:12: agenda[1].topic: this field prints on one line (expected one line of text, "
+        "found a line break)",
+    ]

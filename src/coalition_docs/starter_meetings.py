@@ -11,6 +11,7 @@ HEADER = """\
 # A draft launch meeting: `check` reads it, `build` leaves it out. To hold it, set `starts`,
 # set `timezone` in coalition.yaml, and remove `draft: true`. Every field is optional but
 # the title and the agenda; `place.online` and the agenda's `notes` are never published.
+# Every field is described by "coalition-docs docs content-format" (section "meetings/ID.yaml").
 """
 
 FOOTER = """\

@@ -1,4 +1,4 @@
-"""The building blocks of every file schema: ids, texts, translatable texts, web and e-mail addresses.
+"""The building blocks of every file schema: ids, texts, one-line texts, translatable texts, addresses.
 
 schema.py (the content files) and meetings_schema.py (meetings/ID.yaml) declare their
 fields with these, so that each kind of value is checked, and exported to JSON Schema,
@@ -20,6 +20,24 @@ from coalition_docs.content import vocab
 
 Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+# A line break (the YAML escapes \n, \r, \x85, \u2028 and \u2029 too), a tab or any other control character.
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+
+
+def _one_line(value: str) -> str:
+    """A text that prints on one line (a name, a title, an e-mail address, a phone number): no line break,
+    tab or control character, which would split it, or reach an e-mail header or an envelope."""
+    if NOT_ONE_LINE.search(value):
+        raise PydanticCustomError("one_line", "not one line")
+    return value
+
+
+# Every field that prints on one line is declared with one of these (a required one: OneLineText; translatable: TOneLine, TOneLineText).
+OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
+OneLineText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line),
+                 Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
 Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
 
 
@@ -60,8 +78,10 @@ def _translatable(value: Any, handler: Any) -> Any:
     return texts
 
 
-def _translatable_schema(required: bool) -> dict:
+def _translatable_schema(required: bool, one_line: bool = False) -> dict:
     text: dict = {"type": "string", "minLength": 1} if required else {"type": "string"}
+    if one_line:
+        text["pattern"] = ONE_LINE_PATTERN
     return {"anyOf": [text, {"type": "object", "propertyNames": {"pattern": vocab.LANGUAGE_PATTERN},
                              "additionalProperties": text, "minProperties": 1}],
             "description": "v1.1 translatable: text in the primary language, or a map of language code to text"}
@@ -70,6 +90,10 @@ def _translatable_schema(required: bool) -> dict:
 # Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
 TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
 TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
+TOneLineText = Annotated[Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)],
+                  WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True, True)), TRANSLATABLE]
+TOneLine = Annotated[Annotated[str, AfterValidator(_one_line)], WrapValidator(_translatable),
+                     WithJsonSchema(_translatable_schema(False, True)), TRANSLATABLE]
 
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace(): Unicode spaces too
@@ -99,7 +123,7 @@ def _email(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
-Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
+Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
 
 
 def vocab_ids(table: dict | Any, what: str) -> Any:

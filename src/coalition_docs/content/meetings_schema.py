@@ -16,7 +16,8 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
 from coalition_docs.errors import describe
-from coalition_docs.content.fields import Id, Language, Strict, Text, TStr, TText, Url, literal_of
+from coalition_docs.content.fields import (Id, Language, OneLine, OneLineText, Strict, TOneLineText, TStr, Url,
+                                           literal_of)
 
 LaunchActivity = literal_of(vocab.LAUNCH_ACTIVITIES)
 
@@ -62,14 +63,14 @@ TimeZone = Annotated[str, PlainValidator(_time_zone), WithJsonSchema({
 
 
 class CommunicationEntry(Strict):
-    channel: Text = Field(description="The platform, e.g. \"Group e-mail list\"")
-    use: Text = Field(description="What it is used for; internal")
+    channel: OneLineText = Field(description="The platform, e.g. \"Group e-mail list\"")
+    use: OneLineText = Field(description="What it is used for; internal")
 
 
 class AgreementEntry(Strict):
     """v1.2: the working agreement the coalition reaches in its launch meetings."""
 
-    norms: list[TText] = Field(default_factory=list, description="How members treat one another (public)")
+    norms: list[TOneLineText] = Field(default_factory=list, description="How members treat one another (public)")
     decisions: TStr | None = Field(None, description="Markdown: who gives input and who has the final say (public)")
     communication: list[CommunicationEntry] = Field(
         default_factory=list, description="Which platform is used for what (internal)")
@@ -79,13 +80,13 @@ class AgreementEntry(Strict):
 
 
 class PlaceEntry(Strict):
-    name: str | None = None
+    name: OneLine | None = None
     address: str | None = Field(None, description="Multi-line postal address")
     online: Url | None = Field(None, description="The video call's address; internal")
 
 
 class AgendaItemEntry(Strict):
-    topic: TText
+    topic: TOneLineText
     minutes: Minutes
     lead: Id | None = Field(None, description="Person id")
     notes: TStr | None = Field(None, description="Markdown; internal")
@@ -94,13 +95,13 @@ class AgendaItemEntry(Strict):
 class MeetingFile(Strict):
     """meetings/ID.yaml: one meeting (v1.2)."""
 
-    title: TText
+    title: TOneLineText
     group: Id = Field("coalition", description="coalition, management-team, champions or a working group id")
     launch_activity: LaunchActivity | None = None
     starts: LocalDateTime | None = Field(None, description="Required unless draft")
     ends: ClockTime | None = Field(None, description="Default: starts plus the agenda's minutes")
     place: PlaceEntry | None = None
-    accessibility: list[TText] = Field(default_factory=list)
+    accessibility: list[TOneLineText] = Field(default_factory=list)
     facilitator: Id | None = Field(None, description="Person id")
     note_taker: Id | None = Field(None, description="Person id")
     attendees: list[Id] | None = Field(None, description="Person ids; overrides the group's people")
@@ -109,7 +110,7 @@ class MeetingFile(Strict):
     preparation: TStr | None = Field(None, description="Markdown: what to read or bring")
     agenda: list[AgendaItemEntry] = Field(min_length=1)
     notes: str | None = Field(None, description="Markdown; internal")
-    decisions: list[Text] = Field(default_factory=list, description="Internal")
+    decisions: list[OneLineText] = Field(default_factory=list, description="Internal")
     public: StrictBool = False
     draft: StrictBool = Field(False, description="Checked but not built")
 

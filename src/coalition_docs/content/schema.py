@@ -1,15 +1,17 @@
 """The declared schema of every content file, and its JSON Schema export.
 
-One pydantic model per file kind, exactly as content-format.md lists the
-fields, plus the optional additions this project documents in its README
-(marked "addition" below). Unknown fields are refused (`extra="forbid"`), so a
-typo is an error with a "did you mean", never silently ignored. Fixed
+One pydantic model per file kind, exactly as the content format lists the
+fields, plus the optional additions this project documents in
+docs/content-format.md (marked "addition" below). Unknown fields are refused
+(`extra="forbid"`), so a typo is an error with a "did you mean", never
+silently ignored. Fixed
 vocabularies are Literals; the three a coalition may extend (populations,
 areas, assets) are ids here and checked against the merged vocabulary in
 validate.py, where coalition.yaml's extra_vocabulary is known. The kinds of
-value (ids, translatable texts, addresses) are declared in fields.py, and
-meetings/ID.yaml in meetings_schema.py.
+value (ids, one-line and translatable texts, addresses) are declared in
+fields.py, and meetings/ID.yaml in meetings_schema.py.
 """
+
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from typing import Any, Literal
 from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
-from coalition_docs.content.fields import (TRANSLATABLE, Email, Id, Language, Strict, Text, Translations, TStr,  # noqa: F401
-                                           TText, Url, literal_of, vocab_ids, is_translatable)
+from coalition_docs.content.fields import (TRANSLATABLE, Email, Id, Language, OneLine, OneLineText, Strict,  # noqa: F401
+                                           Text, TOneLine, TOneLineText, Translations, TStr, TText, Url,
+                                           is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
 
 OrganizationType = literal_of(vocab.ORGANIZATION_TYPES)
@@ -51,7 +54,7 @@ class Needs(Strict):
 
 class DataPointEntry(Strict):
     text: TText
-    source: TStr | None = None
+    source: TOneLine | None = None
 
 
 class InvitationDefaults(Strict):
@@ -74,11 +77,11 @@ class PrintSettings(Strict):
 
 class WorkingGroupEntry(Strict):
     id: Id
-    name: TText
+    name: TOneLineText
     description: TStr | None = None
     lead: Id | None = None
     areas: list[Id] = vocab_ids(vocab.AREAS, "Areas the group works on")
-    meets: TStr | None = None
+    meets: TOneLine | None = None
 
 
 class MeetingsEntry(Strict):
@@ -88,16 +91,16 @@ class MeetingsEntry(Strict):
 
 
 class ExtraVocabulary(Strict):
-    populations: dict[Id, Text] = Field(default_factory=dict)
-    areas: dict[Id, Text] = Field(default_factory=dict)
-    assets: dict[Id, Text] = Field(default_factory=dict)
+    populations: dict[Id, OneLineText] = Field(default_factory=dict)
+    areas: dict[Id, OneLineText] = Field(default_factory=dict)
+    assets: dict[Id, OneLineText] = Field(default_factory=dict)
 
 
 class CoalitionFile(Strict):
     """coalition.yaml: the coalition itself."""
 
-    name: TText
-    community: Text
+    name: TOneLineText
+    community: OneLineText
     convener: Id = Field(description="Partner id of the convening (backbone) organization")
     project_manager: Id = Field(description="Person id, introduced in every invitation letter")
     decision_model: DecisionModel | None = None
@@ -119,10 +122,10 @@ class CoalitionFile(Strict):
 
 
 class ContactEntry(Strict):
-    name: str | None = None
-    title: str | None = None
+    name: OneLine | None = None
+    title: OneLine | None = None
     email: Email | None = None
-    phone: str | None = None
+    phone: OneLine | None = None
     address: str | None = None
 
 
@@ -139,7 +142,7 @@ class PartnerInvitation(Strict):
 class PartnerFile(Strict):
     """partners/ID.yaml: one organization of the inventory."""
 
-    name: Text
+    name: OneLineText
     type: OrganizationType
     relationship: Relationship
     stage: Stage = "inventory"
@@ -165,10 +168,10 @@ class PartnerFile(Strict):
 
 class PersonEntry(Strict):
     id: Id
-    name: Text
+    name: OneLineText
     organization: Id | None = None
-    title: TStr | None = None
-    pronouns: str | None = None
+    title: TOneLine | None = None
+    pronouns: OneLine | None = None
     bio: TStr | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
@@ -176,7 +179,7 @@ class PersonEntry(Strict):
     working_groups: list[Id] = Field(default_factory=list)
     champion: StrictBool = False
     email: Email | None = None
-    phone: str | None = None
+    phone: OneLine | None = None
     public: StrictBool = False
 
 
@@ -190,7 +193,7 @@ class RosterFile(Strict):
 
 
 class ReflectionEntry(Strict):
-    prompt: Text
+    prompt: OneLineText
     answer: Text
 
 
@@ -198,9 +201,9 @@ class StatementFile(Strict):
     """positionality/ID.yaml: one positionality statement."""
 
     kind: StatementKind
-    author: Text = Field(description="Person id (individual), partner id (institutional) or free text (team)")
-    title: TStr | None = None
-    identities: dict[str, str] = Field(default_factory=dict)
+    author: OneLineText = Field(description="Person id (individual), partner id (institutional) or free text (team)")
+    title: TOneLine | None = None
+    identities: dict[str, OneLine] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
     statement: TText
     public: StrictBool = False
@@ -212,10 +215,10 @@ class StatementFile(Strict):
 class PageFrontMatter(Strict):
     """The YAML front matter of pages/NAME.md."""
 
-    title: Text
+    title: OneLineText
     order: int | None = None
     draft: StrictBool = False
-    description: str | None = Field(None, description="addition: a one-line summary for search engines")
+    description: OneLine | None = Field(None, description="addition: a one-line summary for search engines")
 
 
 FILE_SCHEMAS: dict[str, type[Strict]] = {
