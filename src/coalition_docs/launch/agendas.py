@@ -5,9 +5,10 @@ language: the texts of the meeting in it, its date and times written as that
 language writes them (when.py), each item's clock time from the meeting's
 start and the running minutes. Vocabulary labels (the group, the launch
 activity) stay in English for the template's `translate` filter. What an
-agenda in a language lacks (a title, a topic, the coalition's name without a
-version in it) is a located problem: `agenda_problems` names every one, and
-the build makes no agenda until each is written.
+agenda in a language lacks (a title, a topic, a provision without a version
+in it) is a located problem: `agenda_problems` names every one, and the build
+makes no agenda until each is written. Names (the coalition's, a working
+group's) may stay as written: the agenda marks them with their language.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _name(value: Any, language: str, primary: str) -> dict[str, str | None]:
     return {"text": found, "lang": None} if found is not None else {"text": str(value), "lang": primary}
 
 
-def _person(person: model.Person | None, language: str, primary: str) -> dict[str, Any] | None:
+def _person(person: model.Person | None) -> dict[str, Any] | None:
     if person is None:
         return None
     return {"name": person.name, "organization": person.organization.name if person.organization else None}
@@ -69,7 +70,7 @@ def agenda_context(coalition: model.Coalition, meeting: Any, language: str) -> d
             "starts": item.starts.isoformat() if item.starts else None,
             "minutes": item.minutes,
             "topic": _in(item.topic, language, primary),
-            "lead": _person(item.lead, language, primary),
+            "lead": _person(item.lead),
             "notes": _in(item.notes, language, primary),
         })
     place = meeting.place
@@ -91,8 +92,8 @@ def agenda_context(coalition: model.Coalition, meeting: Any, language: str) -> d
                 "name": place.name, "address": [line.strip() for line in (place.address or "").splitlines()
                                                 if line.strip()], "online": place.online},
             "accessibility": [_in(text, language, primary) for text in meeting.accessibility],
-            "facilitator": _person(meeting.facilitator, language, primary),
-            "note_taker": _person(meeting.note_taker, language, primary),
+            "facilitator": _person(meeting.facilitator),
+            "note_taker": _person(meeting.note_taker),
             "preparation": _in(meeting.preparation, language, primary),
             "agenda": items,
             "minutes": meeting.minutes,

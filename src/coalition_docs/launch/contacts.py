@@ -65,7 +65,9 @@ def contact_sheet(coalition: model.Coalition) -> dict[str, Any]:
     team = []  # by role, in the chapter's order; a person with two roles is listed under each
     for role_id, role_label in vocab.MANAGEMENT_ROLES.items():
         team += [_person(p, label(role_label)) for p in coalition.people if any(r.id == role_id for r in p.roles)]
-    leads = tuple(_person(g.lead, str(g.name)) for g in coalition.working_groups if g.lead is not None)
+    # A group's name is the coalition's own words: the template's `translate` leaves it as written.
+    leads = tuple(_person(g.lead, model.AsWritten(str(g.name), coalition.language))
+                  for g in coalition.working_groups if g.lead is not None)
     groups = []
     listed = {p.id for p in coalition.people if p.roles}
     listed |= {g.lead.id for g in coalition.working_groups if g.lead is not None}
