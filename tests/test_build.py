@@ -278,7 +278,9 @@ def test_cli_quiet_verbose_and_summary(capsys, built):
     assert code == 0 and all(": warning: " in line for line in stderr.splitlines())
     assert "  rendered site/about/index.html" in stdout.splitlines()
     assert "  reused   site/index.html" in stdout.splitlines()
-    assert stdout.splitlines()[-1].startswith("Built 55 pages, 13 PDFs and 5 e-mail drafts into")  # 18 pages in each language
+    # 19 pages in each language, and the 404 page; 12 agendas, the agreement and the contact sheet beside
+    # the worksheet, the letters, the envelopes, the labels and the statements
+    assert stdout.splitlines()[-1].startswith("Built 58 pages, 27 PDFs and 5 e-mail drafts into")
     # The page in English, and in Spanish and Vietnamese, which show the English page for want of a translation.
     assert "(3 rendered, " in stdout.splitlines()[-1]
     code, stdout, stderr = run_cli(capsys, "build", example, "--out", out, "--quiet")

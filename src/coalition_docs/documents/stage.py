@@ -42,6 +42,7 @@ from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_dig
 from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
 from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
+from coalition_docs.launch.plan import launch_documents, launch_files, write_file
 from coalition_docs.stage import Plan
 from coalition_docs.templating import Theme
 
@@ -80,13 +81,15 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
     for statement in coalition.statements:
         documents.append(PlannedDocument(f"positionality/{statement.id}.pdf", STATEMENT_TEMPLATE,
                                          statement_context(coalition, statement), language=primary))
+    launch, problems = launch_documents(coalition)  # agendas, the working agreement, the contact sheet
+    documents += launch
     bundles = []
     if letters:
         bundles.append(PlannedBundle(
             "letters.pdf", tuple(d.path for d in letters),
             title=f"{coalition.name}: invitation letters", author=coalition.name,
             language=coalition.language, duplex=coalition.duplex))
-    return DocumentPlan(tuple(documents), tuple(bundles))
+    return DocumentPlan(tuple(documents), tuple(bundles), tuple(problems))
 
 
 
@@ -227,6 +230,8 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
         planned.append(PlannedOutput(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
                                      write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
                                      batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
+    for path, data in launch_files(coalition, theme).items():  # meetings.ics, contacts.vcf: keyed by their bytes
+        planned.append(PlannedOutput(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
     return planned
 
 
