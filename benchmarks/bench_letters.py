@@ -12,7 +12,7 @@ at an invitation stage), then times three ways of making its letters:
   letters.pdf joined from the letters' files (pdfjoin.py);
 - batched (one process): every letter in one HTML document, laid out once,
   written once as letters.pdf and once per letter from its own pages
-  (Document.copy). The alternative issue 5 asks to measure; its footers would
+  (Document.copy). The alternative worth comparing; its footers would
   also count the pages of the whole batch, not of each letter;
 - plain: for the same letter HTML (rendered before the clock starts, with the
   same fonts and print stylesheet inlined), a loop that calls

@@ -1,4 +1,4 @@
-"""Time loading and validating a generated coalition (issue 2's 2-second budget).
+"""Time loading and validating a generated coalition (the budget: 2 seconds for 1,000 partners).
 
     python benchmarks/bench_load.py [--partners 1000] [--repeat 5]
 

@@ -20,7 +20,7 @@ from coalition_docs.content.validate import load_coalition
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
 
-from .conftest import EXAMPLE, edit, run_cli
+from .conftest import CLI, EXAMPLE, edit, run_cli
 
 
 @pytest.fixture
@@ -393,3 +393,63 @@ def test_an_output_deleted_by_hand_is_made_again_even_when_a_join_needs_it(built
         assert path in result.rendered and (out / path).is_file()
     pages = sum(len(PdfReader(p).pages) for p in sorted((out / "documents" / "letters").glob("*.pdf")))
     assert len(PdfReader(out / "documents" / "letters.pdf").pages) >= pages
+
+
+# ---------------------------------------------------------------- the machine fails: the previous output stays whole
+
+
+def _mount(kind: str, where: Path, options: str) -> bool:
+    where.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        return False
+    return subprocess.run(["mount", "-t", kind, "-o", options, kind, str(where)], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    where = tmp_path / "disk"
+    if not _mount("tmpfs", where, "size=50m"):
+        pytest.skip("needs root to mount a tmpfs")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def test_disk_full_is_one_line_and_leaves_the_previous_output(content, small_disk, capsys):
+    out = small_disk / "out"
+    assert run_cli(capsys, "build", content, "--out", out, "--only", "site")[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * (free - 4096))
+    (content / "pages" / "about.md").write_text((content / "pages" / "about.md").read_text() + "\nMore.\n")
+    code, _, err = run_cli(capsys, "build", content, "--out", out, "--only", "site")
+    assert code == 1
+    assert err == (f"coalition-docs: error: cannot write the build into {out}: No space left on device "
+                   "(free some disk space and try again); the previous output is unchanged\n")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "out"]  # no staging folder left
+
+
+def test_read_only_output_is_one_line_and_leaves_the_previous_output(content, small_disk, capsys):
+    out = small_disk / "out"
+    assert run_cli(capsys, "build", content, "--out", out, "--only", "site")[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True).returncode == 0
+    (content / "pages" / "about.md").write_text((content / "pages" / "about.md").read_text() + "\nMore.\n")
+    code, _, err = run_cli(capsys, "build", content, "--out", out, "--only", "site")
+    assert code == 1
+    assert err.startswith(f"coalition-docs: error: cannot write the build into {out}: Read-only file system")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_leaves_nothing_in_the_temporary_folder(content, tmp_path):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out"), "-j", "2"],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == []  # WeasyPrint's font copies went with the workers
+    assert tempfile.gettempdir() != str(scratch)
+

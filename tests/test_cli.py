@@ -185,7 +185,7 @@ def test_every_command_runs_with_the_builds_garbage_collector_and_puts_it_back(m
     import gc
 
     from coalition_docs import cli
-    from coalition_docs.engine.runner import BUILD_GC_THRESHOLDS
+    from coalition_docs.engine.policy import BUILD_GC_THRESHOLDS
 
     seen = []
     monkeypatch.setitem(cli.COMMANDS, "check", lambda args: seen.append(gc.get_threshold()) or 0)
@@ -193,3 +193,35 @@ def test_every_command_runs_with_the_builds_garbage_collector_and_puts_it_back(m
     code, _, _ = run_cli(capsys, "check", EXAMPLE)
     assert code == 0 and seen == [BUILD_GC_THRESHOLDS]
     assert gc.get_threshold() == before
+
+
+# ---------------------------------------------------------------- odd targets and odd failures are one line
+
+
+def test_out_below_a_regular_file_is_a_usage_error(content, tmp_path, capsys):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "afile" / "out")
+    assert code == 2
+    assert f"{tmp_path / 'afile'} is a file, so no folder can be made inside it" in err
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "http"])
+def test_serve_port_out_of_range_is_a_usage_error(content, capsys, port):
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, "serve", content, "--port", port)
+    assert exit_info.value.code == 2
+    assert "expected a port number from 1 to 65535" in capsys.readouterr().err
+
+
+def test_unexpected_error_is_one_line_not_a_traceback(content, capsys, monkeypatch):
+    import coalition_docs.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something odd")
+
+    monkeypatch.setitem(cli.COMMANDS, "check", broken)
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.startswith("coalition-docs: internal error: RuntimeError: something odd (this is a bug")
+    assert "Traceback" not in err
+

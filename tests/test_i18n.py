@@ -276,3 +276,53 @@ def test_an_edited_catalog_renders_its_pages_again(tmp_path):
     build(tmp_path / "content", tmp_path / "out", only="site")
     assert "Ir al contenido (dos)" in spanish.read_text(encoding="utf-8")
     assert english.stat().st_mtime_ns == before  # the other languages' pages are reused
+
+
+# ---------------------------------------------------------------- the coalition's own words are never translated
+
+
+def test_a_text_the_coalition_wrote_is_never_looked_up_in_the_catalog(tmp_path, capsys):
+    """A page titled "Get involved" and a custom label "Young people" are in the catalog as the theme's
+    words ("Participe", "Jóvenes"); the coalition wrote them in English, so Spanish pages show them as
+    written, marked lang="en"."""
+    import shutil
+
+    from coalition_docs.cli import main
+
+    from .conftest import FIXTURES
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    coalition = content / "coalition.yaml"
+    coalition.write_text(coalition.read_text(encoding="utf-8").replace(
+        "  language: en\n", "  language: en\n  languages: [es]\n").replace(
+        "    older-adults: Older adults\n", "    older-adults: Young people\n  areas:\n    parks: Digital access\n"),
+        encoding="utf-8")
+    (content / "pages" / "get-involved.md").write_text("---\ntitle: Get involved\n---\nCome along.\n",
+                                                       encoding="utf-8")
+    backbone = content / "partners" / "test-backbone.yaml"
+    backbone.write_text(backbone.read_text(encoding="utf-8").replace("[young-people]", "[older-adults]").replace(
+        "domains: [housing-stability]", "domains: [housing-stability, parks]"),
+                        encoding="utf-8")
+    assert main(["build", str(content), "--only", "site", "--out", str(tmp_path / "build")]) == 0
+    capsys.readouterr()
+    site = tmp_path / "build" / "site" / "es"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<li><a href="get-involved/"><span lang="en">Get involved</span></a></li>' in home  # the menu
+    assert '<a class="button" href="get-involved/"><span lang="en">Get involved</span></a>' in home  # the call
+    assert '<h2 id="involved">Participe</h2>' in home  # the theme's own heading is the theme's word
+    page = (site / "get-involved" / "index.html").read_text(encoding="utf-8")
+    assert "<h1><span lang=\"en\">Get involved</span></h1>" in page and "Participe" not in page.split("<main")[1]
+    member = (site / "members" / "test-backbone" / "index.html").read_text(encoding="utf-8")
+    assert '<li><span lang="en">Young people</span></li>' in member and "Jóvenes" not in member
+    coverage = (site / "coverage" / "index.html").read_text(encoding="utf-8")
+    assert '<th scope="row"><a href="../members/?area=parks"><span lang="en">Digital access</span></a></th>' in coverage
+    assert '<th scope="row">Acceso digital</th>' in coverage  # the fixed area of the same English name
+
+
+def test_the_translate_filter_leaves_a_text_the_coalition_wrote_alone():
+    from coalition_docs.content.model import AsWritten
+
+    translate = i18n.filters(translations(Theme(ROOT / "content"), "es"), "es")["translate"]
+    assert translate("Get involved") == "Participe"  # the theme's word
+    assert translate(AsWritten("Get involved", "en")) == "Get involved"

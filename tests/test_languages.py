@@ -218,7 +218,8 @@ def test_a_language_without_a_catalog_is_located_in_coalition_yaml(content, caps
         "coalition.yaml:14:19: site.languages[1]: the theme has no catalog for fy (Western Frisian), so its words "
         "cannot be written in it (expected one of en, es, vi, found fy)\n"
         "    add templates/locale/fy/LC_MESSAGES/messages.po beside the content folder, translated from the "
-        "package's locale/messages.pot (see the README's Languages)\n1 error found.\n")
+        "package's locale/messages.pot (see \"coalition-docs docs languages\", section \"The theme's words\")\n"
+        "1 error found.\n")
     code, _, err = run_cli(capsys, "build", content, "--out", content.parent / "out", "--only", "site")
     assert code == 1 and "no catalog for fy" in err
 
@@ -326,3 +327,14 @@ def test_an_untranslated_page_title_in_the_menu_names_its_language(tmp_path):
     assert re.search(r'<a href="[^"]*about/"[^>]*><span lang="en">About the coalition</span></a>', nav), nav
     assert re.search(r'<a href="[^"]*get-involved/"[^>]*>Participe</a>', nav)  # translated: no mark
     assert ">Miembros</a>" in nav  # the theme's own words
+
+
+def test_a_translation_in_a_list_is_named_with_its_index(content):
+    from coalition_docs.content.validate import load_coalition
+    from coalition_docs.errors import ContentErrors
+
+    edit(content / "roster.yaml", "    title: Director", "    title:\n      en: Director\n      es: Directora")
+    with pytest.raises(ContentErrors) as caught:
+        load_coalition(content)
+    assert caught.value.problems[0].format().startswith(
+        "roster.yaml:7:7: people[0].title.es: es is not a language of the coalition (expected one of en, found es)")

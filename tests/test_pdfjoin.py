@@ -119,3 +119,47 @@ def test_renumbering_a_piece_at_once_changes_references_only_as_one_at_a_time_do
     # A dictionary that holds the separator itself (inside a string) is renumbered one object at a time.
     odd = [bodies[0], b"<</T (a" + _SEP + b"b)/P 1 0 R>>", bodies[3]]
     assert renumber_many(odd, mapping) == [renumber(body, mapping) for body in odd]
+
+
+# ---------------------------------------------------------------- the guard on pydyf's layout
+
+
+def test_the_installed_pydyf_is_a_version_whose_layout_was_tested():
+    import pydyf
+
+    from coalition_docs.documents import rawpdf
+
+    # Joining reads pydyf's files by their exact layout: a new pydyf fails here until it is tested.
+    assert pydyf.__version__ in rawpdf.LAYOUT_TESTED
+    assert rawpdf.layout_round_trips(pydyf)
+
+
+def test_a_pydyf_whose_layout_changed_stops_the_build_with_one_line(monkeypatch):
+    import io
+
+    import pydyf
+
+    from coalition_docs.documents import rawpdf
+    from coalition_docs.errors import BuildError
+
+    original = pydyf.PDF.write
+
+    def other_layout(self, output, *args, **kwargs):  # a pydyf that writes its trailer otherwise
+        buffer = io.BytesIO()
+        original(self, buffer, *args, **kwargs)
+        output.write(buffer.getvalue().replace(b"trailer\n<<\n", b"trailer <<\n"))
+
+    monkeypatch.setattr(pydyf, "__version__", "99.0")
+    monkeypatch.setattr(pydyf.PDF, "write", other_layout)
+    rawpdf.check_layout.cache_clear()
+    try:
+        with pytest.raises(BuildError) as error:
+            rawpdf.RawPdf.parse(b"")
+        assert str(error.value) == (
+            "pydyf 99.0 writes PDFs in a layout this version of coalition-docs cannot join (expected pydyf "
+            "0.13.0, found 99.0); install one of those versions, e.g. pip install 'pydyf==0.13.0'")
+        monkeypatch.setattr(pydyf.PDF, "write", original)  # the same layout under another version: accepted
+        rawpdf.check_layout.cache_clear()
+        rawpdf.check_layout()
+    finally:
+        rawpdf.check_layout.cache_clear()

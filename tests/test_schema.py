@@ -7,6 +7,8 @@ import json
 from coalition_docs.content import vocab
 from coalition_docs.content.schema import FILE_GLOBS, json_schema
 
+from .conftest import run_cli
+
 
 def test_every_file_kind_has_a_strict_schema():
     for kind in FILE_GLOBS:
@@ -29,3 +31,25 @@ def test_labels_live_in_one_place():
     assert len(vocab.ASSETS) == 16
     assert len(vocab.POPULATIONS) == 9
     assert len(vocab.ORGANIZATION_TYPES) == 7
+
+
+# ---------------------------------------------------------------- schema --out overwrites nothing a person wrote
+
+
+def test_schema_out_refuses_a_schema_file_it_did_not_write(tmp_path, capsys):
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    (folder / "partner.schema.json").write_text("{\"mine\": true}\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "schema", "--out", folder)
+    assert code == 1 and "refusing to overwrite" in err
+    assert (folder / "partner.schema.json").read_text(encoding="utf-8") == "{\"mine\": true}\n"
+    assert not (folder / "coalition.schema.json").exists()  # nothing written when anything is refused
+    assert run_cli(capsys, "schema", "--out", folder, "--force")[0] == 0
+    assert run_cli(capsys, "schema", "--out", folder)[0] == 0  # its own files it may replace
+
+
+def test_schema_out_a_file_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+    code, _, err = run_cli(capsys, "schema", "--out", tmp_path / "x.json")
+    assert code == 2 and "is a file (expected a folder for the schema files)" in err
+

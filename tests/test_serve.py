@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -46,9 +49,11 @@ def running(tmp_path: Path):
     (site / "style.css").write_text("body{}")
     (tmp_path / "documents").mkdir()
     (tmp_path / "documents" / "worksheet.pdf").write_bytes(b"%PDF-1.7 test")
+    (tmp_path / "documents" / "letters.pdf").write_bytes(b"%PDF-1.7 letters with home addresses")
     (tmp_path / "secret.txt").write_text("not for the browser")
     state = serve.BuildState()
-    handler = functools.partial(serve.Handler, state=state, directory=str(site))
+    handler = functools.partial(serve.Handler, state=state, allowed_hosts=frozenset({"preview.lan"}),
+                                directory=str(site))
     server = serve.Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -121,3 +126,156 @@ def test_the_pdfs_are_served_apart_from_the_site_and_nothing_beyond(running):
     assert "worksheet.pdf" in fetch(url + "__coalition_docs/documents/")[1]
     assert fetch(url + "__coalition_docs/documents/%2e%2e/secret.txt")[0] == 404
     assert fetch(url + "documents/worksheet.pdf")[0] == 404  # never under the site's own URLs
+
+
+# ---------------------------------------------------------------- for this computer's user only (raw HTTP)
+
+def raw(url: str, request: str) -> tuple[str, dict, bytes]:
+    """Send `request` as it is ({port} filled in); the status line, headers and body of the answer."""
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request.format(port=port).replace("\n", "\r\n").encode("latin-1"))
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
+
+
+def get(url: str, path: str, *headers: str, method: str = "GET") -> tuple[str, dict, bytes]:
+    return raw(url, f"{method} {path} HTTP/1.1\n" + "".join(h + "\n" for h in headers) + "Connection: close\n\n")
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:{port}", "LocalHost:{port}", "app.localhost:{port}",
+                                  "127.0.0.1:{port}", "127.0.0.1", "[::1]:{port}", "192.168.1.20:{port}",
+                                  "preview.lan:{port}", "preview.lan"])
+def test_this_computer_is_answered_by_name_or_address(running, host):
+    url, _ = running
+    status, headers, body = get(url, "/members/x/", f"Host: {host}")
+    assert status == "HTTP/1.0 200 OK" and b"member x" in body
+    assert not [name for name in headers if name.startswith("access-control-")]
+
+
+def test_dns_rebinding_gets_no_documents(running, capsys):
+    url, _ = running
+    status, _, body = get(url, "/__coalition_docs/documents/letters.pdf", "Host: attacker.example:{port}")
+    assert status == "HTTP/1.0 403 Forbidden"
+    assert b"%PDF" not in body
+    assert body.decode() == ("403 Host 'attacker.example:%s' is not this computer.\nThis preview answers only to "
+                             "localhost, a name under .localhost, an IP address, or a name given with --allow-host "
+                             "(coalition-docs serve --allow-host NAME).\n" % url.rsplit(":", 1)[1].strip("/"))
+    port = url.rsplit(":", 1)[1].strip("/")
+    assert capsys.readouterr().err == (
+        f"serve: refused GET /__coalition_docs/documents/letters.pdf: Host 'attacker.example:{port}' is not this "
+        "computer (expected localhost, a name under .localhost, an IP address, or a name given with --allow-host)\n")
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "localhost.attacker.example:{port}",
+                                  "127.0.0.1.nip.io:{port}", "preview.lan.attacker.example", "[::1]x:{port}",
+                                  "localhost:{port}x", ""])
+def test_any_other_host_is_refused(running, host, capsys):
+    url, _ = running
+    assert get(url, "/", f"Host: {host}")[0] == "HTTP/1.0 403 Forbidden"
+    assert get(url, "/__coalition_docs/events", f"Host: {host}")[0] == "HTTP/1.0 403 Forbidden"
+    assert len(capsys.readouterr().err.splitlines()) == 2
+
+
+def test_a_request_without_host_is_refused(running, capsys):
+    url, _ = running
+    status, _, _ = raw(url, "GET /__coalition_docs/documents/letters.pdf HTTP/1.0\n\n")
+    assert status == "HTTP/1.0 403 Forbidden"
+    assert capsys.readouterr().err == ("serve: refused GET /__coalition_docs/documents/letters.pdf: no Host header "
+                                       "(expected localhost, a name under .localhost, an IP address, or a name "
+                                       "given with --allow-host)\n")
+
+
+def test_two_hosts_or_a_foreign_absolute_address_are_refused(running, capsys):
+    url, _ = running
+    status, _, body = raw(url, "GET /__coalition_docs/documents/letters.pdf HTTP/1.1\nHost: localhost:{port}\n"
+                               "Host: attacker.example:{port}\nConnection: close\n\n")
+    assert status == "HTTP/1.0 400 Bad Request" and b"%PDF" not in body
+    status, _, body = raw(url, "GET http://attacker.example:{port}/__coalition_docs/documents/letters.pdf HTTP/1.1\n"
+                               "Host: localhost:{port}\nConnection: close\n\n")
+    assert status == "HTTP/1.0 403 Forbidden" and b"%PDF" not in body
+    port = url.rsplit(":", 1)[1].strip("/")
+    assert capsys.readouterr().err.splitlines() == [
+        "serve: refused GET /__coalition_docs/documents/letters.pdf: 2 Host headers (expected one)",
+        f"serve: refused GET http://attacker.example:{port}/__coalition_docs/documents/letters.pdf: the address "
+        f"'http://attacker.example:{port}/__coalition_docs/documents/letters.pdf' is not on this computer (expected "
+        "localhost, a name under .localhost, an IP address, or a name given with --allow-host)"]
+    status, _, body = raw(url, "GET http://localhost:{port}/style.css HTTP/1.1\nHost: localhost:{port}\n"
+                               "Connection: close\n\n")
+    assert status == "HTTP/1.0 200 OK"
+
+
+@pytest.mark.parametrize("origin", ["http://attacker.example", "http://attacker.example:{port}", "null",
+                                    "file://", "http://localhost.attacker.example"])
+def test_a_foreign_origin_is_refused(running, origin, capsys):
+    url, _ = running
+    status, headers, body = get(url, "/__coalition_docs/events", "Host: localhost:{port}", f"Origin: {origin}")
+    assert status == "HTTP/1.0 403 Forbidden"
+    assert not [name for name in headers if name.startswith("access-control-")]
+    assert capsys.readouterr().err.startswith(f"serve: refused GET /__coalition_docs/events: Origin '{origin.format(port=url.rsplit(':', 1)[1].strip('/'))}' is not this computer")
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:{port}", "http://127.0.0.1:{port}", "http://preview.lan"])
+def test_an_origin_of_this_computer_is_answered_without_cors_headers(running, origin):
+    url, _ = running
+    status, headers, _ = get(url, "/style.css", "Host: localhost:{port}", f"Origin: {origin}")
+    assert status == "HTTP/1.0 200 OK"
+    assert not [name for name in headers if name.startswith("access-control-")]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "PROPFIND"])
+def test_only_get_and_head_are_served(running, method, capsys):
+    url, _ = running
+    status, headers, body = get(url, "/index.html", "Host: localhost:{port}", "Content-Length: 0", method=method)
+    assert status == "HTTP/1.0 405 Method Not Allowed"
+    assert headers["allow"] == "GET, HEAD"
+    assert body == f"405 method {method} is not served (expected GET or HEAD).\n".encode()
+    assert capsys.readouterr().err == (f"serve: refused {method} /index.html: method {method} is not served "
+                                       "(expected GET or HEAD)\n")
+    status, headers, body = get(url, "/index.html", "Host: localhost:{port}", method="HEAD")
+    assert status == "HTTP/1.0 200 OK" and body == b"" and int(headers["content-length"]) > 0
+
+
+def test_listening_beyond_this_computer_is_said_in_one_line():
+    assert serve.exposure_warning("127.0.0.1", True) is None
+    assert serve.exposure_warning("localhost", True) is None
+    assert serve.exposure_warning("::1", True) is None
+    assert serve.exposure_warning("0.0.0.0", False) == (
+        "warning: listening on 0.0.0.0: the preview is open to every computer that can reach this one "
+        "(the default, --host 127.0.0.1, keeps it to this computer)")
+    assert serve.exposure_warning("192.168.1.20", True) == (
+        "warning: listening on 192.168.1.20: the preview and the internal documents (letters with names and "
+        "home addresses) are open to every computer that can reach this one (the default, --host 127.0.0.1, "
+        "keeps them to this computer)")
+
+
+def test_serve_on_every_address_warns_and_still_refuses_foreign_names(content):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "coalition_docs", "serve", str(content), "--host", "0.0.0.0",
+                                "--port", str(port), "--allow-host", "Box.LAN"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr.readline() == (
+            "warning: listening on 0.0.0.0: the preview is open to every computer that can reach this one "
+            "(the default, --host 127.0.0.1, keeps it to this computer)\n")
+        while not process.stdout.readline().startswith("Watching"):
+            assert process.poll() is None
+        url = f"http://127.0.0.1:{port}/"
+        assert get(url, "/", "Host: box.lan:{port}")[0] == "HTTP/1.0 200 OK"
+        assert get(url, "/", "Host: 0.0.0.0:{port}")[0] == "HTTP/1.0 200 OK"
+        assert get(url, "/", "Host: attacker.example:{port}")[0] == "HTTP/1.0 403 Forbidden"
+        assert process.stderr.readline() == (
+            "serve: refused GET /: Host 'attacker.example:%d' is not this computer (expected localhost, a name "
+            "under .localhost, an IP address, or a name given with --allow-host)\n" % port)
+    finally:
+        process.send_signal(signal.SIGINT)  # as Ctrl+C: the temporary build folder goes too
+        process.wait(timeout=30)
+        process.stdout.close()
+        process.stderr.close()

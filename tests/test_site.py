@@ -17,7 +17,7 @@ import pytest
 
 import multiprocessing
 
-from coalition_docs.engine import outputs as outputs_module, runner
+from coalition_docs.engine import outputs as outputs_module, policy, runner
 from coalition_docs.site import render as site_module
 from coalition_docs.errors import ContentErrors, BuildError
 from coalition_docs.site.public import public_view
@@ -421,7 +421,7 @@ def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch, start):
     coalition = load_coalition(content)
     monkeypatch.setattr(outputs_module, "MIN_RUN", 1)  # a run of pages per task, even for a small site
     # A worker started fresh (spawn, as when the build runs threads) loads the content again.
-    monkeypatch.setattr(runner, "_pool_context", lambda: multiprocessing.get_context(start))
+    monkeypatch.setattr(policy, "pool_context", lambda: multiprocessing.get_context(start))
     parallel = build_site(coalition, Theme(content), tmp_path / "parallel", jobs=3)
     serial = build_site(coalition, Theme(content), tmp_path / "serial", jobs=1)
     assert parallel == serial

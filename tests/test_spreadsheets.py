@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -164,9 +165,9 @@ def test_bad_headings_and_files_are_reported(capsys, content, tmp_path):
     assert err.splitlines()[1] == "    did you mean 'Type of organization'?"
     code, _, err = run_cli(capsys, "import", tmp_path / "nothing.csv", "--content", content)
     assert code == 2 and "no such file" in err
-    (tmp_path / "notes.txt").write_text("x")
-    code, _, err = run_cli(capsys, "import", tmp_path / "notes.txt", "--content", content)
-    assert code == 2 and "expected a .csv or .xlsx file, found .txt" in err
+    (tmp_path / "notes.pdf").write_text("x")
+    code, _, err = run_cli(capsys, "import", tmp_path / "notes.pdf", "--content", content)
+    assert code == 2 and "expected a .csv or .xlsx file (or .tsv, .txt), found .pdf" in err
 
 
 def test_a_label_with_a_comma_stays_whole_in_a_comma_separated_cell():
@@ -221,7 +222,7 @@ def test_the_written_file_is_block_style_utf8_in_the_format_s_order(capsys, cont
     assert (code, err) == (0, "")
     assert "wrote partners/asociacion-nandu-mutual-aid.yaml (one.csv:2)" in out
     assert (content / "partners" / "asociacion-nandu-mutual-aid.yaml").read_text(encoding="utf-8") == """\
-# A partner organization (content-format.md, "partners/ID.yaml").
+# A partner organization: see "coalition-docs docs content-format" (section "partners/ID.yaml").
 # Imported from one.csv, row 2; edit freely.
 name: Asociación Ñandú, Mutual Aid
 type: nonprofit
@@ -251,7 +252,7 @@ def test_dry_run_prints_the_files_and_writes_nothing(capsys, content):
     lines = out.splitlines()
     start = lines.index("would write partners/forest-city-community-college.yaml (worksheet-rows.csv:3):")
     assert lines[start + 1:start + 6] == [
-        "    # A partner organization (content-format.md, \"partners/ID.yaml\").",
+        "    # A partner organization: see \"coalition-docs docs content-format\" (section \"partners/ID.yaml\").",
         "    # Imported from worksheet-rows.csv, row 3; edit freely.",
         "    name: Forest City Community College",
         "    type: anchor-institution",
@@ -548,3 +549,97 @@ def test_export_writes_a_number_as_it_is_written(capsys, content, tmp_path):
     rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
     assert rows[1][rows[0].index("Organization name")] == "City Hall"
     assert rows[1][rows[0].index("Contact phone")] == "02071234567"
+
+
+# ---------------------------------------------------------------- export overwrites nothing a person wrote; spreadsheets are data
+
+
+def test_export_refuses_the_content_folder(content, capsys):
+    before = (content / "roster.yaml").read_bytes()
+    code, _, err = run_cli(capsys, "export", "--content", content, "--output", content / "roster.yaml",
+                           "--format", "csv")
+    assert code == 1
+    assert err == (f"coalition-docs: error: refusing to write the spreadsheet to {content / 'roster.yaml'}: it is "
+                   f"inside the content folder {content.resolve()}, where every file is a person's record "
+                   "(choose a path outside it, or add --force)\n")
+    assert (content / "roster.yaml").read_bytes() == before
+
+
+def test_export_refuses_a_file_it_did_not_write_unless_forced(content, tmp_path, capsys):
+    target = tmp_path / "budget.csv"
+    target.write_text("my,own,numbers\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "export", "--content", content, "--output", target)
+    assert code == 1 and "refusing to overwrite" in err and "add --force" in err
+    assert target.read_text(encoding="utf-8") == "my,own,numbers\n"
+    code, _, _ = run_cli(capsys, "export", "--content", content, "--output", target, "--force")
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("Organization")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_replaces_its_own_file(content, tmp_path, capsys, suffix):
+    target = tmp_path / f"inventory.{suffix}"
+    assert run_cli(capsys, "export", "--content", content, "--output", target)[0] == 0
+    assert run_cli(capsys, "export", "--content", content, "--output", target)[0] == 0
+
+
+def test_export_below_a_regular_file_is_one_line(content, tmp_path, capsys):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli(capsys, "export", "--content", content, "--output", tmp_path / "afile" / "x.csv")
+    assert code == 1
+    assert err.startswith("coalition-docs: error: cannot use ") and err.count("\n") == 1
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "'=already"]
+
+
+def _export_with(content: Path, tmp_path: Path, capsys, suffix: str, value: str) -> Path:
+    edit(content / "partners" / "test-backbone.yaml", "name: Test Backbone",
+         "name: Test Backbone\naligned_initiatives: " + repr(value).replace("\\'", "''"))
+    target = tmp_path / f"out.{suffix}"
+    assert run_cli(capsys, "export", "--content", content, "--output", target)[0] == 0
+    return target
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_csv_export_neutralises_formulas_and_import_reads_them_back(content, tmp_path, capsys, value):
+    target = _export_with(content, tmp_path, capsys, "csv", value)
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + value in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    from coalition_docs.inventory.spreadsheets.tables import read_sheets
+
+    read_back = [cell.value for sheet in read_sheets(target) for row in sheet.rows for cell in row]
+    assert value in read_back
+
+
+@pytest.mark.parametrize("value", FORMULAS[:4])
+def test_xlsx_export_stores_formulas_as_text(content, tmp_path, capsys, value):
+    import openpyxl
+
+    target = _export_with(content, tmp_path, capsys, "xlsx", value)
+    sheet = openpyxl.load_workbook(target).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == value]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    with zipfile.ZipFile(target) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_zip_bomb_workbook_is_refused_before_reading(content, tmp_path, capsys):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(210):
+                member.write(block)
+    assert bomb.stat().st_size < 1_000_000
+    code, _, err = run_cli(capsys, "import", bomb, "--content", content)
+    assert code == 2
+    assert "bomb.xlsx: the workbook unzips to 210 MiB in 1 parts (expected at most 200 MiB)" in err
+
+
+def test_damaged_workbook_is_one_line(content, tmp_path, capsys):
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    code, _, err = run_cli(capsys, "import", tmp_path / "bad.xlsx", "--content", content)
+    assert code == 2 and err.count("\n") == 1 and "bad.xlsx: not a readable Excel workbook" in err
+

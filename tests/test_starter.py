@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
 
 import pytest
 import yaml
@@ -74,8 +75,69 @@ def test_new_without_blank_copies_the_example_and_says_how_to_start_blank(tmp_pa
     assert (tmp_path / "example/content/partners").is_dir()
 
 
+GUARD = "Refuse to run in a public repository"
+
+
 def _commands(workflow: dict) -> list[str]:
-    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    """The workflow's commands, besides the guard against a public repository (tested below)."""
+    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"]
+            if "run" in step and step.get("name") != GUARD]
+
+
+def _guards(blank) -> list[dict]:
+    workflow = yaml.safe_load((blank / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    assert workflow["env"] == {"ALLOW_PUBLIC_REPOSITORY": False}  # the setting exists, and is off
+    guards = []
+    for job in workflow["jobs"].values():
+        assert job["steps"][0]["name"] == GUARD  # before anything else runs
+        guards.append(job["steps"][0])
+    return guards
+
+
+def _run_guard(step: dict, private: str, allow: str | None, tmp_path) -> subprocess.CompletedProcess:
+    """The step as GitHub runs it: the expressions of its env filled in, its script under `bash -e`."""
+    env = {"PATH": "/usr/bin:/bin"}
+    for key, value in step["env"].items():
+        assert value == "${{ github.event.repository.private }}"
+        env[key] = private
+    if allow is not None:
+        env["ALLOW_PUBLIC_REPOSITORY"] = allow
+    script = tmp_path / "guard.sh"
+    script.write_text(step["run"], encoding="utf-8")
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], env=env,
+                          capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize("private, allow, passes", [
+    ("true", None, True), ("true", "false", True), ("true", "true", True),
+    ("false", None, False), ("false", "false", False), ("false", "true", True),
+    ("", None, False),  # an event without the repository's privacy: refused, not waved through
+])
+def test_the_workflow_refuses_a_public_repository(blank, tmp_path, private, allow, passes):
+    from coalition_docs.starter import PUBLIC_REPOSITORY_ERROR
+
+    for step in _guards(blank):
+        result = _run_guard(step, private, allow, tmp_path)
+        assert result.returncode == (0 if passes else 1)
+        assert result.stdout == ("" if passes else f"::error::{PUBLIC_REPOSITORY_ERROR}\n")
+    for exposed in ("contacts", "home addresses", "phone numbers", "considerations",
+                    "identities in positionality statements", "make the repository private", "paid plan",
+                    "free to nonprofits", "build/site to a separate public repository or another host",
+                    "ALLOW_PUBLIC_REPOSITORY: true"):
+        assert exposed in PUBLIC_REPOSITORY_ERROR
+
+
+def test_the_folder_readme_says_first_that_the_repository_must_be_private(blank):
+    from coalition_docs import __version__
+
+    readme = (blank / "README.md").read_text(encoding="utf-8")
+    first = readme.split("\n\n")[1]  # the first paragraph after the title
+    assert first.startswith("**Keep this repository private.**")
+    assert "home address" in first and "positionality statements" in first
+    assert "GitHub Pages from the private repository. This needs a paid GitHub plan, which GitHub\n  offers " \
+           "free to nonprofits" in readme
+    assert "pushes only `build/site` to a separate public repository, or to another\n  host" in readme
+    assert f"coalition-docs](https://pypi.org/project/coalition-docs/) {__version__}." in readme
 
 
 def test_the_workflow_checks_pull_requests_and_publishes_only_the_site(blank, capsys, monkeypatch):
@@ -122,3 +184,22 @@ def test_new_with_and_without_blank_write_the_same_theme_readme(blank, tmp_path,
     readme = (tmp_path / "copy" / "templates" / "README.md").read_text(encoding="utf-8")
     assert readme == (blank / "templates" / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Theme overrides\n\nPut a file here with the same path as one in coalition-docs'")
+
+
+# ---------------------------------------------------------------- new overwrites nothing
+
+
+def test_new_refuses_a_folder_with_files(tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run_cli(capsys, "new", tmp_path / "mine")
+    assert code == 2 and "not empty" in err
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_new_refuses_a_folder_inside_a_content_folder(content, capsys):
+    code, _, err = run_cli(capsys, "new", content / "partners" / "other")
+    assert code == 2
+    assert f"inside the content folder {content.resolve()}" in err
+    assert not (content / "partners" / "other").exists()
+

@@ -8,7 +8,7 @@ from jinja2.sandbox import SecurityError
 from coalition_docs.site.render import site_environment
 from coalition_docs.templating import Theme
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, run_cli
 
 
 class Card:
@@ -107,3 +107,18 @@ def test_a_fifo_in_the_cache_is_skipped_not_waited_on(tmp_path, template_cache):
     os.mkfifo(entry)
     # Reading a FIFO would block forever; the template is compiled instead (and the FIFO left alone).
     assert theme.environment(autoescape=True).get_template("site/hello.html").render(name="Ana") == "Hello Ana"
+
+
+# ---------------------------------------------------------------- themes from anyone
+
+
+def test_theme_override_cannot_reach_into_python(content, tmp_path, capsys):
+    override = tmp_path / "templates" / "site"
+    override.mkdir(parents=True)
+    (override / "page.html").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
+    assert code == 1
+    assert f"{override / 'page.html'}:1" in err
+    assert "access to attribute '__class__' of 'str' object is unsafe" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+

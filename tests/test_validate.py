@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+import shutil
+import tempfile
+from pathlib import Path
 
-from coalition_docs.errors import ContentErrors, UsageError
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coalition_docs.content.ids import ID_RE
+
+from coalition_docs.errors import UsageError
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import edit
-
-
-def problems(content) -> list[str]:
-    with pytest.raises(ContentErrors) as caught:
-        load_coalition(content)
-    return [p.format() for p in caught.value.problems]
+from .conftest import FIXTURES, city_hall, edit, problems, run_cli
 
 
 def test_minimal_fixture_is_valid_and_cross_referenced(content):
@@ -73,10 +75,10 @@ def test_area_typo_and_label_instead_of_id(content):
     edit(content / "partners/test-backbone.yaml", "domains: [housing-stability]",
          "domains: [housing-stabilty, transportation]")
     assert problems(content) == [
-        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
-        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas in "
-        "content-format.md or extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
+        "partners/test-backbone.yaml:7:11: domains[0]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'housing-stabilty')\n    did you mean 'housing-stability'?",
+        "partners/test-backbone.yaml:7:29: domains[1]: unknown area (expected one of the areas of "
+        "\"coalition-docs docs content-format\" (section \"Vocabularies\") or of extra_vocabulary, found 'transportation')\n    did you mean 'transportation-access'?",
     ]
 
 
@@ -267,7 +269,7 @@ import json, multiprocessing, sys
 from pathlib import Path
 from coalition_docs.content import check
 from coalition_docs.content.validate import load_coalition
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.errors import ContentErrors
 
 check.PARALLEL_FILES = 4  # 15 partners: three shares
@@ -283,7 +285,7 @@ else:
               "positions": [sorted((k, str(v)) for k, v in p.positions.items()) for p in coalition.partners],
               "sources": [str(p.source) for p in coalition.partners],
               "phone": coalition.partner("marlow-falls-community-college").contact.phone}
-result.update(started=started, can_fork=runner.can_fork(), children=len(multiprocessing.active_children()))
+result.update(started=started, can_fork=policy.can_fork(), children=len(multiprocessing.active_children()))
 print(json.dumps(result))
 """
 
@@ -328,3 +330,200 @@ def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_pa
     for key in ("partners", "positions", "sources"):
         assert three[key] == one[key] and one[key]
     assert three["phone"] == one["phone"] == "05550130"
+
+
+# ---------------------------------------------------------------- every error names its own file
+
+BAD_NAME = st.text(alphabet=st.sampled_from(list("AbZ9 _ñé-")), min_size=1, max_size=8).filter(
+    lambda name: not ID_RE.match(name) and name.strip() == name and name)
+SAMPLES = {"partners": ("city-hall.yaml", ".yaml"), "positionality": ("team.yaml", ".yaml"),
+           "pages": ("about.md", ".md")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.fixed_dictionaries({folder: st.lists(BAD_NAME, min_size=2, max_size=4, unique_by=str.lower)
+                                    for folder in SAMPLES}))
+def test_every_problem_names_the_file_it_is_in(names):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        shutil.copytree(FIXTURES / "minimal", root)
+        for folder, (sample, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                shutil.copy(root / folder / sample, root / folder / f"{name}{suffix}")
+        found = problems(root)
+        for line in found:
+            path = line.split(":", 1)[0]
+            assert (root / path).exists(), line
+        for folder, (_, suffix) in SAMPLES.items():
+            for name in names[folder]:
+                assert any(line.startswith(f"{folder}/{name}{suffix}:1:1: file name is not a valid id")
+                           for line in found), (folder, name, found)
+
+
+# ---------------------------------------------------------------- one-line fields are one line
+
+ONE_LINE = "this field prints on one line (expected one line of text, found "
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("partners/test-backbone.yaml", "name: Test Backbone", 'name: "Test\\r\\nBcc: all@example.org"',
+     "partners/test-backbone.yaml:1:7: name: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  name: Alex Mayor", '  name: "Alex\\nMayor"',
+     "partners/city-hall.yaml:6:9: contact.name: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: "Mayor\\u2028of Testville"',
+     "partners/city-hall.yaml:7:10: contact.title: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  email: alex@example.org", '  email: "alex@example.org\\rBcc: x@y.org"',
+     "partners/city-hall.yaml:8:10: contact.email: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: Mayor\n  phone: "555\\x85 0100"',
+     "partners/city-hall.yaml:8:10: contact.phone: " + ONE_LINE + "a line break)"),
+    ("partners/city-hall.yaml", "  title: Mayor", '  title: "Mayor\\tof Testville"',
+     "partners/city-hall.yaml:7:10: contact.title: " + ONE_LINE + "a tab)"),
+    ("roster.yaml", "    name: Pat Manager", '    name: "Pat\\u2029Manager"',
+     "roster.yaml:3:11: people[0].name: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", "    title: |\n      Director\n      of things",
+     "roster.yaml:5:12: people[0].title: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title:\n      en: "Director\\n"',
+     "roster.yaml:6:11: people[0].title.en: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title: Director\n    pronouns: "she\\u2029her"',
+     "roster.yaml:6:15: people[0].pronouns: " + ONE_LINE + "a line break)"),
+    ("roster.yaml", "    title: Director", '    title: Director\n    phone: "555\\t0100"',
+     "roster.yaml:6:12: people[0].phone: " + ONE_LINE + "a tab)"),
+    ("coalition.yaml", "name: Test Mobility Coalition", "name: >\n  Test Mobility\n\n  Coalition",
+     "coalition.yaml:1:7: name: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "community: Testville", 'community: "Test\\u0085ville"',
+     "coalition.yaml:2:12: community: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    name: Homes", '    name: "Homes\\nand more"',
+     "coalition.yaml:25:11: working_groups[0].name: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    meets: monthly", '    meets: "monthly\\r"',
+     "coalition.yaml:29:12: working_groups[0].meets: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    source: Testville Housing Survey, 2025", '    source: "Survey\\n2025"',
+     "coalition.yaml:16:13: data_points[0].source: " + ONE_LINE + "a line break)"),
+    ("coalition.yaml", "    older-adults: Older adults", '    older-adults: "Older\\nadults"',
+     "coalition.yaml:34:19: extra_vocabulary.populations.older-adults: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "author: The management team", 'author: "The team\\nBcc: x"',
+     "positionality/team.yaml:2:9: author: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true", 'public: true\ntitle:\n  en: "Us\\n"',
+     "positionality/team.yaml:6:7: title.en: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true", 'public: true\nidentities:\n  place: "North\\nSide"',
+     "positionality/team.yaml:6:10: identities.place: " + ONE_LINE + "a line break)"),
+    ("positionality/team.yaml", "public: true",
+     'public: true\nreflections:\n  - prompt: "Who?\\nWhy?"\n    answer: Us.',
+     "positionality/team.yaml:6:13: reflections[0].prompt: " + ONE_LINE + "a line break)"),
+    ("pages/about.md", "title: About", 'title: "About\\nus"', "pages/about.md:2:8: title: " + ONE_LINE
+     + "a line break)"),
+    ("pages/about.md", "title: About", 'title: About\ndescription: "All\\u2028about us"',
+     "pages/about.md:3:14: description: " + ONE_LINE + "a line break)"),
+])
+def test_a_one_line_field_refuses_line_breaks_and_tabs(content, file, old, new, expected):
+    edit(content / file, old, new)
+    assert problems(content) == [expected]
+
+
+def test_multi_line_fields_keep_their_line_breaks(content):
+    edit(content / "partners/city-hall.yaml", "    Testville", "    Testville\n    \tNorth side")
+    edit(content / "coalition.yaml", "mission: We test things together.", "mission: |\n  We test.\n\n  Together.")
+    edit(content / "positionality/team.yaml", "statement: We are a team.", 'statement: "We are\\na team."')
+    coalition = load_coalition(content)
+    assert coalition.partner("city-hall").contact.address == "1 Main St\nTestville\n\tNorth side\n"
+    assert str(coalition.mission) == "We test.\n\nTogether.\n"
+
+
+def test_a_control_character_in_a_one_line_field_is_named(content):
+    edit(content / "partners/test-backbone.yaml", "name: Test Backbone", 'name: "Test\\x1bBackbone"')
+    assert problems(content) == ["partners/test-backbone.yaml:1:7: name: control character U+001B in the text "
+                                 "(expected printable text; remove the escape)"]
+
+
+# ---------------------------------------------------------------- values are what was typed; check refuses what build would; links found by check
+
+
+@pytest.mark.parametrize("written", ["02071234567", "0x1F", "1_000", "1:30", ".inf", "0o17", "+44", "1e3", "007"])
+def test_numbers_where_text_is_expected_keep_what_was_typed(content, written):
+    edit(city_hall(content), "  title: Mayor", f"  title: Mayor\n  phone: {written}")
+    edit(city_hall(content), "name: City Hall", f"name: {written}")
+    coalition = load_coalition(content)
+    city = next(p for p in coalition.partners if p.id == "city-hall")
+    assert city.name == written
+    assert city.contact.phone == written
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "Yes"])
+def test_consent_accepts_only_true_or_false(content, word):
+    edit(content / "roster.yaml", "    public: true", f"    public: {word}")
+    assert problems(content) == [
+        f"roster.yaml:8:13: people[0].public: wrong kind of value (expected true or false, found '{word}')\n"
+        "    write true or false (YAML's yes/no/on/off are read as text here)"
+    ]
+
+
+def test_yes_and_no_where_text_is_expected_stay_text(content):
+    edit(city_hall(content), "  title: Mayor", "  title: yes")
+    city = next(p for p in load_coalition(content).partners if p.id == "city-hall")
+    assert city.contact.title == "yes"
+
+
+def test_a_boolean_where_text_is_expected_says_to_quote_it(content):
+    edit(city_hall(content), "name: City Hall", "name: true")
+    assert problems(content) == [
+        "partners/city-hall.yaml:1:7: name: wrong kind of value (expected text, found true)\n"
+        '    put the value in quotes to keep it as text, e.g. "yes"'
+    ]
+
+
+def test_impossible_date_is_located(content):
+    edit(city_hall(content), "  rationale: You run the city.", "  rationale: You run the city.\n  sent: 2026-02-30")
+    assert problems(content) == [
+        "partners/city-hall.yaml:15:9: invitation.sent: not a real date (expected a date such as 2027-01-15, "
+        "found '2026-02-30')"
+    ]
+
+
+def test_page_named_like_a_site_page_is_a_check_error(content, capsys):
+    (content / "pages" / "index.md").write_text("---\ntitle: Home\n---\nHi\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert err.startswith("pages/index.md:1:1: the page name 'index' is used by the site itself")
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://example.org:99999/", "https://", "https://exa mple.org",
+                                 "ftp://example.org", "javascript:alert(1)"])
+def test_web_addresses_later_code_cannot_parse_are_check_errors(content, url):
+    edit(content / "partners" / "test-backbone.yaml", "website: https://example.org/", f'website: "{url}"')
+    found = problems(content)
+    assert len(found) == 1
+    assert found[0].startswith("partners/test-backbone.yaml:5:10: website: not a valid web address")
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("../../etc/passwd", "link '../../etc/passwd' leaves the site (expected a link from the site root such as "
+                         "'members/' or 'static/map.png', found one that climbs out with '..')"),
+    ("static/missing.png", "link 'static/missing.png' points at static/missing.png, which is not in static/ "
+                           "(expected a file there)"),
+    ("/nowhere/", "link '/nowhere/' points at a page the site does not have (expected one of about, coverage, "
+                  "members, people, sitemap, statements, static, structure, working-groups, found 'nowhere')"),
+])
+def test_markdown_links_the_site_cannot_follow_are_check_errors(content, link, message):
+    page = content / "pages" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines) + f"\n\nSee [this]({link}).\n", encoding="utf-8")
+    assert problems(content) == [f"pages/about.md:{len(lines) + 2}:1: {message}"]
+
+
+def test_markdown_link_in_a_partner_summary_is_located_at_the_field(content):
+    edit(content / "partners" / "test-backbone.yaml", "name: Test Backbone",
+         "name: Test Backbone\nsummary: Read [our plan](../plan.pdf).")
+    assert problems(content) == [
+        "partners/test-backbone.yaml:2:10: summary: link '../plan.pdf' leaves the site (expected a link from the "
+        "site root such as 'members/' or 'static/map.png', found one that climbs out with '..')"
+    ]
+
+
+def test_links_the_site_can_follow_pass(content, capsys):
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n[m](members/) [a](/about/) [w](https://example.org/) [e](mailto:a@example.org) [h](#top)"
+                    " [up](../people/)\n",
+                    encoding="utf-8")
+    assert run_cli(capsys, "check", content) == (
+        0, f"{content}: no problems found (2 partners, 2 people, 1 statement, 1 page).\n", "")
+

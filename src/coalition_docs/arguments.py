@@ -20,6 +20,7 @@ examples:
   coalition-docs export -o partners.csv      the partner inventory as a spreadsheet
   coalition-docs report                      needs, types and roles nobody covers yet
   coalition-docs schema --out .schemas       JSON Schemas for your editor
+  coalition-docs docs content-format         the reference of every file and field
 
 Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage error.
 """
@@ -114,6 +115,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", "-p", type=_port, default=8000, help="the port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", dest="allow_hosts",
+                       help="also answer requests for this host name (repeatable); localhost, names "
+                       "under .localhost and IP addresses are always answered, any other name refused")
     serve.add_argument("--out", type=Path, help="build into this folder instead of a temporary one")
     serve.add_argument("--documents", action="store_true", help="render the PDFs too (slower)")
 
@@ -122,7 +126,7 @@ def make_parser() -> argparse.ArgumentParser:
                    "headings and write one partners/ID.yaml per row. Existing files are "
                    "never overwritten unless --force; every bad cell is reported as "
                    "FILE:ROW:COLUMN and then nothing is written.", content="--content")
-    imp.add_argument("file", type=Path, help="a .csv or .xlsx file")
+    imp.add_argument("file", type=Path, help="a .csv or .xlsx file (or .tsv, or .txt as Excel saves Unicode Text)")
     imp.add_argument("--force", action="store_true", help="update partner files that differ from the spreadsheet")
     imp.add_argument("--dry-run", "-n", action="store_true", help="show what would be written, write nothing")
 
@@ -166,4 +170,9 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="write KIND.schema.json files into this folder")
     schema.add_argument("--force", action="store_true",
                         help="replace schema files coalition-docs did not write, or write inside the content folder")
+
+    docs = _command(commands, "docs", "print the documentation that came with coalition-docs",
+                    "Without a topic, list the topics of the documentation installed with "
+                    "coalition-docs; with one, print that page as Markdown.", content=None)
+    docs.add_argument("topic", nargs="?", help="a topic, such as content-format or install")
     return parser

@@ -21,24 +21,11 @@ def example_dir() -> Path:
 
 
 def run() -> None:
-    """The `coalition-docs` command (and `python -m coalition_docs`): main(), then a quick exit.
+    """The `coalition-docs` command (and `python -m coalition_docs`): main(), then a quick exit
+    (engine/policy.py: the objects a build holds are not freed one by one)."""
+    from coalition_docs.engine.policy import exit_now
 
-    When a build ends, the process holds the content and the site of every
-    language: Python would free those objects one by one on its way out, a
-    twentieth of a second at 1,000 partners, after everything was written. What
-    is buffered is flushed and the exit handlers run (workers are ended by
-    then), then the process ends without that walk.
-    """
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing left to say
-            pass
-    import atexit
-
-    atexit._run_exitfuncs()
-    os._exit(code)
+    exit_now(main())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "content") and args.command != "new":
             _locate_content(args)
-        from coalition_docs.engine.runner import batch_collector
+        from coalition_docs.engine.policy import batch_work
 
-        with batch_collector():  # every command is batch work on the whole content (engine/runner.py)
+        with batch_work():  # every command is batch work on the whole content (engine/policy.py)
             return COMMANDS[args.command](args)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
@@ -173,7 +160,12 @@ def cmd_serve(args) -> int:
         from coalition_docs.engine.staging import check_output_folder
 
         check_output_folder(args.out, args.content)
-    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents)
+    if args.documents:  # the PDFs need WeasyPrint's libraries: say so now, not in every rebuild
+        from coalition_docs.documents.pdf import load_weasyprint
+
+        load_weasyprint()
+    return serve(args.content, host=args.host, port=args.port, out=args.out, documents=args.documents,
+                 allow_hosts=tuple(args.allow_hosts))
 
 
 def cmd_import(args) -> int:
@@ -305,8 +297,16 @@ def _schema_written_by_us(path: Path) -> bool:
     return f"Written by {SIGNATURE}" in head
 
 
+def cmd_docs(args) -> int:
+    from coalition_docs.manual import show
+
+    show(args.topic)
+    return EXIT_OK
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "import": cmd_import,
-            "export": cmd_export, "report": cmd_report, "new": cmd_new, "schema": cmd_schema}
+            "export": cmd_export, "report": cmd_report, "new": cmd_new, "schema": cmd_schema,
+            "docs": cmd_docs}
 
 
 if __name__ == "__main__":  # pragma: no cover

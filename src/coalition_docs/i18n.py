@@ -1,4 +1,5 @@
-"""The theme's languages: gettext catalogs, and dates and numbers formatted per language.
+"""The theme's languages: the gettext catalogs, merged per language (the filters that write dates
+and numbers in a language are templating.py's, given a catalog here by `localize`).
 
 The theme is written in English (the source language, `en`). Its catalogs live
 in the package as `coalition_docs/locale/LANG/LC_MESSAGES/messages.po` and are
@@ -13,25 +14,21 @@ into `locale/messages.pot` and updates the catalogs (see babel.cfg).
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext
 import io
 from functools import lru_cache
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING
 
 import jinja2
-from markupsafe import Markup
 
-from coalition_docs.templating import PACKAGE_DIR, Theme, format_date
+from coalition_docs.templating import PACKAGE_DIR, SOURCE_LANGUAGE, Theme, babel_locale, filters, install_catalog
 
 if TYPE_CHECKING:  # Babel is imported when a language is first used: English needs none of it
     from coalition_docs.content import model
-    from babel import Locale
     from babel.support import Translations
 
-SOURCE_LANGUAGE = "en"
 LOCALE_DIR = PACKAGE_DIR / "locale"
 _CATALOG = Path("LC_MESSAGES")
 
@@ -76,7 +73,7 @@ def check_languages(coalition: "model.Coalition", theme: Theme) -> None:
             f"{field}: the theme has no catalog for {code} ({language_name(code)}), so its words cannot be "
             f"written in it (expected one of {', '.join(available)}, found {code})",
             f"add templates/locale/{code}/LC_MESSAGES/messages.po beside the content folder, translated from the "
-            "package's locale/messages.pot (see the README's Languages)"))
+            "package's locale/messages.pot (see \"coalition-docs docs languages\", section \"The theme's words\")"))
     if problems:
         raise ContentErrors(problems)
 
@@ -120,21 +117,11 @@ def _read_catalog(path: Path, language: str) -> Translations:
 
     data = path.read_bytes()
     if path.suffix == ".po":
-        catalog = read_po(io.BytesIO(data), locale=_babel_locale(language))
+        catalog = read_po(io.BytesIO(data), locale=babel_locale(language))
         compiled = io.BytesIO()
         write_mo(compiled, catalog, use_fuzzy=False)
         data = compiled.getvalue()
     return Translations(io.BytesIO(data), domain="messages")
-
-
-def _babel_locale(language: str) -> Locale | None:
-    """Babel's locale for a BCP 47 tag ("zh-Hant" is zh_Hant), or None if Babel has no data for it."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return None
 
 
 def label(theme: Theme, language: str, text: str) -> str:
@@ -145,69 +132,6 @@ def label(theme: Theme, language: str, text: str) -> str:
 def localize(env: jinja2.Environment, theme: Theme, language: str) -> None:
     """Make `env` speak `language`: its gettext, `language`, and the date and number filters."""
     catalog = translations(theme, language)
-    _install(env, catalog)
+    install_catalog(env, catalog)
     env.globals["language"] = language
     env.filters.update(filters(catalog, language))
-
-
-def _install(env: jinja2.Environment, catalog: gettext.NullTranslations) -> None:
-    env.install_gettext_translations(catalog, newstyle=True)
-    env.globals["gettext"] = env.globals["_"] = _newstyle_gettext(catalog.gettext)
-
-
-def _newstyle_gettext(lookup: Callable[[str], str]) -> Callable[..., str]:
-    """Jinja's newstyle `gettext` and `_`, one call deep instead of three (a page calls them a dozen times).
-
-    The same rules as jinja2.ext's: the translation is markup when autoescaping
-    is on, and is always formatted with `%` and the keyword arguments, which
-    are escaped.
-    """
-
-    @jinja2.pass_eval_context
-    def gettext(eval_ctx: Any, string: str, **variables: Any) -> str:
-        text = lookup(string)
-        if eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return gettext
-
-
-def filters(catalog: gettext.NullTranslations, language: str) -> dict:
-    """The language-aware filters: `date`/`format_date`, `number`, `labels` (vocabulary terms
-    joined) and `translate` (a theme word held in data: a page title, a label)."""
-    # English as the theme always wrote it ("December 15, 2026"), without loading Babel.
-    locale = None if language == SOURCE_LANGUAGE else _babel_locale(language)
-
-    def date_filter(value: dt.date | None, style: str = "long") -> str:
-        if locale is None or style == "iso" or not isinstance(value, dt.date):
-            return format_date(value, style)  # English, ISO, None, or a missing value failing as it should
-        from babel.dates import format_date as babel_format_date
-
-        return babel_format_date(value, format=style, locale=locale)
-
-    def number_filter(value: float | int | None) -> str:
-        if value is None:
-            return ""
-        from babel.numbers import format_decimal
-
-        return format_decimal(value, locale=locale or SOURCE_LANGUAGE)
-
-    def translate(text: str | None) -> str:
-        # Plain gettext: the result is escaped like any other value (unlike _(), which
-        # trusts its msgid as markup and formats it with %).
-        return catalog.gettext(text) if text else (text or "")
-
-    def labels(terms: Iterable[object], sep: str = ", ") -> str:
-        return sep.join(translate(str(term)) for term in terms)
-
-    return {"date": date_filter, "format_date": date_filter, "number": number_filter,
-            "translate": translate, "labels": labels}
-
-
-def install_source_language(env: jinja2.Environment) -> None:
-    """The default every theme environment starts with: English, words as written."""
-    env.add_extension("jinja2.ext.i18n")
-    catalog = gettext.NullTranslations()
-    _install(env, catalog)
-    env.filters.update(filters(catalog, SOURCE_LANGUAGE))

@@ -7,6 +7,13 @@ incrementally whenever a file of the content or of the theme changes
 builds (Server-Sent Events) and reloads the page; the files on disk never
 carry it. When a build fails, every page shows the located errors instead,
 and the server keeps running until a fix brings the site back.
+
+The preview is for the person at this computer only. A web page they visit
+can reach 127.0.0.1 under a name of its own (DNS rebinding), so every request
+must name this computer in its Host: localhost, a name under .localhost, an
+IP address, or a name given with --allow-host; a present Origin must be one
+of those too. Anything else gets a 403. No CORS headers are ever sent, and
+only GET and HEAD are served.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from coalition_docs.errors import CoalitionDocsError, ContentErrors, UsageError
+from coalition_docs.serve_guard import ALLOWED, exposure_warning, host_name, refusal
 
 EVENTS = "/__coalition_docs/events"
 DOCUMENTS = "/__coalition_docs/documents/"  # the PDFs of `serve --documents`, never part of the site
@@ -122,12 +130,43 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     state: BuildState
 
-    def __init__(self, *args, state: BuildState, **kwargs):
+    def __init__(self, *args, state: BuildState, allowed_hosts: frozenset[str] = frozenset(), **kwargs):
         self.state = state
+        self.allowed_hosts = allowed_hosts
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass  # a quiet server: the terminal shows builds, not requests
+
+    def parse_request(self) -> bool:
+        """The request line and headers, then the guards: a False return means an answer was sent."""
+        if not super().parse_request():
+            return False
+        refused = refusal(self.command, self.path, self.headers.get_all("Host") or [], self.headers.get("Origin"),
+                          self.allowed_hosts)
+        if refused is not None:
+            return self._refuse(*refused)
+        if not self.path.startswith("/"):  # GET http://localhost:8000/x: the address of this computer, allowed
+            parts = urlsplit(self.path)
+            self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return True
+
+    def _refuse(self, status: int, why: str) -> bool:
+        where = self.path if self.path.isprintable() else repr(self.path)
+        print(f"serve: refused {self.command} {where}: {why}"
+              + (f" (expected {ALLOWED})" if status == 403 else ""), file=sys.stderr, flush=True)
+        body = (f"{status} {why}.\nThis preview answers only to {ALLOWED} "
+                "(coalition-docs serve --allow-host NAME).\n" if status == 403 else f"{status} {why}.\n")
+        self.send_response(status)
+        if status == 405:
+            self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body.encode())
+        return False
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -224,8 +263,11 @@ def _ignored(change, path: str) -> bool:
 
 
 def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
-          documents: bool = False, stream=None) -> int:
-    """Serve until interrupted (Ctrl+C); returns the exit status."""
+          documents: bool = False, allow_hosts: tuple[str, ...] = (), stream=None) -> int:
+    """Serve until interrupted (Ctrl+C); returns the exit status.
+
+    Requests are answered only when their Host names this computer, `host` or one of `allow_hosts`.
+    """
     from coalition_docs.engine.build import build
 
     stream = stream or sys.stdout
@@ -249,7 +291,8 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
             print(f"{reason}: {result.summary()}", file=stream, flush=True)
             state.finished(None)
 
-    handler = functools.partial(Handler, state=state, directory=str(out / "site"))
+    allowed = frozenset(host_name(name) for name in (*allow_hosts, host))
+    handler = functools.partial(Handler, state=state, allowed_hosts=allowed, directory=str(out / "site"))
     try:
         server = Server((host, port), handler)
     except OSError as exc:
@@ -259,6 +302,9 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
             raise UsageError(f"port {port} on {host} is in use (choose another with --port)") from None
         raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
+    warning = exposure_warning(host, documents)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     rebuild("first build")
     stop = threading.Event()
     folders = [f for f in watched_folders(content) if f.is_dir()]

@@ -73,8 +73,9 @@ def write_blank(target: Path, values: dict[str, str]) -> list[Path]:
         "content/pages/about.md": ABOUT.format(name=values["name"]),
         "templates/README.md": THEME_README,
         ".gitignore": "build/\n.venv/\n",
-        "README.md": FOLDER_README.format(name=values["name"]),
-        ".github/workflows/site.yml": WORKFLOW.format(setup=SETUP_STEPS.format(version=__version__)),
+        "README.md": FOLDER_README.format(name=values["name"], version=__version__),
+        ".github/workflows/site.yml": WORKFLOW.format(setup=SETUP_STEPS.format(
+            version=__version__, refusal=PUBLIC_REPOSITORY_ERROR)),
     }
     written = []
     for relative, text in files.items():
@@ -87,8 +88,8 @@ def write_blank(target: Path, values: dict[str, str]) -> list[Path]:
 
 
 COALITION = """\
-# The coalition itself. Every field is described in coalition-docs' README ("A tour of the
-# content folder"); the commented sections are optional: remove the "# " to use one.
+# The coalition itself. Every field is described by "coalition-docs docs content-format"
+# (section "coalition.yaml"); the commented sections are optional: remove the "# " to use one.
 name: {name}
 community: {community}
 convener: {convener}            # the id of a file in partners/
@@ -141,6 +142,7 @@ mission: {mission}
 
 ROSTER = """\
 # The people who serve on the coalition. `public: true` is their consent to be named on the site.
+# Every field is described by "coalition-docs docs content-format" (section "roster.yaml").
 people:
   - id: {id}
     name: {name}
@@ -150,7 +152,8 @@ people:
 """
 
 PARTNER = """\
-# The convening (backbone) organization. Add one file per partner in this folder.
+# The convening (backbone) organization. Add one file per partner in this folder; every field
+# is described by "coalition-docs docs content-format" (section "partners/ID.yaml").
 name: {name}
 type: nonprofit                 # local-government, nonprofit, advocacy-group, philanthropy,
                                 # research-organization, anchor-institution or private-sector
@@ -172,14 +175,29 @@ THEME_README = """\
 
 Put a file here with the same path as one in coalition-docs' default theme (for example
 `site/assets/style.css` or `documents/letter.html`) and it is used instead of the default.
-Everything you do not override comes from the default theme.
+Everything you do not override comes from the default theme. What each template receives:
+`coalition-docs docs theme`.
 """
 
 FOLDER_README = """\
 # {name}: coalition records
 
-The coalition's records, kept as YAML in `content/` and built with
-[coalition-docs](https://pypi.org/project/coalition-docs/).
+**Keep this repository private.** `content/` holds every contact, home address, phone number
+and consideration ("may hesitate on policy advocacy"), and the identities people share in their
+positionality statements. The public site leaves all of that out, but a public repository
+publishes every file. Two ways to publish the site from a private repository:
+
+- GitHub Pages from the private repository. This needs a paid GitHub plan, which GitHub
+  offers free to nonprofits (GitHub for Nonprofits).
+- A workflow that pushes only `build/site` to a separate public repository, or to another
+  host (your own server, a static site host).
+
+`.github/workflows/site.yml` stops with an error in a public repository; only setting
+`ALLOW_PUBLIC_REPOSITORY: true` in it lets it run there. How to set up either way:
+`coalition-docs docs getting-started` (section "Keep the records private").
+
+The coalition's records are kept as YAML in `content/` and built with
+[coalition-docs](https://pypi.org/project/coalition-docs/) {version}.
 
     coalition-docs check .          # every problem, with its file and line
     coalition-docs serve .          # preview the public site while you edit
@@ -191,8 +209,25 @@ letters and the positionality statements: they are internal and never published.
 site) to GitHub Pages from the main branch.
 """
 
+# The one line a public repository gets (GitHub shows it as the run's error).
+PUBLIC_REPOSITORY_ERROR = (
+    "This repository is public, and content/ holds the coalition's contacts, home addresses, phone numbers, "
+    "considerations and the identities in positionality statements: make the repository private (GitHub Pages "
+    "from a private repository needs a paid plan, which GitHub offers free to nonprofits), or publish only "
+    "build/site to a separate public repository or another host. To run here anyway, set "
+    "ALLOW_PUBLIC_REPOSITORY: true in .github/workflows/site.yml."
+)
+
 # The steps both jobs start with: the tool, its libraries and the fonts (filled in once, then into WORKFLOW).
 SETUP_STEPS = """\
+      - name: Refuse to run in a public repository
+        env:
+          PRIVATE: ${{{{ github.event.repository.private }}}}
+        run: |
+          if [ "$PRIVATE" != "true" ] && [ "$ALLOW_PUBLIC_REPOSITORY" != "true" ]; then
+            echo "::error::{refusal}"
+            exit 1
+          fi
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with:
@@ -204,11 +239,16 @@ SETUP_STEPS = """\
 WORKFLOW = """\
 # Check the records on every pull request; publish the public site from the main branch.
 # The documents (letters, worksheet, statements) are internal: they are never built here.
+# The repository must be private (see README.md): in a public one, every job stops at once.
 name: site
 on:
   pull_request:
   push:
     branches: [main]
+env:
+  # true lets this workflow run in a public repository, which publishes every contact,
+  # home address and consideration in content/ to anyone: leave it false.
+  ALLOW_PUBLIC_REPOSITORY: false
 permissions:
   contents: read
   pages: write

@@ -5,20 +5,22 @@ package as `coalition_docs/theme` when installed from a wheel). A coalition
 overrides any file of it by putting a file of the same relative name into a
 `templates/` folder beside its content folder, as MkDocs's `custom_dir` does.
 Every environment has Jinja's i18n extension, in English until
-`i18n.localize()` installs another language. Every environment uses StrictUndefined: a template that asks for something the
+`i18n.localize()` installs another language's catalog (the language-aware
+filters, `date`, `number`, `labels`, `translate`, live here; i18n.py reads the catalogs). Every environment uses StrictUndefined: a template that asks for something the
 data does not have fails loudly instead of printing a blank.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import hashlib
 import re
 import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import jinja2
 import jinja2.bccache
@@ -27,7 +29,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
+from coalition_docs.content.model import AsWritten
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
+
+if TYPE_CHECKING:  # Babel is imported when a language other than English is first used
+    from babel import Locale
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".jinja", ".css", ".eml")
@@ -91,8 +97,6 @@ class Theme:
             markdown_inline=markdown_inline_filter,
             paragraphs=paragraphs,
         )
-        from coalition_docs.i18n import install_source_language  # i18n builds on this module
-
         install_source_language(env)  # English until i18n.localize() says otherwise
         return env
 
@@ -267,3 +271,84 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 def paragraphs(text: str | None) -> list[str]:
     """Plain text split into paragraphs at blank lines (for letters)."""
     return [p.strip() for p in _BLANK_LINES.split(text or "") if p.strip()]
+
+
+# ---------------------------------------------------------------- the theme's words and dates
+
+SOURCE_LANGUAGE = "en"  # the language the theme is written in
+
+
+def babel_locale(language: str) -> Locale | None:
+    """Babel's locale for a BCP 47 tag ("zh-Hant" is zh_Hant), or None if Babel has no data for it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def install_catalog(env: jinja2.Environment, catalog: gettext.NullTranslations) -> None:
+    env.install_gettext_translations(catalog, newstyle=True)
+    env.globals["gettext"] = env.globals["_"] = _newstyle_gettext(catalog.gettext)
+
+
+def _newstyle_gettext(lookup: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's newstyle `gettext` and `_`, one call deep instead of three (a page calls them a dozen times).
+
+    The same rules as jinja2.ext's: the translation is markup when autoescaping
+    is on, and is always formatted with `%` and the keyword arguments, which
+    are escaped.
+    """
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: Any, string: str, **variables: Any) -> str:
+        text = lookup(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
+def filters(catalog: gettext.NullTranslations, language: str) -> dict:
+    """The language-aware filters: `date`/`format_date`, `number`, `labels` (vocabulary terms
+    joined) and `translate` (a theme word held in data: a page title, a label)."""
+    # English as the theme always wrote it ("December 15, 2026"), without loading Babel.
+    locale = None if language == SOURCE_LANGUAGE else babel_locale(language)
+
+    def date_filter(value: dt.date | None, style: str = "long") -> str:
+        if locale is None or style == "iso" or not isinstance(value, dt.date):
+            return format_date(value, style)  # English, ISO, None, or a missing value failing as it should
+        from babel.dates import format_date as babel_format_date
+
+        return babel_format_date(value, format=style, locale=locale)
+
+    def number_filter(value: float | int | None) -> str:
+        if value is None:
+            return ""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=locale or SOURCE_LANGUAGE)
+
+    def translate(text: str | None) -> str:
+        # Plain gettext: the result is escaped like any other value (unlike _(), which
+        # trusts its msgid as markup and formats it with %). A text the coalition wrote is
+        # never looked up: the catalog holds the theme's words, not the coalition's.
+        if isinstance(text, AsWritten):
+            return text
+        return catalog.gettext(text) if text else (text or "")
+
+    def labels(terms: Iterable[object], sep: str = ", ") -> str:
+        return sep.join(translate(str(term)) for term in terms)
+
+    return {"date": date_filter, "format_date": date_filter, "number": number_filter,
+            "translate": translate, "labels": labels}
+
+
+def install_source_language(env: jinja2.Environment) -> None:
+    """The default every theme environment starts with: English, words as written."""
+    env.add_extension("jinja2.ext.i18n")
+    catalog = gettext.NullTranslations()
+    install_catalog(env, catalog)
+    env.filters.update(filters(catalog, SOURCE_LANGUAGE))

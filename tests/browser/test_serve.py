@@ -19,7 +19,8 @@ import pytest
 from ..conftest import EXAMPLE, edit
 from .test_accessibility import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
 
 TIMEOUT_MS = 30_000
 

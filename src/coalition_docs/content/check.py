@@ -60,10 +60,10 @@ class Checker:
         share each while this process reads the first; their problems are
         added after its own, so the order is the same as on one core.
         """
-        from coalition_docs.engine import runner  # the generic runner: it knows nothing of content
+        from coalition_docs.engine import policy, runner  # the generic runner: it knows nothing of content
 
         shares = min(jobs, len(paths) // PARALLEL_FILES)
-        if shares < 2 or not runner.can_fork():
+        if shares < 2 or not policy.can_fork():
             if first is not None:
                 first()
             return [self.load(path, model_cls) for path in paths]
@@ -127,8 +127,8 @@ class Checker:
                 continue
             if path.suffix != suffix:
                 continue
-            name, dot, code = path.stem.partition(".")
-            if suffix == ".md" and dot and ID_RE.match(name):
+            base, dot, _ = path.stem.partition(".")
+            if suffix == ".md" and dot and ID_RE.match(base):
                 # pages/NAME.LANG.md: a translation; languages.py checks the language (one error for
                 # about.e$.md, not a second one for its name)
                 paths.append(path)

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from coalition_docs.content import model, schema, vocab
 from coalition_docs.content.check import LANGUAGE_RE, Checker, Loaded
 from coalition_docs.content.load import Document
-from coalition_docs.errors import did_you_mean
+from coalition_docs.errors import did_you_mean, field_path
 
 
 
@@ -132,7 +132,7 @@ class LanguageCheck:
                              did_you_mean(code, self.languages) or self._add_hint(code))
 
     def _translations(self, document: Document, loc: tuple, value: dict) -> None:
-        where = ".".join(str(part) for part in loc)
+        where = field_path(loc)
         for key in value:
             code = str(key)
             if not LANGUAGE_RE.match(code):

@@ -74,6 +74,21 @@ def text_in(value: str | None, language: str, primary: str) -> str | None:
     return str(value) if language == primary else None
 
 
+class AsWritten(str):
+    """A text the coalition wrote, in `language`: shown as written, never looked up in the theme's
+    catalog (the catalog is for the theme's own words; a custom label "Get involved" stays as it is)."""
+
+    language: str
+
+    def __new__(cls, value: str, language: str):
+        text = super().__new__(cls, value)
+        text.language = language
+        return text
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.language))
+
+
 @dataclass(frozen=True)
 class Term:
     """A vocabulary entry: its fixed id and the label people read."""

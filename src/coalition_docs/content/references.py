@@ -133,5 +133,5 @@ class References:
         for index, term in _items(doc.data, *loc):
             if isinstance(term, str) and term not in table:
                 self.report(doc, loc + (index,), f"{field_path(loc + (index,))}: unknown {singular} "
-                            f"(expected one of the {key} in content-format.md or extra_vocabulary, "
-                            f"found '{term}')", did_you_mean(term, table))
+                            f"(expected one of the {key} of \"coalition-docs docs content-format\" "
+                            f"(section \"Vocabularies\") or of extra_vocabulary, found '{term}')", did_you_mean(term, table))

@@ -27,11 +27,11 @@ class Builder:
         self.primary, self.languages = coalition_languages(coalition)
         extra = self.c.value.extra_vocabulary
         self.vocabulary = model.Vocabulary(
-            populations=_terms(vocab.POPULATIONS, extra.populations),
-            areas=_terms(vocab.AREAS, extra.areas),
-            assets=_terms(vocab.ASSETS, extra.assets),
-            organization_types=_terms(vocab.ORGANIZATION_TYPES, {}),
-            roles=_terms(vocab.MANAGEMENT_ROLES, {}),
+            populations=_terms(vocab.POPULATIONS, extra.populations, self.primary),
+            areas=_terms(vocab.AREAS, extra.areas, self.primary),
+            assets=_terms(vocab.ASSETS, extra.assets, self.primary),
+            organization_types=_terms(vocab.ORGANIZATION_TYPES, {}, self.primary),
+            roles=_terms(vocab.MANAGEMENT_ROLES, {}, self.primary),
         )
 
     def build(self) -> model.Coalition:
@@ -160,9 +160,10 @@ TRANSLATABLE_FIELDS = {cls: _translatable_fields(cls) for cls in (
     schema.InvitationDefaults, schema.MeetingsEntry, schema.PartnerInvitation, schema.ContactEntry)}
 
 
-def _terms(fixed, extra) -> dict[str, model.Term]:
+def _terms(fixed, extra, primary: str) -> dict[str, model.Term]:
+    """The fixed terms (the theme's words, translated by its catalog) and the coalition's own (as written)."""
     terms = {key: model.Term(key, label) for key, label in fixed.items()}
-    terms.update({key: model.Term(key, label, custom=True) for key, label in extra.items()})
+    terms.update({key: model.Term(key, model.AsWritten(label, primary), custom=True) for key, label in extra.items()})
     return terms
 
 

@@ -1,9 +1,10 @@
 """The declared schema of every content file, and its JSON Schema export.
 
-One pydantic model per file kind, exactly as content-format.md lists the
-fields, plus the optional additions this project documents in its README
-(marked "addition" below). Unknown fields are refused (`extra="forbid"`), so a
-typo is an error with a "did you mean", never silently ignored. Fixed
+One pydantic model per file kind, exactly as the content format lists the
+fields, plus the optional additions this project documents in
+docs/content-format.md (marked "addition" below). Unknown fields are refused
+(`extra="forbid"`), so a typo is an error with a "did you mean", never
+silently ignored. Fixed
 vocabularies are Literals; the three a coalition may extend (populations,
 areas, assets) are ids here and checked against the merged vocabulary in
 validate.py, where coalition.yaml's extra_vocabulary is known.
@@ -26,6 +27,24 @@ from coalition_docs.content import vocab
 
 Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+# A line break (the YAML escapes \n, \r, \x85, \u2028 and \u2029 too), a tab or any other control character.
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+
+
+def _one_line(value: str) -> str:
+    """A text that prints on one line (a name, a title, an e-mail address, a phone number): no line break,
+    tab or control character, which would split it, or reach an e-mail header or an envelope."""
+    if NOT_ONE_LINE.search(value):
+        raise PydanticCustomError("one_line", "not one line")
+    return value
+
+
+# Every field that prints on one line is declared with one of these (a required one: OneLineText; translatable: TOneLine, TOneLineText).
+OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
+OneLineText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line),
+                 Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
 Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
 
 
@@ -66,8 +85,10 @@ def _translatable(value: Any, handler: Any) -> Any:
     return texts
 
 
-def _translatable_schema(required: bool) -> dict:
+def _translatable_schema(required: bool, one_line: bool = False) -> dict:
     text: dict = {"type": "string", "minLength": 1} if required else {"type": "string"}
+    if one_line:
+        text["pattern"] = ONE_LINE_PATTERN
     return {"anyOf": [text, {"type": "object", "propertyNames": {"pattern": vocab.LANGUAGE_PATTERN},
                              "additionalProperties": text, "minProperties": 1}],
             "description": "v1.1 translatable: text in the primary language, or a map of language code to text"}
@@ -76,6 +97,10 @@ def _translatable_schema(required: bool) -> dict:
 # Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
 TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
 TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
+TOneLineText = Annotated[Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)],
+                  WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True, True)), TRANSLATABLE]
+TOneLine = Annotated[Annotated[str, AfterValidator(_one_line)], WrapValidator(_translatable),
+                     WithJsonSchema(_translatable_schema(False, True)), TRANSLATABLE]
 
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace(): Unicode spaces too
@@ -105,7 +130,7 @@ def _email(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
-Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
+Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
 
 
 def _vocab_ids(table: dict | Any, what: str) -> Any:
@@ -154,7 +179,7 @@ class Needs(Strict):
 
 class DataPointEntry(Strict):
     text: TText
-    source: TStr | None = None
+    source: TOneLine | None = None
 
 
 class InvitationDefaults(Strict):
@@ -177,11 +202,11 @@ class PrintSettings(Strict):
 
 class WorkingGroupEntry(Strict):
     id: Id
-    name: TText
+    name: TOneLineText
     description: TStr | None = None
     lead: Id | None = None
     areas: list[Id] = _vocab_ids(vocab.AREAS, "Areas the group works on")
-    meets: TStr | None = None
+    meets: TOneLine | None = None
 
 
 class MeetingsEntry(Strict):
@@ -191,16 +216,16 @@ class MeetingsEntry(Strict):
 
 
 class ExtraVocabulary(Strict):
-    populations: dict[Id, Text] = Field(default_factory=dict)
-    areas: dict[Id, Text] = Field(default_factory=dict)
-    assets: dict[Id, Text] = Field(default_factory=dict)
+    populations: dict[Id, OneLineText] = Field(default_factory=dict)
+    areas: dict[Id, OneLineText] = Field(default_factory=dict)
+    assets: dict[Id, OneLineText] = Field(default_factory=dict)
 
 
 class CoalitionFile(Strict):
     """coalition.yaml: the coalition itself."""
 
-    name: TText
-    community: Text
+    name: TOneLineText
+    community: OneLineText
     convener: Id = Field(description="Partner id of the convening (backbone) organization")
     project_manager: Id = Field(description="Person id, introduced in every invitation letter")
     decision_model: DecisionModel | None = None
@@ -219,10 +244,10 @@ class CoalitionFile(Strict):
 
 
 class ContactEntry(Strict):
-    name: str | None = None
-    title: str | None = None
+    name: OneLine | None = None
+    title: OneLine | None = None
     email: Email | None = None
-    phone: str | None = None
+    phone: OneLine | None = None
     address: str | None = None
 
 
@@ -239,7 +264,7 @@ class PartnerInvitation(Strict):
 class PartnerFile(Strict):
     """partners/ID.yaml: one organization of the inventory."""
 
-    name: Text
+    name: OneLineText
     type: OrganizationType
     relationship: Relationship
     stage: Stage = "inventory"
@@ -265,10 +290,10 @@ class PartnerFile(Strict):
 
 class PersonEntry(Strict):
     id: Id
-    name: Text
+    name: OneLineText
     organization: Id | None = None
-    title: TStr | None = None
-    pronouns: str | None = None
+    title: TOneLine | None = None
+    pronouns: OneLine | None = None
     bio: TStr | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
@@ -276,7 +301,7 @@ class PersonEntry(Strict):
     working_groups: list[Id] = Field(default_factory=list)
     champion: StrictBool = False
     email: Email | None = None
-    phone: str | None = None
+    phone: OneLine | None = None
     public: StrictBool = False
 
 
@@ -290,7 +315,7 @@ class RosterFile(Strict):
 
 
 class ReflectionEntry(Strict):
-    prompt: Text
+    prompt: OneLineText
     answer: Text
 
 
@@ -298,9 +323,9 @@ class StatementFile(Strict):
     """positionality/ID.yaml: one positionality statement."""
 
     kind: StatementKind
-    author: Text = Field(description="Person id (individual), partner id (institutional) or free text (team)")
-    title: TStr | None = None
-    identities: dict[str, str] = Field(default_factory=dict)
+    author: OneLineText = Field(description="Person id (individual), partner id (institutional) or free text (team)")
+    title: TOneLine | None = None
+    identities: dict[str, OneLine] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
     statement: TText
     public: StrictBool = False
@@ -312,10 +337,10 @@ class StatementFile(Strict):
 class PageFrontMatter(Strict):
     """The YAML front matter of pages/NAME.md."""
 
-    title: Text
+    title: OneLineText
     order: int | None = None
     draft: StrictBool = False
-    description: str | None = Field(None, description="addition: a one-line summary for search engines")
+    description: OneLine | None = Field(None, description="addition: a one-line summary for search engines")
 
 
 FILE_SCHEMAS: dict[str, type[Strict]] = {

@@ -84,6 +84,17 @@ _EXPECTED_BY_TYPE = {
 }
 
 
+def _not_one_line(text: Any) -> str:
+    """What a one-line field holds that it must not: the first line break, tab or control character."""
+    from coalition_docs.content.schema import NOT_ONE_LINE
+
+    bad = NOT_ONE_LINE.search(str(text))
+    char = bad.group() if bad else "\n"
+    found = ("a line break" if char in "\n\r\x85\u2028\u2029\x0b\x0c" else "a tab" if char == "\t"
+             else f"control character U+{ord(char):04X}")
+    return f"this field prints on one line (expected one line of text, found {found})"
+
+
 def schema_problems(document: Document, model_cls: type[BaseModel], error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
@@ -132,11 +143,15 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         return document.problem(
             loc, f"{prefix}not a valid language code (expected a code such as en or es-MX, found {describe(found)})"
         )
+    if kind == "one_line":
+        return document.problem(loc, f"{prefix}{_not_one_line(found)}")
     if kind == "translation":  # one text of a translatable field's map
         ctx = item.get("ctx", {})
         where = (*loc, ctx.get("key"))
         what = _EXPECTED_BY_TYPE.get(ctx.get("kind"), "text")
         text = ctx.get("found")
+        if ctx.get("kind") == "one_line":
+            return document.problem(where, f"{field_path(where)}: {_not_one_line(text)}")
         if ctx.get("kind") == "string_too_short":
             return document.problem(where, f"{field_path(where)}: must not be empty (expected text, found an empty string)")
         return document.problem(where, f"{field_path(where)}: not text (expected {what}, found {describe(text)})")

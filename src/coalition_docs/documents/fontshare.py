@@ -19,6 +19,12 @@ glyphs map to the same text as the fonts it joins (a glyph that reads as
 another text in another piece keeps a font of its own). Anything else stays as
 the piece wrote it. Same pieces, same bytes: the result depends on the pieces
 only, never on what an earlier build kept.
+
+Subsetting a face as WeasyPrint does uses its `Font.subset` on a Font made
+without Pango (`_subset`), which WeasyPrint does not promise: the byte-for-byte
+check above is the guard. With a version that subsets otherwise, or fails to,
+nothing is shared and every letter keeps its fonts (tests/test_fontshare.py
+then fails until that version is tested).
 """
 
 from __future__ import annotations

@@ -34,6 +34,34 @@ PDF_OPTIONS: Mapping[str, Any] = {
 
 log = logging.getLogger(__name__)
 
+# The system libraries WeasyPrint loads through cffi, as a person installs them.
+_LIBRARIES = {"pango": "Pango", "gobject": "GLib", "glib": "GLib", "harfbuzz": "HarfBuzz",
+              "fontconfig": "Fontconfig"}
+
+
+def load_weasyprint():
+    """WeasyPrint, imported: the one place its system libraries are loaded, in the build's
+    process and in every worker. A library that cannot be loaded (Pango is missing on most
+    Windows and macOS machines) is one line that names it and the install steps: never
+    cffi's traceback, nor the banner WeasyPrint prints on stdout."""
+    import contextlib
+    import io
+    import platform
+    import re
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+    except OSError as exc:
+        found = re.search(r"cannot load library '([^']+)'", str(exc))
+        library = found.group(1) if found else str(exc).splitlines()[0] if str(exc) else "a system library"
+        name = next((label for key, label in _LIBRARIES.items() if key in library.lower()), "a system library")
+        section = {"Darwin": "macOS", "Windows": "Windows"}.get(platform.system(), "Linux (Debian and Ubuntu)")
+        raise BuildError(f"the PDFs need the {name} library ({library}), which cannot be loaded; install it: "
+                         f"see `coalition-docs docs install` (section \"{section}\")") from None
+    return weasyprint
+
+
 def _local_fetcher(roots: Sequence[Path]):
     """A WeasyPrint URL fetcher for files of the theme and the content folder, nothing else.
 
@@ -109,8 +137,8 @@ PAGE_REFERENCES_TESTED = {("0.13.0", "70.0")}
 def cache_page_references() -> bool:
     """Cache pydyf.PDF.page_references for the tested versions; whether it is in place."""
     import pydyf
-    import weasyprint
 
+    weasyprint = load_weasyprint()
     if getattr(pydyf.PDF, "_coalition_docs_cached", False):
         return True
     if (getattr(pydyf, "__version__", ""), weasyprint.__version__) not in PAGE_REFERENCES_TESTED:
@@ -133,7 +161,7 @@ class PdfWriter:
     """One WeasyPrint setup per run: one font configuration, stylesheets parsed once."""
 
     def __init__(self, theme: Theme, content_dir: Path, paper: str = "letter", families: Sequence[str] | None = None):
-        import weasyprint
+        weasyprint = load_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint

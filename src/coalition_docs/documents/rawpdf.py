@@ -6,6 +6,13 @@ object structure: `N 0 obj ... endobj` at the offsets of an xref table.
 `renumber` rewrites the references of an object's dictionary (never a string
 or stream data); `write` lays the objects out again with an xref table.
 assemble.py joins documents with them.
+
+Reading a file this way relies on the exact layout pydyf writes (its header,
+`N 0 obj` lines, xref rows, trailer), which pydyf does not promise. The
+versions in LAYOUT_TESTED were tested; with any other, `check_layout` first
+writes a small PDF with the installed pydyf and checks that it reads back and
+is written again to the same bytes, and stops the build with one line if not
+(tests/test_pdfjoin.py fails on a new version until it is tested).
 """
 
 from __future__ import annotations
@@ -16,7 +23,12 @@ import struct
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
+
+from coalition_docs.errors import BuildError
+
+LAYOUT_TESTED = {"0.13.0"}  # pydyf versions whose uncompressed PDFs RawPdf reads and writes as pydyf does
 
 
 _REF = re.compile(rb"\((?:\\.|[^\\()])*\)|\b(\d+) 0 R\b", re.S)
@@ -34,22 +46,12 @@ class RawPdf:
 
     @classmethod
     def parse(cls, data: bytes) -> "RawPdf":
+        check_layout()
         start = data.rindex(b"startxref")
         xref_at = int(data[start + 9:].split()[0])
         if not data.startswith(b"xref", xref_at):
             raise ValueError("not a PDF with a plain xref table (written with uncompressed_pdf=True?)")
-        rows = data[xref_at:data.index(b"trailer", xref_at)]
-        offsets = [int(m.group(1)) for m in _XREF_ROW.finditer(rows) if m.group(3) == b"n"]
-        starts = sorted(offsets)
-        objects = {}
-        for offset, end in zip(starts, [*starts[1:], xref_at]):
-            chunk = data[offset:end]
-            head, _, body = chunk.partition(b" 0 obj\n")
-            objects[int(head)] = body[:body.rindex(b"endobj")].rstrip(b"\n")
-        trailer = data[data.index(b"trailer", xref_at):start]
-        root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))
-        info = re.search(rb"/Info (\d+) 0 R", trailer)
-        return cls(objects, root, int(info.group(1)) if info else None, sorted(objects))
+        return cls(*_read(data, start, xref_at))
 
     def ref(self, number: int, key: bytes) -> int | None:
         found = re.search(re.escape(key) + rb" (\d+) 0 R", dictionary(self.objects[number]))
@@ -58,6 +60,22 @@ class RawPdf:
     def refs(self, number: int, key: bytes) -> list[int]:
         found = re.search(re.escape(key) + rb" \[([^\]]*)\]", dictionary(self.objects[number]))
         return [int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))] if found else []
+
+
+def _read(data: bytes, start: int, xref_at: int) -> tuple[dict[int, bytes], int, int | None, list[int]]:
+    """The objects, root, info and order of a PDF whose xref table is at `xref_at` (startxref at `start`)."""
+    rows = data[xref_at:data.index(b"trailer", xref_at)]
+    offsets = [int(m.group(1)) for m in _XREF_ROW.finditer(rows) if m.group(3) == b"n"]
+    starts = sorted(offsets)
+    objects = {}
+    for offset, end in zip(starts, [*starts[1:], xref_at]):
+        chunk = data[offset:end]
+        head, _, body = chunk.partition(b" 0 obj\n")
+        objects[int(head)] = body[:body.rindex(b"endobj")].rstrip(b"\n")
+    trailer = data[data.index(b"trailer", xref_at):start]
+    root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))
+    info = re.search(rb"/Info (\d+) 0 R", trailer)
+    return objects, root, int(info.group(1)) if info else None, sorted(objects)
 
 
 def _split(body: bytes) -> tuple[bytes, bytes]:
@@ -249,3 +267,40 @@ def info_title(pdf: RawPdf) -> str | None:
         return None
     found = re.search(rb"/Title (\((?:\\.|[^\\()])*\)|<[0-9a-fA-F]*>)", pdf.objects[pdf.info])
     return _decode(found.group(1)) if found else None
+
+
+@lru_cache(maxsize=1)
+def check_layout() -> None:
+    """Raise BuildError if the installed pydyf writes a layout RawPdf does not read (checked once a process)."""
+    import pydyf
+
+    version = getattr(pydyf, "__version__", "unknown")
+    if version in LAYOUT_TESTED or layout_round_trips(pydyf):
+        return
+    raise BuildError(f"pydyf {version} writes PDFs in a layout this version of coalition-docs cannot join "
+                     f"(expected pydyf {', '.join(sorted(LAYOUT_TESTED))}, found {version}); install one of "
+                     "those versions, e.g. pip install 'pydyf==" + max(LAYOUT_TESTED) + "'")
+
+
+def layout_round_trips(pydyf) -> bool:
+    """Whether a small PDF written by `pydyf` (a page, a stream, a title) reads back and is written again as it was."""
+    import io
+
+    pdf = pydyf.PDF()
+    content = pydyf.Stream()
+    content.rectangle(0, 0, 10, 10)
+    content.fill()
+    pdf.add_object(content)
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,
+                                   "MediaBox": pydyf.Array([0, 0, 10, 10]), "Contents": content.reference}))
+    pdf.info["Title"] = pydyf.String("Tëst (1 0 R)")
+    out = io.BytesIO()
+    pdf.write(out, version=b"1.7", compress=False)
+    data = out.getvalue()
+    try:
+        start = data.rindex(b"startxref")
+        xref_at = int(data[start + 9:].split()[0])
+        raw = RawPdf(*_read(data, start, xref_at))
+        return write(raw.objects, raw.root, raw.info, None) == data and info_title(raw) == "Tëst (1 0 R)"
+    except (ValueError, AttributeError, IndexError, KeyError):
+        return False

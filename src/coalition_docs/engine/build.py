@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.engine.outputs import Counter, make
 from coalition_docs.engine.manifest import Manifest, Outputs, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.staging import Staging, carry_over, check_output_folder
@@ -98,7 +98,7 @@ def build(content: Path, out: Path, only: str | None = None, *, clean: bool = Fa
     `clean` ignores the previous build (everything is rendered); `jobs` is the
     number of processes that render (default: every core).
     """
-    with runner.batch_collector():
+    with policy.batch_work():
         return _build(content, out, only, clean, jobs, progress)
 
 

@@ -14,15 +14,13 @@ the manifest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-import gc
 from pathlib import Path
 import time
 from typing import Any
 
-from coalition_docs.engine import runner
+from coalition_docs.engine import policy, runner
 from coalition_docs.engine.manifest import Outputs
 
 
@@ -47,26 +45,6 @@ class Output:
     inherits: bool = False
 
 
-@contextmanager
-def _one_collection() -> Iterator[None]:
-    """The cycle collector waits while an output is made, then walks what the output left, once.
-
-    Laying out a document makes objects by the million; the collector would walk them again
-    and again while they are alive, each time they move up a generation (a twentieth of a
-    document's time). All of them are in the youngest generation when the output is done,
-    so one walk of that generation frees the cycles among them.
-    """
-    if not gc.isenabled():  # someone else decides
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
-
-
 def _make(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
     started = time.process_time()
     target = root / path
@@ -77,13 +55,13 @@ def _make(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tup
 
 def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
     """Render one output; return what its render returned and the CPU seconds it took."""
-    with _one_collection():
+    with policy.one_collection():
         return _make(render, root, path, args)
 
 
 def _render_run(root: Path, items: tuple[tuple[Callable[..., Any], str, tuple], ...]) -> list[tuple[Any, float]]:
     """Render a run of small outputs (site pages), with one collection for the run."""
-    with _one_collection():
+    with policy.one_collection():
         return [_make(render, root, path, args) for render, path, args in items]
 
 

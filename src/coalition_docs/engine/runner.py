@@ -20,7 +20,6 @@ processes ahead of their tasks and run such a set-up in each as it starts.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import shutil
@@ -33,6 +32,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
+
+from coalition_docs.engine import policy
 
 PR_SET_PDEATHSIG = 1
 
@@ -79,26 +80,6 @@ def share(key: tuple, value: Any) -> None:
     _SHARED[key] = value
 
 
-# Python's cyclic garbage collector runs after every 700 new objects. A build makes
-# millions (pages, layout boxes), frees nearly all of them by reference counting,
-# and keeps the content for its whole length, so the collector mostly walks the
-# same long-lived objects again and again: a tenth of the site's time at 1,000
-# partners. A build runs it less often, and forked workers leave the parent's
-# objects frozen, so that they neither walk them nor copy their memory pages.
-BUILD_GC_THRESHOLDS = (50_000, 20, 100)
-
-
-@contextmanager
-def batch_collector():
-    """Collect garbage less often while a build runs; the previous thresholds are restored after."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*BUILD_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
 def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., Any], tuple] | None,
                   one_at_a_time: Any = None) -> None:
     """Worker initializer: die with the build, then the owner's set-up (`warm`: a function and its arguments).
@@ -114,9 +95,7 @@ def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., An
                 warm[0](*warm[1])
         except Exception:  # a set-up that fails is made again, and reported, by the task that needs it
             pass
-        # What the set-up made (WeasyPrint's modules, fonts, style sheets) lives as long as the worker:
-        # the collector need not walk it again after every few documents (a twentieth of a worker's time).
-        gc.freeze()
+        policy.after_worker_set_up()
 
 
 def _die_with_parent(parent: int, scratch: str | None = None) -> None:
@@ -128,7 +107,7 @@ def _die_with_parent(parent: int, scratch: str | None = None) -> None:
     """
     if scratch is not None:
         tempfile.tempdir = scratch
-    gc.set_threshold(*BUILD_GC_THRESHOLDS)  # a spawned worker starts with Python's defaults
+    policy.in_worker()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the build while it started us
     if sys.platform.startswith("linux"):
@@ -141,21 +120,6 @@ def _die_with_parent(parent: int, scratch: str | None = None) -> None:
             pass
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
-
-
-def can_fork() -> bool:
-    """Whether workers start as forks of this process (one thread, no WeasyPrint loaded yet).
-
-    Otherwise they are spawned, and import everything again: worth it for
-    PDFs, not for work of a fraction of a second.
-    """
-    return (threading.active_count() == 1 and "weasyprint" not in sys.modules
-            and "fork" in multiprocessing.get_all_start_methods())
-
-
-def _pool_context():
-    """fork when it is safe (see can_fork), else spawn."""
-    return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
 def _call(task: Task) -> Any:
@@ -266,15 +230,15 @@ class Workers:
         self.before_state = before_state
         # The build's process takes tasks that inherit its state too, beside the workers.
         self.helps = helps
-        context = _pool_context()
+        context = policy.pool_context()
         self.forked = context.get_start_method() == "fork"
         if self.forked and sys.platform.startswith("linux"):
             import ctypes  # noqa: F401 - once here rather than in each forked worker (_die_with_parent)
         sys.stdout.flush()
         sys.stderr.flush()
         self.scratch = tempfile.mkdtemp(prefix="coalition-docs-workers-")
-        if self.forked:
-            gc.freeze()  # what the workers inherit is never collected by them (see BUILD_GC_THRESHOLDS)
+        policy.before_fork(self.forked)
+        self._others = set(multiprocessing.active_children())  # children that are not this pool's workers
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                         initargs=(os.getpid(), self.scratch, warm,
                                                   context.Lock() if warm is not None else None))
@@ -300,13 +264,32 @@ class Workers:
         self.closed = True
         try:
             if kill:
-                _kill(self.pool)
+                self.kill()
             else:
                 self.pool.shutdown(wait=True)
         finally:
-            if self.forked:
-                gc.unfreeze()
+            policy.after_pool(self.forked)
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+    def processes(self) -> list[multiprocessing.process.BaseProcess]:
+        """This pool's worker processes still alive: the children started since it was made."""
+        return [p for p in multiprocessing.active_children() if p not in self._others]
+
+    def kill(self) -> None:
+        """Stop every worker now: queued work is dropped, running work is killed."""
+        processes = self.processes()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            try:
+                process.kill()
+            except (OSError, ValueError):  # already gone
+                pass
+        for process in processes:
+            try:
+                process.join(timeout=5)
+            except (OSError, ValueError):
+                pass
 
 
 def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None],
@@ -363,7 +346,7 @@ def _run_in(workers: Workers, graph: "_Graph", done: Callable[[Task, Any], None]
         if graph.waiting:
             raise RuntimeError(f"tasks wait for each other: {sorted(graph.waiting)}")
     except BaseException:
-        _kill(pool)
+        workers.kill()
         raise
 
 
@@ -380,19 +363,3 @@ def _sigint_blocked():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _kill(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker now: queued work is dropped, running work is killed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        try:
-            process.kill()
-        except (OSError, ValueError, AttributeError):  # already gone
-            pass
-    for process in processes:
-        try:
-            process.join(timeout=5)
-        except (OSError, ValueError, AttributeError):
-            pass

@@ -36,21 +36,12 @@ from coalition_docs.content import model
 from coalition_docs.content import vocab
 
 
-class Fallback(str):
+class Fallback(model.AsWritten):
     """A text shown in the primary language because it has no translation; `language` says which.
 
-    Templates mark it (`lang` on the element) so that screen readers read it in its own language.
+    Templates mark it (`lang` on the element) so that screen readers read it in its own language;
+    like any text the coalition wrote, it never goes through the theme's catalog.
     """
-
-    language: str
-
-    def __new__(cls, value: str, language: str):
-        text = super().__new__(cls, value)
-        text.language = language
-        return text
-
-    def __reduce__(self):
-        return (Fallback, (str(self), self.language))
 
 
 class _Texts:

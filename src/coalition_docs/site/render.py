@@ -39,7 +39,8 @@ from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import Scan, check_links, scan_html
 from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
                                       plan_site)
-from coalition_docs.site.public import Fallback, PublicSite, public_view
+from coalition_docs.content.model import AsWritten
+from coalition_docs.site.public import PublicSite, public_view
 from coalition_docs.templating import Theme, render_markdown, template_location
 
 __all__ = ["RESERVED_NAMES", "SITE_FOLDER", "base_path", "build_site", "check_links", "plan_outputs",
@@ -83,7 +84,7 @@ def _markdown_filter() -> Any:
 def _mark(context: Any, text: Any, html: Any, element: str) -> Any:
     """`html` in an element naming its language when `text` is in another language than the page."""
     page = context.get("page")
-    if isinstance(text, Fallback) and page is not None and text.language != page.language:
+    if isinstance(text, AsWritten) and page is not None and text.language != page.language:
         return Markup(f'<{element} lang="{text.language}">') + html + Markup(f"</{element}>")
     return html
 
@@ -91,7 +92,7 @@ def _mark(context: Any, text: Any, html: Any, element: str) -> Any:
 @jinja2.pass_context
 def _in_own_language(context: Any, text: Any) -> Any:
     """The `lang` filter: a text shown untranslated, in a span naming its language."""
-    return _mark(context, text, escape(text), "span") if isinstance(text, Fallback) else text
+    return _mark(context, text, escape(text), "span") if isinstance(text, AsWritten) else text
 
 
 @jinja2.pass_context

@@ -1,50 +1,27 @@
 """Import: the partners a spreadsheet gives, merged into content/partners as YAML files.
 
 An existing file is never overwritten unless asked (`--force`), and then only
-the fields the spreadsheet has are replaced; nothing is written if any cell has
-a problem.
+the fields the spreadsheet has are replaced, in place (content/edit.py): its
+comments, order, quoting, blank lines and other fields stay as they were.
+Nothing is written if any cell has a problem.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from coalition_docs.content.edit import dump, edit_yaml
 from coalition_docs.content.load import Document, LoadError, load_yaml_file, parse_yaml
-from coalition_docs.content.scalars import Written
-from coalition_docs.errors import ContentErrors, UsageError
+from coalition_docs.errors import ContentErrors, Problem, UsageError
 from coalition_docs.files import atomic_write
 from coalition_docs.content.languages import languages_written
 from coalition_docs.inventory.spreadsheets.columns import COLUMNS, CONTACT_ORDER, FIELD_ORDER, TRANSLATABLE
 from coalition_docs.inventory.spreadsheets.rows import ImportedPartner, ImportResult, rows_to_partners
 from coalition_docs.inventory.spreadsheets.tables import read_sheets
-
-# ------------------------------------------------------------------ writing YAML
-
-
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under their key
-        return super().increase_indent(flow, False)
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value.rstrip("\n") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _number(dumper: yaml.SafeDumper, value: Written) -> yaml.Node:
-    """A number as the person wrote it ("0x1F", "1.50"), not as Python prints it."""
-    tag = "tag:yaml.org,2002:int" if isinstance(value, int) else "tag:yaml.org,2002:float"
-    return dumper.represent_scalar(tag, value.written)
-
-
-_Dumper.add_representer(str, _str)
-_Dumper.add_multi_representer(Written, _number)
-
 
 def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: data[k] for k in FIELD_ORDER if k in data}
@@ -58,9 +35,8 @@ def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def partner_yaml(data: Mapping[str, Any], source: str) -> str:
     """The partner file: block style, the content format's order of keys, UTF-8 as it is."""
-    body = yaml.dump(ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
-                     default_flow_style=False)
-    return (f"# A partner organization (content-format.md, \"partners/ID.yaml\").\n"
+    body = dump(ordered(data))
+    return (f"# A partner organization: see \"coalition-docs docs content-format\" (section \"partners/ID.yaml\").\n"
             f"# Imported from {_place(source)}; edit freely.\n{body}")
 
 
@@ -75,11 +51,41 @@ def _write_atomic(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
+ORDERS = {(): FIELD_ORDER, ("contact",): CONTACT_ORDER}  # where a field the file did not have goes
+
+
 @dataclass
 class Plan:
     new: list[ImportedPartner] = field(default_factory=list)
     changed: list[tuple[ImportedPartner, dict, list[str]]] = field(default_factory=list)  # merged data, fields
     unchanged: list[ImportedPartner] = field(default_factory=list)
+    files: dict[str, tuple[str, dict]] = field(default_factory=dict)  # a changed file's text and data, by id
+
+    def updated(self, partner_id: str, merged: Mapping[str, Any]) -> str:
+        """A changed file's text with the merged values in place, and nothing else touched."""
+        text, existing = self.files[partner_id]
+        edited = edit_yaml(text, existing, _final_newlines(existing, merged), ORDERS)
+        name = f"partners/{partner_id}.yaml"
+        try:
+            again = parse_yaml(edited.removeprefix("\ufeff"), name).data
+        except LoadError:
+            again = None
+        if not _same(again, dict(merged)):  # never write what would read back otherwise
+            raise ContentErrors([Problem(name, 1, 1, "cannot update this file in place (expected its layout to "
+                                         "allow it; a bug in coalition-docs, please report it with the file); "
+                                         "update it by hand")])
+        return edited
+
+
+def _final_newlines(existing: Any, merged: Any) -> Any:
+    """`merged` with a multi-line text ending in a line break where the file's did (a block scalar keeps
+    its `|`, not `|-`): the sheet's cell has no final line break, and the two read the same (`_same`)."""
+    if isinstance(existing, Mapping) and isinstance(merged, Mapping):
+        return {key: _final_newlines(existing.get(key), value) for key, value in merged.items()}
+    if isinstance(existing, str) and isinstance(merged, str) and existing.endswith("\n") \
+            and "\n" in merged and not merged.endswith("\n"):
+        return merged + "\n"
+    return merged
 
 
 def _loaded(path: Path, content: Path) -> Document | None:
@@ -183,6 +189,7 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
             continue
         try:
             document = load_yaml_file(path, content)
+            text = path.read_bytes().decode("utf-8")  # as it is: line endings and byte order mark too
         except LoadError as exc:
             problems.append(exc.problem)
             continue
@@ -193,11 +200,18 @@ def plan_import(result: ImportResult, content: Path) -> Plan:
         merged, changed = merge(existing, partner, primary)
         if changed:
             plan.changed.append((partner, merged, changed))
+            plan.files[partner.id] = (text, existing)
         else:
             plan.unchanged.append(partner)
     if problems:
         raise ContentErrors(problems)
     return plan
+
+
+def _diff(before: str, after: str) -> str:
+    """The lines an update changes, as `git diff` shows them (one line of context)."""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=1, lineterm="")
+    return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
 
 
 def _indented(text: str) -> str:
@@ -212,10 +226,14 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         raise UsageError(f"{source}: no such file (expected a .csv or .xlsx file)")
     partners_dir = content / "partners"
     extra = extra_vocabulary(content)
-    result = rows_to_partners(read_sheets(source), extra, existing_partners(content), primary_language(content))
+    notes: list[str] = []
+    sheets = read_sheets(source, notes)
+    for note in notes:
+        print_(note)
+    result = rows_to_partners(sheets, extra, existing_partners(content), primary_language(content))
     plan = plan_import(result, content)
     texts = {p.id: partner_yaml(p.data, p.where) for p in plan.new}
-    texts.update({p.id: partner_yaml(merged, p.where) for p, merged, _ in plan.changed})
+    texts.update({p.id: plan.updated(p.id, merged) for p, merged, _ in plan.changed})
     _check_written(texts, content)
     for note in result.notes:
         print_(note)
@@ -226,7 +244,8 @@ def import_spreadsheet(source: Path, content: Path, *, force: bool = False, dry_
         what = ", ".join(changed)
         if force:
             print_(f"{'would update' if dry_run else 'updated'} partners/{partner.id}.yaml ({partner.where}): "
-                   f"{what}")
+                   f"{what}" + (":\n" + _indented(_diff(plan.files[partner.id][0], texts[partner.id])) if dry_run
+                                else ""))
         else:
             print_(f"partners/{partner.id}.yaml differs from {partner.where} in {what}: left as it is "
                    "(use --force to update it)")

@@ -13,6 +13,10 @@ from coalition_docs.files import UnreadableFile, check_regular, read_regular
 from coalition_docs.inventory.spreadsheets.columns import known_headings, norm, relationship_of
 from coalition_docs.inventory.spreadsheets.guards import (
     MAX_CELLS, MAX_SPREADSHEET_BYTES, check_workbook_size, unguard_cell)
+from coalition_docs.inventory.spreadsheets.text import decode, separator
+
+# Delimited text: Excel's CSV formats, and its "Unicode Text" (.txt, tab-separated)
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 @dataclass
 class Cell:
@@ -39,33 +43,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _delimiter(text: str) -> str:
-    """The delimiter that splits the heading row into the most known headings (a comma if none does)."""
-    known = known_headings()
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    best, score = ",", 0
-    for delimiter in (",", ";", "\t"):
-        for row in csv.reader(lines, delimiter=delimiter):
-            found = sum(1 for cell in row if norm(cell) in known)
-            if found > score:
-                best, score = delimiter, found
-    return best
-
-
-def read_sheets(path: Path) -> list[Sheet]:
-    """The tables of a CSV file or of every sheet of an .xlsx workbook."""
+def read_sheets(path: Path, notes: list[str] | None = None) -> list[Sheet]:
+    """The tables of a delimited text file (.csv, .tsv, .txt) or of every sheet of an .xlsx workbook;
+    how a text file was read is added to `notes`."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in TEXT_SUFFIXES:
         try:
             raw = read_regular(path, MAX_SPREADSHEET_BYTES)
         except UnreadableFile as exc:
             raise UsageError(f"{path}: {exc}") from None
+        text = decode(raw, path, [] if notes is None else notes)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text (expected a CSV file saved as UTF-8)") from None
-        try:
-            table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+            table = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text)))
         except csv.Error as exc:
             raise UsageError(f"{path}: not a readable CSV file ({exc})") from None
         return _tables(path.name, "", [[unguard_cell(cell) for cell in row] for row in table])
@@ -100,7 +89,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         finally:
             book.close()
         return sheets
-    raise UsageError(f"{path}: expected a .csv or .xlsx file, found {suffix or 'no extension'}")
+    raise UsageError(f"{path}: expected a .csv or .xlsx file (or .tsv, .txt), found {suffix or 'no extension'}")
 
 
 def _is_title(text: str) -> bool:
