@@ -12,10 +12,11 @@ single document would embed it), the union of their widths (/W) and of their
 text (/ToUnicode), and every page's font resources pointing at it.
 
 Nothing is shared unless it is known to be the same: a font is shared only when
-its objects are exactly as WeasyPrint writes them (Identity-H, one TrueType
-descendant, no CIDSet), when subsetting the face's file to the piece's own
-glyphs gives back the piece's own font program byte for byte, and when its
-glyphs map to the same text as the fonts it joins (a glyph that reads as
+its objects are exactly as WeasyPrint writes them (Identity-H, one TrueType or
+CFF descendant, no CIDSet), when subsetting the face's file to the glyphs of
+the first font of its name gives back that font's program byte for byte (the
+fonts of one name are subsets of one face), and when its glyphs map to the
+same text as the fonts it joins (a glyph that reads as
 another text in another piece keeps a font of its own). Anything else stays as
 the piece wrote it. Same pieces, same bytes: the result depends on the pieces
 only, never on what an earlier build kept.
@@ -269,12 +270,9 @@ def _program(path: str, index: int, glyphs: list[int], kind: bytes) -> bytes:
     return b"<</Subtype /OpenType/Length %d/Filter /FlateDecode>>\nstream\n%s\nendstream" % (len(packed), packed)
 
 
-def _checked(font: _Font, objects: dict[int, bytes], faces: Sequence[tuple[str, str]], memo: Memo
-             ) -> tuple[str, int] | None:
-    """The font's source file; None when the font is not exactly what we would write."""
-    head = _cmap_head(font.cmap)
-    if head is None or _cmap(head, font.text.items()) != font.cmap:
-        return None
+def _source_of(font: _Font, objects: dict[int, bytes], faces: Sequence[tuple[str, str]], memo: Memo
+               ) -> tuple[str, int] | None:
+    """`_source`, or what an earlier join found for the same program."""
     key = b"source" + digest(font.name, font.family.encode(), font.made_from, repr(faces).encode())
     found = memo.get(key, lambda: b"%s\0%d" % (source[0].encode(), source[1])
                      if (source := _source(font, objects, faces)) else b"-")
@@ -303,10 +301,17 @@ def share_fonts(objects: dict[int, bytes], add: Callable[[bytes], int], faces: S
         elif b"/Font " in body:
             resources.append(number)
     groups: dict[bytes, list[_Shared]] = {}
+    sources: dict[tuple[bytes, str], tuple[str, int] | None] = {}
     for font in fonts:
         if font is None:
             continue
-        source = _checked(font, objects, faces, memo)
+        head = _cmap_head(font.cmap)
+        if head is None or _cmap(head, font.text.items()) != font.cmap:
+            continue
+        # A name is a hash of the face's description: the fonts of one name are subsets of one file.
+        if (font.name, font.family) not in sources:
+            sources[font.name, font.family] = _source_of(font, objects, faces, memo)
+        source = sources[font.name, font.family]
         if source is None:
             continue
         variants = groups.setdefault(font.name, [])
