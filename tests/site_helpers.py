@@ -313,6 +313,12 @@ def write_site_content(root: Path, *, site_url: str = "https://example.org/coali
             "working_groups": "monthly",
             "champions": "twice a year",
         },
+        "timezone": "America/Chicago",
+        "agreement": {
+            "norms": ["Start and end on time.", "Speak from your own experience."],
+            "decisions": "The management team proposes; the whole coalition decides by consensus.",
+            "communication": [{"channel": m(), "use": m()}],
+        },
         "extra_vocabulary": {
             "populations": {m("id"): m()},
             "areas": {"riverfront-access": "Access to the riverfront", m("id"): m()},
@@ -434,6 +440,8 @@ def write_site_content(root: Path, *, site_url: str = "https://example.org/coali
         f"---\ntitle: {m()}\ndraft: true\ndescription: {m()}\n---\n{m()}\n", encoding="utf-8"
     )
 
+    _write_meetings(root, m, private_lead)
+
     static = root / "static"
     static.mkdir(parents=True, exist_ok=True)
     (static / "logo.svg").write_text(
@@ -442,3 +450,31 @@ def write_site_content(root: Path, *, site_url: str = "https://example.org/coali
         encoding="utf-8",
     )
     return m
+
+
+def _write_meetings(root: Path, m: Markers, private_person: str) -> None:
+    """A public meeting whose internal fields are marked; a draft and an internal meeting marked everywhere."""
+    def internal(**fields: Any) -> dict[str, Any]:
+        return {"title": m(), "group": "homes", "launch_activity": "shared-analysis", "starts": "2026-06-03 18:00",
+                "place": {"name": m(), "address": m(), "online": m("url")}, "accessibility": [m()],
+                "facilitator": private_person, "note_taker": private_person, "attendees": [private_person],
+                "preparation": m(), "agenda": [{"topic": m(), "minutes": 30, "lead": private_person, "notes": m()}],
+                "notes": m(), "decisions": [m()], **fields}
+
+    meetings = {
+        "first-gathering": {
+            "title": "Getting to know one another", "group": "coalition", "launch_activity": "get-acquainted",
+            "starts": "2026-05-06 18:00", "ends": "20:00",
+            "place": {"name": "Riverbend Library", "address": "200 Main Street\nRiverbend",
+                      "online": m("url")},
+            "accessibility": ["Step-free entrance", "Child care"],
+            "facilitator": private_person, "note_taker": private_person, "attendees": [private_person],
+            "preparation": m(), "agenda": [{"topic": m(), "minutes": 45, "lead": private_person, "notes": m()},
+                                           {"topic": m(), "minutes": 60}],
+            "notes": m(), "decisions": [m(), m()], "public": True,
+        },
+        m("id"): internal(),
+        m("id"): internal(public=True, draft=True),
+    }
+    for stem, data in meetings.items():
+        _dump(root / "meetings" / f"{stem}.yaml", data)

@@ -56,7 +56,8 @@ def test_a_bad_today_is_a_usage_error(capsys):
 def test_today_without_invitations_is_a_usage_error(capsys):
     code, out, err = run_cli(capsys, "report", FIXTURE, "--today", "2027-01-01")
     assert code == 2 and out == ""
-    assert err == "coalition-docs: error: --today counts days for --invitations (expected report --invitations --today DATE)\n"
+    assert err == ("coalition-docs: error: --today counts days for --invitations or --launch (expected report "
+                   "--invitations --today DATE or report --launch --today DATE)\n")
 
 
 def _letter_text(content, tmp_path, capsys, partner="city-hall"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from coalition_docs.site.public import (
     PublicWorkingGroup,
     public_view,
 )
+from coalition_docs.site.public_meetings import PublicAgreement, PublicMeeting
 from coalition_docs.content.validate import load_coalition
 
 from .site_helpers import MARKER_PREFIX, write_site_content
@@ -36,6 +38,8 @@ PUBLIC_TYPES = (
     PublicPage,
     PublicTerm,
     GroupRef,
+    PublicMeeting,
+    PublicAgreement,
 )
 
 
@@ -72,7 +76,7 @@ def test_fields_are_exactly_the_allow_list():
         PublicCoalition: {
             "name", "community", "mission", "decision_model", "decision_model_label",
             "decision_model_description", "meetings", "convener_name", "convener_id",
-            "site_url", "language", "primary_language", "languages",
+            "site_url", "language", "primary_language", "languages", "timezone", "agreement",
         },
         PublicPartner: {"id", "name", "type", "website", "summary", "populations", "domains", "assets", "people"},
         PublicPerson: {
@@ -85,13 +89,16 @@ def test_fields_are_exactly_the_allow_list():
         PublicMeetings: {"management_team", "working_groups", "champions"},
         PublicTerm: {"id", "label", "pillar"},
         GroupRef: {"id", "name"},
+        PublicMeeting: {"id", "title", "group_name", "launch_activity", "starts", "ends", "place_name",
+                        "place_address", "accessibility"},
+        PublicAgreement: {"norms", "decisions"},
     }
     for cls, names in expected.items():
         assert {f.name for f in dataclasses.fields(cls)} == names, cls.__name__
 
 
 def test_public_objects_are_frozen_and_hold_no_model_objects(view):
-    allowed = PUBLIC_TYPES + (str, int, bool, float, type(None), tuple)
+    allowed = PUBLIC_TYPES + (str, int, bool, float, type(None), tuple, datetime.datetime)
     for value in walk(view):
         assert isinstance(value, allowed), f"{type(value).__name__} reached the public view"
         if dataclasses.is_dataclass(value):
@@ -188,3 +195,19 @@ def test_minimal_fixture():
     assert [m.id for m in view.members] == ["test-backbone"]
     assert [p.id for p in view.people] == ["pat-manager"]
     assert view.coalition.language == "en"
+
+
+def test_only_public_meetings_that_are_not_drafts_with_public_fields(view):
+    assert [m.id for m in view.meetings] == ["first-gathering"]
+    meeting = view.meetings[0]
+    assert (meeting.title, meeting.group_name, meeting.launch_activity.label) == (
+        "Getting to know one another", "The whole coalition", "Getting acquainted")
+    assert meeting.starts.isoformat() == "2026-05-06T18:00:00-05:00" and meeting.ends.strftime("%H:%M") == "20:00"
+    assert (meeting.place_name, meeting.place_address) == ("Riverbend Library", "200 Main Street\nRiverbend")
+    assert meeting.accessibility == ("Step-free entrance", "Child care")
+
+
+def test_the_agreements_norms_and_decisions_and_the_time_zone_are_public(view):
+    assert view.coalition.timezone == "America/Chicago"
+    assert view.coalition.agreement.norms == ("Start and end on time.", "Speak from your own experience.")
+    assert view.coalition.agreement.decisions.startswith("The management team proposes")

@@ -47,6 +47,33 @@ def test_blank_coalition_files(blank):
     assert (blank / "README.md").is_file()
 
 
+def test_blank_coalition_has_five_draft_launch_meetings_in_the_chapters_order(blank, capsys):
+    from coalition_docs.content import vocab
+
+    files = sorted((blank / "content/meetings").glob("*.yaml"))
+    meetings = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
+    assert [m["launch_activity"] for m in meetings] == list(vocab.LAUNCH_ACTIVITIES)
+    assert all(m["draft"] is True and m["facilitator"] == "maria-lopez" and len(m["agenda"]) >= 4 for m in meetings)
+    text = (blank / "content/coalition.yaml").read_text(encoding="utf-8")
+    assert "\n# timezone: America/Detroit " in text and "\n# agreement:" in text
+    code, out, _ = run_cli(capsys, "check", blank)
+    assert code == 0 and "1 page, 5 meetings)." in out.splitlines()[0]
+    code, out, _ = run_cli(capsys, "report", blank, "--launch", "--today", "2027-01-01")
+    assert code == 0 and "(0 of 5 activities covered, 0 held)" in out
+    assert "   draft: How we will decide (meetings/03-decision-making.yaml)\n" in out
+
+
+def test_a_blank_meeting_is_held_once_its_date_time_zone_and_draft_are_set(blank, capsys):
+    coalition = blank / "content/coalition.yaml"
+    coalition.write_text(coalition.read_text(encoding="utf-8").replace("# timezone:", "timezone:"), encoding="utf-8")
+    meeting = blank / "content/meetings/01-getting-acquainted.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("draft: true", "draft: false").replace(
+        "# starts:", "starts:"), encoding="utf-8")
+    code, out, err = run_cli(capsys, "report", blank, "--launch", "--today", "2027-03-01")
+    assert code == 0, err
+    assert "   2027-02-10 18:00  Getting to know one another (meetings/01-getting-acquainted.yaml), held\n" in out
+
+
 def test_blank_without_the_four_values_and_no_terminal_is_a_usage_error(tmp_path, capsys):
     code, _, err = run_cli(capsys, "new", tmp_path / "x", "--blank", "--name", "X")
     assert code == 2

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents import pieces
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 
 from .conftest import EXAMPLE, edit
 from .test_pdfjoin import structure_problems

@@ -28,7 +28,7 @@ Exit status: 0 success, 1 problems in the content (or a failed build), 2 usage e
 
 # The kinds of file `schema` knows (schema.FILE_GLOBS; kept here so that
 # --help and --version need not import pydantic). tests/test_cli.py checks.
-SCHEMA_KINDS = ("coalition", "partner", "roster", "positionality")
+SCHEMA_KINDS = ("coalition", "partner", "roster", "positionality", "meeting")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,6 +146,8 @@ def make_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
     report.add_argument("--invitations", action="store_true",
                         help="follow up invitations: sent, response, days since sent, overdue")
+    report.add_argument("--launch", action="store_true",
+                        help="the five launch activities: the meetings that cover each, which were held, the gaps")
     report.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                         help="the day to count from (default: today's date)")
 

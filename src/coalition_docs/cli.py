@@ -90,16 +90,18 @@ def _locate_content(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from coalition_docs.documents.stage import check_letters
+    from coalition_docs.phases import STAGES, content_warnings, plan_stages
+    from coalition_docs.content.validate import load_coalition
+    from coalition_docs.engine.manifest import OutputRecords
     from coalition_docs.i18n import check_languages
     from coalition_docs.templating import Theme
-    from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
+    theme = Theme(args.content)
     try:
-        check_languages(coalition, Theme(args.content))
-        check_letters(coalition, Theme(args.content))
-    except ContentErrors as exc:  # the letters lack values: say so, then how far each language is
+        check_languages(coalition, theme)
+        plan_stages(STAGES, coalition, theme, OutputRecords())  # all that build refuses, nothing rendered
+    except ContentErrors as exc:  # a stage refuses (a letter lacks a value): say so, then how far each language is
         print(exc.report(), file=sys.stderr)
         _print_languages(coalition, sys.stderr)
         return exc.exit_code
@@ -110,9 +112,11 @@ def cmd_check(args) -> int:
             print(f"{where}: warning: the letter to {partner.id} has no date (expected invitation.sent in "
                   "this file or invitation.date in coalition.yaml); it prints without a date line",
                   file=sys.stderr)
-    counts = ", ".join(_count(len(items), word) for items, word in (
-        (coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
-        (coalition.pages, "page")))
+    for warning in content_warnings(coalition):
+        print(warning, file=sys.stderr)
+    counted = [(coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
+               (coalition.pages, "page")] + ([(coalition.meeting_list, "meeting")] if coalition.meeting_list else [])
+    counts = ", ".join(_count(len(items), word) for items, word in counted)
     print(f"{args.content}: no problems found ({counts}).")
     _print_languages(coalition, sys.stdout)
     return EXIT_OK
@@ -132,7 +136,7 @@ def _print_languages(coalition, stream) -> None:
 
 
 def cmd_build(args) -> int:
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
     from coalition_docs.console import progress_for
 
     progress = progress_for(sys.stderr, args.quiet)
@@ -199,10 +203,25 @@ def cmd_report(args) -> int:
     from coalition_docs.inventory.report import render_json, render_text
     from coalition_docs.content.validate import load_coalition
 
-    if args.today is not None and not args.invitations:
+    if args.invitations and args.launch:
+        raise UsageError("one report at a time (expected report --invitations or report --launch, found both)")
+    if args.today is not None and not (args.invitations or args.launch):
         # the coverage report does not depend on the day: a --today there is a mistake, not a no-op
-        raise UsageError("--today counts days for --invitations (expected report --invitations --today DATE)")
+        raise UsageError("--today counts days for --invitations or --launch (expected report --invitations "
+                         "--today DATE or report --launch --today DATE)")
     coalition = load_coalition(args.content)
+    if args.launch:
+        import datetime as dt
+
+        from coalition_docs.inventory import launch
+
+        today = args.today or dt.date.today()
+        activities = launch.launch(coalition, today)
+        if args.format == "json":
+            launch.render_json(activities, today, sys.stdout)
+        else:
+            launch.render_text(activities, coalition, today, sys.stdout)
+        return EXIT_OK
     if args.invitations:
         import datetime as dt
 

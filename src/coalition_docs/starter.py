@@ -3,9 +3,10 @@
 Asks for the four things a coalition must have (or takes them from flags),
 and writes a project folder: content/ with coalition.yaml (every optional
 section present as a commented example), the roster with the project
-manager, the convener as the one partner; templates/ for overrides; a
-.gitignore; a README for the folder; and a GitHub Pages workflow that checks
-pull requests and publishes the site (never the documents) from main.
+manager, the convener as the one partner, five draft launch meetings
+(starter_meetings.py); templates/ for overrides; a .gitignore; a README for
+the folder; and a GitHub Pages workflow that checks pull requests and
+publishes the site (never the documents) from main.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from coalition_docs import __version__
 from coalition_docs.content.ids import slugify
 from coalition_docs.errors import UsageError
 from coalition_docs.files import atomic_write
+from coalition_docs.starter_meetings import sample_meetings
 
 QUESTIONS = (
     ("name", "--name", "The coalition's name (e.g. Forest City Mobility Coalition)"),
@@ -76,6 +78,7 @@ def write_blank(target: Path, values: dict[str, str]) -> list[Path]:
         "README.md": FOLDER_README.format(name=values["name"], version=__version__),
         ".github/workflows/site.yml": WORKFLOW.format(setup=SETUP_STEPS.format(
             version=__version__, refusal=PUBLIC_REPOSITORY_ERROR)),
+        **sample_meetings(manager_id),  # the five launch meetings, as drafts
     }
     written = []
     for relative, text in files.items():
@@ -134,6 +137,17 @@ mission: {mission}
 # meetings:
 #   management_team: weekly
 #   working_groups: monthly
+
+# timezone: America/Detroit     # the IANA time zone of meeting times (meetings/); required once
+                                # a meeting is not a draft
+
+# agreement:                    # the working agreement reached in the launch meetings
+#   norms:                      # how members treat one another (public)
+#     - Start and end on time.
+#   decisions: The management team proposes; the whole coalition decides.   # (public)
+#   communication:              # which platform is used for what (internal)
+#     - channel: E-mail list
+#       use: Announcements and minutes
 
 # extra_vocabulary:             # your own entries where the lists say "Other"
 #   populations:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from coalition_docs.content import model, schema, vocab
+from coalition_docs.content import model, schema
 from coalition_docs.content.check import LANGUAGE_RE, Checker, Loaded
 from coalition_docs.content.load import Document
 from coalition_docs.errors import did_you_mean, field_path
@@ -39,7 +39,8 @@ def _paths(model_cls: type[BaseModel], prefix: tuple = ()) -> Iterator[tuple]:
     """The path of every translatable field of a file schema ("*" for each item of a list)."""
     for name, info in model_cls.model_fields.items():
         if schema.is_translatable(info):
-            yield (*prefix, name)
+            listed = any(typing.get_origin(arg) is list for arg in (info.annotation, *typing.get_args(info.annotation)))
+            yield (*prefix, name, "*") if listed else (*prefix, name)  # a list of texts: each of its items
             continue
         inner = info.annotation
         for arg in (inner, *typing.get_args(inner)):  # X, list[X] and X | None
@@ -125,6 +126,17 @@ class LanguageCheck:
             for loc, value in _values(document.data, path):
                 if isinstance(value, dict) and value:
                     self._translations(document, loc, value)
+        if kind == "meeting":
+            for index, code in enumerate(document.data.get("languages") or ()):
+                if not isinstance(code, str) or not LANGUAGE_RE.match(code):
+                    continue
+                if code == self.primary:
+                    self._report(document, ("languages", index), f"languages[{index}]: {code} is the primary "
+                                 f"language (expected only the other languages the agenda is printed in, found "
+                                 f"{code}; every agenda is printed in {code})")
+                elif code not in self.languages:
+                    self._report(document, ("languages", index), self._unknown(f"languages[{index}]", code),
+                                 did_you_mean(code, self.languages) or self._add_hint(code))
         if kind == "partner":
             code = document.data.get("language")
             if isinstance(code, str) and LANGUAGE_RE.match(code) and code not in self.languages:
@@ -222,6 +234,9 @@ def _texts(coalition: model.Coalition) -> Iterator[tuple[model.Source, str, Any]
     for s in c.statements:
         for key in ("title", "statement"):
             yield s.source, key, getattr(s, key)
+    for i, norm in enumerate(c.agreement.norms):
+        yield c.position(f"agreement.norms.{i}"), f"agreement.norms[{i}]", norm
+    yield c.position("agreement.decisions"), "agreement.decisions", c.agreement.decisions
 
 
 def completeness(coalition: model.Coalition) -> list[LanguageReport]:
@@ -236,6 +251,12 @@ def completeness(coalition: model.Coalition) -> list[LanguageReport]:
             report.total += 1
             if not isinstance(value, model.Text) or value.get(report.language) is None:
                 report.missing.append((where, what))
+    for meeting in coalition.meeting_list:  # an agenda is printed in the languages its meeting lists
+        for where, what, value in meeting.texts():
+            for report in (r for r in reports if value and r.language in meeting.languages):
+                report.total += 1
+                if not isinstance(value, model.Text) or value.get(report.language) is None:
+                    report.missing.append((where, f"{meeting.id} {what}"))
     for page in coalition.pages:
         for report in reports:
             report.total += 1

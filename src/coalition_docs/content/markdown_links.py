@@ -11,7 +11,7 @@ from coalition_docs.errors import Problem, field_path
 
 # Markdown fields whose links the site renders: (file kind, path to the field, list key).
 _MARKDOWN_FIELDS = {
-    "coalition": [("mission",), ("working_groups", "*", "description")],
+    "coalition": [("mission",), ("working_groups", "*", "description"), ("agreement", "decisions")],
     "partner": [("summary",)],
     "roster": [("people", "*", "bio")],
     "statement": [("statement",)],

@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from coalition_docs.content import vocab
-
 
 @dataclass(frozen=True, order=True)
 class Source:
@@ -223,6 +223,23 @@ class Meetings:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """agreement.communication: a platform and what it is used for (internal)."""
+
+    channel: str
+    use: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """v1.2: the working agreement (coalition.yaml `agreement`)."""
+
+    norms: tuple[Text, ...] = ()  # public
+    decisions: Text | None = None  # Markdown; public
+    communication: tuple[Channel, ...] = ()  # internal
+
+
+@dataclass(frozen=True)
 class Reflection:
     prompt: str
     answer: str
@@ -275,6 +292,7 @@ class Page:
     draft: bool = False
     description: str | None = None
     translations: Mapping[str, PageTranslation] = field(default_factory=dict)  # language -> NAME.LANG.md
+    body_line: int = 1  # the line of the file where the body starts (after the front matter)
 
 
 @dataclass(frozen=True)
@@ -317,6 +335,34 @@ class Coalition(Located):
     pages: tuple[Page, ...] = ()  # by order, then title
     static_files: tuple[str, ...] = ()  # paths relative to content/static, sorted
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
+    timezone: str | None = None  # v1.2: the IANA name meeting times are in
+    tz: ZoneInfo | None = None  # v1.2: that time zone
+    agreement: Agreement = field(default_factory=Agreement)  # v1.2
+    # v1.2: every file of meetings/ (meeting_model.Meeting, which builds on this module), drafts
+    # too, by start (meetings without one last), then id
+    meeting_list: tuple[Meeting, ...] = ()  # noqa: F821
+
+    @property
+    def built_meetings(self) -> tuple[Meeting, ...]:  # noqa: F821
+        """The meetings that are not drafts (agendas, calendars): each has its `starts`."""
+        return tuple(m for m in self.meeting_list if not m.draft)
+
+    def meeting(self, meeting_id: str) -> Meeting:  # noqa: F821
+        return self._index("meeting_list")[meeting_id]
+
+    def people_in(self, group: str) -> tuple[Person, ...]:
+        """Who a meeting of `group` invites, in roster order (a working group: its lead first)."""
+        if group == "coalition":
+            return self.people
+        if group == "management-team":
+            return tuple(p for p in self.people if p.roles)
+        if group == "champions":
+            return tuple(p for p in self.people if p.champion)
+        for working_group in self.working_groups:
+            if working_group.id == group:
+                lead = (working_group.lead,) if working_group.lead is not None else ()
+                return lead + tuple(p for p in working_group.members if p is not working_group.lead)
+        raise KeyError(group)
 
     @property
     def decision_model_label(self) -> str | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from coalition_docs.content import model
-from coalition_docs.content import schema, vocab
+from coalition_docs.content import schema, times, vocab
+from coalition_docs.content.meeting_model import AgendaItem, Meeting, Place
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,8 +19,9 @@ from coalition_docs.content.load import Document
 class Builder:
     """Pass 3: resolve every id into the object it names."""
 
-    def __init__(self, root, coalition, roster, partners, statements, pages, static):
+    def __init__(self, root, coalition, roster, partners, statements, pages, static, meetings=None):
         self.root = root
+        self.meeting_files: dict[str, Loaded] = meetings or {}
         self.c: Loaded = coalition
         self.roster: Loaded = roster
         self.partner_files: dict[str, Loaded] = partners
@@ -77,7 +81,10 @@ class Builder:
             key=lambda p: (p.order is None, p.order or 0, p.title.lower(), p.name),
         )
         doc = self.c.document
-        return model.Coalition(
+        agreement = model.Agreement(
+            norms=tuple(self.t(n) for n in c.agreement.norms), decisions=self.t(c.agreement.decisions),
+            communication=tuple(model.Channel(e.channel, e.use) for e in c.agreement.communication))
+        coalition = model.Coalition(
             name=self.t(c.name), community=c.community, mission=self.t(c.mission),
             convener=partners[c.convener], project_manager=by_id[c.project_manager],
             content_dir=self.root, source=model.Source(doc.path), vocabulary=v,
@@ -93,6 +100,45 @@ class Builder:
             meetings=model.Meetings(**self.fields(c.meetings)),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,
             pages=tuple(pages), static_files=self.static, positions=_Positions(doc),
+            timezone=c.timezone, tz=times.zone(c.timezone) if c.timezone else None, agreement=agreement,
+        )
+        meetings = [self.meeting(mid, loaded, coalition) for mid, loaded in sorted(self.meeting_files.items())]
+        coalition.meeting_list = tuple(sorted(meetings, key=lambda m: (m.starts is None, m.starts or 0, m.id)))
+        return coalition
+
+    def meeting(self, mid: str, loaded: Loaded, coalition: model.Coalition) -> Meeting:
+        """meetings/ID.yaml, its times in the coalition's zone (drafts without one: no times)."""
+        m, tz = loaded.value, coalition.tz
+        person = {p.id: p for p in coalition.people}.get
+        group = next((g for g in coalition.working_groups if g.id == m.group), None)
+        starts = times.local(m.starts, tz) if m.starts is not None and tz is not None else None
+        ends = None
+        if starts is not None and m.ends is not None:
+            ends = times.local(dt.datetime.combine(starts.date(), m.ends), tz)
+        items, running = [], 0
+        for entry in m.agenda:
+            items.append(AgendaItem(
+                topic=self.t(entry.topic), minutes=entry.minutes, lead=person(entry.lead) if entry.lead else None,
+                notes=self.t(entry.notes), starts=times.later(starts, running) if starts else None,
+                ends=times.later(starts, running + entry.minutes) if starts else None))
+            running += entry.minutes
+        if starts is not None and ends is None:
+            ends = times.later(starts, running)
+        attendees = tuple(person(p) for p in m.attendees) if m.attendees is not None else None
+        return Meeting(
+            id=mid, title=self.t(m.title), source=model.Source(loaded.document.path), group=m.group,
+            group_name=group.name if group else vocab.MEETING_GROUPS[m.group], working_group=group,
+            launch_activity=model.Term(m.launch_activity, vocab.LAUNCH_ACTIVITIES[m.launch_activity])
+            if m.launch_activity else None,
+            starts=starts, ends=ends, ends_written=m.ends is not None,
+            place=Place(m.place.name, m.place.address, m.place.online) if m.place else None,
+            accessibility=tuple(self.t(a) for a in m.accessibility),
+            facilitator=person(m.facilitator) if m.facilitator else None,
+            note_taker=person(m.note_taker) if m.note_taker else None,
+            attendees=attendees, invitees=attendees if attendees is not None else coalition.people_in(m.group),
+            languages=tuple(m.languages), agenda_languages=tuple(dict.fromkeys((self.primary, *m.languages))),
+            preparation=self.t(m.preparation), agenda=tuple(items), notes=m.notes, decisions=tuple(m.decisions),
+            public=m.public, draft=m.draft, positions=_Positions(loaded.document),
         )
 
     def partner(self, pid: str, loaded: Loaded) -> model.Partner:
@@ -135,6 +181,7 @@ class Builder:
         return model.Page(
             name=name, title=front.title, body=page.body, order=front.order, draft=front.draft,
             description=front.description, source=model.Source(loaded.document.path), translations=translations,
+            body_line=page.body_line,
         )
 
     def t(self, value: Any) -> model.Text | None:

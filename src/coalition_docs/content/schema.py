@@ -7,158 +7,34 @@ docs/content-format.md (marked "addition" below). Unknown fields are refused
 silently ignored. Fixed
 vocabularies are Literals; the three a coalition may extend (populations,
 areas, assets) are ids here and checked against the merged vocabulary in
-validate.py, where coalition.yaml's extra_vocabulary is known.
+validate.py, where coalition.yaml's extra_vocabulary is known. The kinds of
+value (ids, one-line and translatable texts, addresses) are declared in
+fields.py, and meetings/ID.yaml in meetings_schema.py.
 """
+
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import typing
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema,
-                      WrapValidator)
-
-from pydantic_core import PydanticCustomError
+from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
+from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, Email, Id, Language, MultiLine,  # noqa: F401
+                                           OneLine, OneLineText, Strict,
+                                           Text, TOneLine, TOneLineText, Translations, TStr, TText, Url,
+                                           is_translatable, literal_of, vocab_ids)
+from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
 
-Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-# A line break (the YAML escapes \n, \r, \x85, \u2028 and \u2029 too), a tab or any other control character.
-NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-ONE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
-
-
-def _one_line(value: str) -> str:
-    """A text that prints on one line (a name, a title, an e-mail address, a phone number): no line break,
-    tab or control character, which would split it, or reach an e-mail header or an envelope."""
-    if NOT_ONE_LINE.search(value):
-        raise PydanticCustomError("one_line", "not one line")
-    return value
-
-
-# Every field that prints on one line is declared with one of these (a required one: OneLineText; translatable: TOneLine, TOneLineText).
-OneLine = Annotated[str, AfterValidator(_one_line), Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
-OneLineText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line),
-                 Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
-Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
-
-
-class Translations(dict):
-    """A translatable field written as a map of language code to text (content-format v1.1)."""
-
-
-class _TranslatableMark:
-    """Marks a translatable field; languages.py finds every one through it."""
-
-    def __repr__(self) -> str:
-        return "translatable"
-
-
-TRANSLATABLE = _TranslatableMark()
-
-
-def is_translatable(info: Any) -> bool:
-    """Whether a pydantic field (model_fields value) is translatable, optional or not."""
-    if TRANSLATABLE in info.metadata:
-        return True
-    return any(TRANSLATABLE in getattr(arg, "__metadata__", ()) for arg in typing.get_args(info.annotation))
-
-
-def _translatable(value: Any, handler: Any) -> Any:
-    """A string in the primary language, or a map of language code to string: each text checked as text."""
-    if not isinstance(value, dict):
-        return handler(value)
-    if not value:
-        raise PydanticCustomError("translations_empty", "an empty map")
-    texts = Translations()
-    for key, text in value.items():
-        try:
-            texts[str(key)] = handler(text)
-        except ValidationError as exc:
-            kind = exc.errors()[0]["type"]
-            raise PydanticCustomError("translation", "{key}", {"key": str(key), "kind": kind, "found": text}) from None
-    return texts
-
-
-def _translatable_schema(required: bool, one_line: bool = False) -> dict:
-    text: dict = {"type": "string", "minLength": 1} if required else {"type": "string"}
-    if one_line:
-        text["pattern"] = ONE_LINE_PATTERN
-    return {"anyOf": [text, {"type": "object", "propertyNames": {"pattern": vocab.LANGUAGE_PATTERN},
-                             "additionalProperties": text, "minProperties": 1}],
-            "description": "v1.1 translatable: text in the primary language, or a map of language code to text"}
-
-
-# Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
-TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
-TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
-TOneLineText = Annotated[Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)],
-                  WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True, True)), TRANSLATABLE]
-TOneLine = Annotated[Annotated[str, AfterValidator(_one_line)], WrapValidator(_translatable),
-                     WithJsonSchema(_translatable_schema(False, True)), TRANSLATABLE]
-
-
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace(): Unicode spaces too
-
-
-def _http_url(value: str) -> str:
-    """An http(s) address that every later step can parse: host present, port valid, no spaces."""
-    from urllib.parse import urlsplit
-
-    if _SPACE_OR_CONTROL.search(value):
-        raise ValueError("url")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
-    except ValueError:
-        raise ValueError("url") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "://" not in value:
-        raise ValueError("url")
-    return value
-
-
-def _email(value: str) -> str:
-    local, at, domain = value.partition("@")
-    if not at or not local or "." not in domain or " " in value:
-        raise ValueError("email")
-    return value
-
-
-Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
-Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
-
-
-def _vocab_ids(table: dict | Any, what: str) -> Any:
-    """A list of ids from `table`, open to the coalition's own extra ids."""
-    return Field(
-        default_factory=list,
-        description=f"{what}: ids from the fixed vocabulary or coalition.yaml extra_vocabulary",
-        json_schema_extra={
-            "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}
-        },
-    )
-
-
-def _literal(table: dict) -> Any:
-    return Literal[tuple(table)]  # type: ignore[valid-type]
-
-
-OrganizationType = _literal(vocab.ORGANIZATION_TYPES)
-Relationship = _literal(vocab.RELATIONSHIPS)
-Stage = _literal(vocab.STAGES)
-Response = _literal(vocab.RESPONSES)
-DecisionModel = _literal(vocab.DECISION_MODELS)
-ManagementRole = _literal(vocab.MANAGEMENT_ROLES)
-StatementKind = _literal(vocab.STATEMENT_KINDS)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+OrganizationType = literal_of(vocab.ORGANIZATION_TYPES)
+Relationship = literal_of(vocab.RELATIONSHIPS)
+Stage = literal_of(vocab.STAGES)
+Response = literal_of(vocab.RESPONSES)
+DecisionModel = literal_of(vocab.DECISION_MODELS)
+ManagementRole = literal_of(vocab.MANAGEMENT_ROLES)
+StatementKind = literal_of(vocab.STATEMENT_KINDS)
 
 
 # -- coalition.yaml ----------------------------------------------------------
@@ -172,9 +48,9 @@ class SiteSettings(Strict):
 
 
 class Needs(Strict):
-    populations: list[Id] = _vocab_ids(vocab.POPULATIONS, "Worksheet part 1, question 1")
-    areas: list[Id] = _vocab_ids(vocab.AREAS, "Worksheet part 1, question 2")
-    assets: list[Id] = _vocab_ids(vocab.ASSETS, "Worksheet part 1, question 3")
+    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Worksheet part 1, question 1")
+    areas: list[Id] = vocab_ids(vocab.AREAS, "Worksheet part 1, question 2")
+    assets: list[Id] = vocab_ids(vocab.ASSETS, "Worksheet part 1, question 3")
 
 
 class DataPointEntry(Strict):
@@ -205,7 +81,7 @@ class WorkingGroupEntry(Strict):
     name: TOneLineText
     description: TStr | None = None
     lead: Id | None = None
-    areas: list[Id] = _vocab_ids(vocab.AREAS, "Areas the group works on")
+    areas: list[Id] = vocab_ids(vocab.AREAS, "Areas the group works on")
     meets: TOneLine | None = None
 
 
@@ -238,6 +114,9 @@ class CoalitionFile(Strict):
     working_groups: list[WorkingGroupEntry] = Field(default_factory=list)
     meetings: MeetingsEntry = Field(default_factory=MeetingsEntry)
     extra_vocabulary: ExtraVocabulary = Field(default_factory=ExtraVocabulary)
+    timezone: TimeZone | None = Field(None, description="v1.2: the IANA time zone of meeting times, e.g. "
+                                      "America/Detroit; required once a meeting is not a draft")
+    agreement: AgreementEntry = Field(default_factory=AgreementEntry)
 
 
 # -- partners/ID.yaml --------------------------------------------------------
@@ -248,7 +127,7 @@ class ContactEntry(Strict):
     title: OneLine | None = None
     email: Email | None = None
     phone: OneLine | None = None
-    address: str | None = None
+    address: MultiLine | None = None
 
 
 class PartnerInvitation(Strict):
@@ -270,14 +149,14 @@ class PartnerFile(Strict):
     stage: Stage = "inventory"
     website: Url | None = None
     summary: TStr | None = None
-    populations: list[Id] = _vocab_ids(vocab.POPULATIONS, "Target populations served")
-    domains: list[Id] = _vocab_ids(vocab.AREAS, "Domains of work")
-    assets: list[Id] = _vocab_ids(vocab.ASSETS, "Assets")
-    asset_notes: str | None = None
-    aligned_initiatives: str | None = None
-    motivations: str | None = None
-    roles: str | None = None
-    considerations: str | None = None
+    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Target populations served")
+    domains: list[Id] = vocab_ids(vocab.AREAS, "Domains of work")
+    assets: list[Id] = vocab_ids(vocab.ASSETS, "Assets")
+    asset_notes: MultiLine | None = None
+    aligned_initiatives: MultiLine | None = None
+    motivations: MultiLine | None = None
+    roles: MultiLine | None = None
+    considerations: MultiLine | None = None
     contact: ContactEntry | None = None
     invitation: PartnerInvitation | None = None
     language: Language | None = Field(
@@ -349,6 +228,7 @@ FILE_SCHEMAS: dict[str, type[Strict]] = {
     "roster": RosterFile,
     "positionality": StatementFile,
     "page": PageFrontMatter,
+    "meeting": MeetingFile,
 }
 
 # Which files each schema applies to, for editors' YAML language servers.
@@ -357,12 +237,25 @@ FILE_GLOBS: dict[str, str] = {
     "partner": "partners/*.yaml",
     "roster": "roster.yaml",
     "positionality": "positionality/*.yaml",
+    "meeting": "meetings/*.yaml",
 }
+
+
+def _numbers_as_text(node: Any) -> None:
+    """Text that check reads from a number (`age: 44`) as typed: the JSON Schema accepts a number there too,
+    so that every file check accepts is valid for an editor. Addresses (a format) and closed lists stay text."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+            node["type"] = ["string", "number"]
+        node = list(node.values())
+    for value in node if isinstance(node, list) else ():
+        _numbers_as_text(value)
 
 
 def json_schema(kind: str) -> dict[str, Any]:
     model = FILE_SCHEMAS[kind]
     schema = model.model_json_schema()
+    _numbers_as_text(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"coalition-docs/{kind}.schema.json"
     return schema

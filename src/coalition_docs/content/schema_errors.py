@@ -86,13 +86,23 @@ _EXPECTED_BY_TYPE = {
 
 def _not_one_line(text: Any) -> str:
     """What a one-line field holds that it must not: the first line break, tab or control character."""
-    from coalition_docs.content.schema import NOT_ONE_LINE
+    from coalition_docs.content.fields import NOT_ONE_LINE
 
     bad = NOT_ONE_LINE.search(str(text))
     char = bad.group() if bad else "\n"
     found = ("a line break" if char in "\n\r\x85\u2028\u2029\x0b\x0c" else "a tab" if char == "\t"
              else f"control character U+{ord(char):04X}")
     return f"this field prints on one line (expected one line of text, found {found})"
+
+
+def _control(text: Any) -> str:
+    """What a text of several lines holds that it must not: a control character other than a line feed or tab."""
+    from coalition_docs.content.fields import NOT_MULTI_LINE
+
+    bad = NOT_MULTI_LINE.search(str(text))
+    code = ord(bad.group()) if bad else 0
+    return (f"control character U+{code:04X} in the text (expected text, line breaks and tabs; "
+            f"{'write a line break as a new line' if code in (0x0D, 0x85) else 'remove the escape'})")
 
 
 def schema_problems(document: Document, model_cls: type[BaseModel], error: ValidationError) -> list[Problem]:
@@ -145,6 +155,8 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         )
     if kind == "one_line":
         return document.problem(loc, f"{prefix}{_not_one_line(found)}")
+    if kind == "multi_line":
+        return document.problem(loc, f"{prefix}{_control(found)}")
     if kind == "translation":  # one text of a translatable field's map
         ctx = item.get("ctx", {})
         where = (*loc, ctx.get("key"))
@@ -152,6 +164,8 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         text = ctx.get("found")
         if ctx.get("kind") == "one_line":
             return document.problem(where, f"{field_path(where)}: {_not_one_line(text)}")
+        if ctx.get("kind") == "multi_line":
+            return document.problem(where, f"{field_path(where)}: {_control(text)}")
         if ctx.get("kind") == "string_too_short":
             return document.problem(where, f"{field_path(where)}: must not be empty (expected text, found an empty string)")
         return document.problem(where, f"{field_path(where)}: not text (expected {what}, found {describe(text)})")
@@ -167,6 +181,10 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         )
     if kind == "string_too_short":
         return document.problem(loc, f"{prefix}must not be empty (expected text, found an empty string)")
+    if kind == "meeting_value":  # v1.2 times, minutes, time zone: the message says expected and found
+        return document.problem(loc, f"{prefix}{item['msg']}")
+    if kind == "too_short":
+        return document.problem(loc, f"{prefix}no items (expected at least one, found an empty list)")
     expected = _EXPECTED_BY_TYPE.get(kind)
     if expected is None:
         return document.problem(loc, f"{prefix}{item['msg']} (found {describe(found)})")

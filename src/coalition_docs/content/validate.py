@@ -18,6 +18,7 @@ from coalition_docs.content.check import Checker, Loaded
 from coalition_docs.content.languages import LanguageCheck
 from coalition_docs.content.load import LoadError, load_page_file, relative_name
 from coalition_docs.content.markdown_links import check_links
+from coalition_docs.content.meetings_check import MeetingCheck
 from coalition_docs.content.references import References
 from coalition_docs.content.resolve import Builder
 from coalition_docs.content.static import content_links, static_files
@@ -53,6 +54,8 @@ def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
     coalition, roster = files["coalition.yaml"], files["roster.yaml"]
     paths = run.folder("positionality", ".yaml", required=False)
     statements = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.StatementFile, jobs))}
+    paths = run.folder("meetings", ".yaml", required=False)
+    meetings = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.MeetingFile, jobs))}
     pages = {}
     for path in run.folder("pages", ".md", required=False):
         try:
@@ -77,6 +80,8 @@ def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
         languages.file("partner", loaded)
     for loaded in statements.values():
         languages.file("positionality", loaded)
+    for loaded in meetings.values():
+        languages.file("meeting", loaded)
     for name in [n for n in pages if "." in n]:
         stem, _, code = name.partition(".")
         problem = languages.page_language(f"pages/{name}.md", code, stem in pages)
@@ -86,7 +91,8 @@ def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
 
     refs = References(run, coalition, roster, partners, statements)
     refs.check()
+    MeetingCheck(refs, coalition, meetings).check()
     check_links(run, coalition, roster, partners, statements, pages, static)
     if run.problems:
         raise ContentErrors(run.problems)
-    return Builder(root, coalition, roster, partners, statements, pages, static).build()
+    return Builder(root, coalition, roster, partners, statements, pages, static, meetings).build()

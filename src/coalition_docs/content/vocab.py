@@ -173,6 +173,27 @@ DECISION_MODEL_NAMES = _frozen(
     ]
 )
 
+# The chapter's five launch activities, in the order it recommends them (v1.2: a meeting's
+# launch_activity). The labels are noun phrases: "no meeting covers shared analysis yet".
+LAUNCH_ACTIVITIES = _frozen(
+    [
+        ("get-acquainted", "Getting acquainted"),
+        ("expectations-and-roles", "Expectations and roles"),
+        ("decision-making", "How decisions are made"),
+        ("shared-analysis", "Shared analysis"),
+        ("working-groups", "Forming working groups"),
+    ]
+)
+
+# Who a meeting invites besides a working group (figure 2-2); none of these may be a working group's id.
+MEETING_GROUPS = _frozen(
+    [
+        ("coalition", "The whole coalition"),
+        ("management-team", "Management team"),
+        ("champions", "Champions"),
+    ]
+)
+
 RELATIONSHIPS = _frozen(
     [
         ("existing", "Existing partnership"),

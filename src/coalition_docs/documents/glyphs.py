@@ -157,7 +157,7 @@ def _locate(char: str, root: Path) -> Iterable[tuple[str, int, int]]:
     """Where `char` is typed in the content files (each file's first place)."""
     files = [root / "coalition.yaml", root / "roster.yaml",
              *sorted((root / "partners").glob("*.yaml")), *sorted((root / "positionality").glob("*.yaml")),
-             *sorted((root / "pages").glob("*.md"))]
+             *sorted((root / "pages").glob("*.md")), *sorted((root / "meetings").glob("*.yaml"))]
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")

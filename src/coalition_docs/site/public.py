@@ -12,7 +12,9 @@
   name, roles, working groups, champion;
 - statements whose `public` is true: kind, title, statement, and the author's
   name when the author is a public person, a member organization, or a team;
-- pages that are not drafts, and the files of `static/`.
+- pages that are not drafts, and the files of `static/`;
+- v1.2: public meetings that are not drafts, the time zone, and the
+  agreement's norms and decisions (public_meetings.py).
 
 The public objects are frozen and hold no reference back into the model, so a
 template cannot walk from a public object to a private one. Two choices where
@@ -34,6 +36,7 @@ from urllib.parse import urlsplit
 
 from coalition_docs.content import model
 from coalition_docs.content import vocab
+from coalition_docs.site.public_meetings import PublicAgreement, PublicMeeting, public_agreement, public_meetings
 
 
 class Fallback(model.AsWritten):
@@ -174,6 +177,8 @@ class PublicCoalition:
     language: str  # the language of this view (the primary language unless a translation's)
     primary_language: str
     languages: tuple[str, ...]  # every language the site is published in, the primary first
+    timezone: str | None  # v1.2: the IANA name the meetings' times are in
+    agreement: PublicAgreement  # v1.2: norms and decisions
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class PublicSite:
     organization_types: tuple[PublicTerm, ...]  # the full fixed vocabulary
     areas: tuple[PublicTerm, ...]  # the 24 areas, then custom areas members use
     roles: tuple[PublicTerm, ...]  # the management roles, in the chapter's order
+    meetings: tuple[PublicMeeting, ...]  # v1.2: public meetings that are not drafts, by date
 
     def member(self, partner_id: str) -> PublicPartner:
         for partner in self.members:
@@ -253,6 +259,8 @@ def public_view(coalition: model.Coalition, language: str | None = None,
         language=t.language,
         primary_language=t.primary,
         languages=tuple(coalition.languages) or (t.primary,),
+        timezone=coalition.timezone,
+        agreement=public_agreement(coalition, t),
     )
 
     return PublicSite(
@@ -266,6 +274,7 @@ def public_view(coalition: model.Coalition, language: str | None = None,
         organization_types=tuple(PublicTerm(i, t.label(name)) for i, name in vocab.ORGANIZATION_TYPES.items()),
         areas=areas,
         roles=tuple(PublicTerm(i, t.label(name)) for i, name in vocab.MANAGEMENT_ROLES.items()),
+        meetings=public_meetings(coalition, t),
     )
 
 
