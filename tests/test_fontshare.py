@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from coalition_docs.documents.assemble import join_files
 from coalition_docs.documents.fonts import font_sources
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.templating import Theme
 
 from .conftest import EXAMPLE, edit
