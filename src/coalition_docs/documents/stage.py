@@ -26,12 +26,12 @@ from coalition_docs.content import model
 from coalition_docs.documents.assemble import Placed, assemble, join_files, measure, place, strides
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
-from coalition_docs.documents.fonts import font_faces_css
+from coalition_docs.documents.fonts import font_faces_css, font_sources
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
-from coalition_docs.documents.rawpdf import RawPdf, compress_streams
+from coalition_docs.documents.rawpdf import Memo, RawPdf, compress_streams
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, LABELS_TEMPLATE, LETTER_TEMPLATE,
                                            STATEMENT_TEMPLATE, WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle,
                                            PlannedDocument, logo_path)
@@ -192,10 +192,10 @@ def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str
 
 
 def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: str, language: str,
-             identifier: bytes, duplex: bool = False) -> None:
-    """A bundle (letters.pdf) from its parts' files, kept a tagged PDF."""
+             identifier: bytes, duplex: bool = False, faces: Sequence[tuple[str, str]] = ()) -> None:
+    """A bundle (letters.pdf) from its parts' files, kept a tagged PDF, each font in it once."""
     join_files([root / part for part in parts], root / path, title=title, author=author, language=language,
-               identifier=identifier, duplex=duplex)
+               identifier=identifier, duplex=duplex, faces=faces)
 
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
@@ -223,7 +223,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
         parts = tuple(prefix + part for part in b.parts)
         planned.append(PlannedOutput(prefix + b.path, keys[b.path], join_pdf,
                                      (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
-                                      b.duplex),
+                                      b.duplex, font_sources(theme)),
                                      cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
     for draft in plan_drafts(coalition, theme, letter_order(coalition)):
         letter = prefix + draft.letter  # attached as it is: made (or reused) first
@@ -279,7 +279,7 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
     partner, every piece but the one that shows it.
     """
     folder = Path(parts[0]).parent.as_posix()
-    kept, sizes = _read_placements(Path(previous) / folder / PLACEMENTS) if previous else ({}, {})
+    kept, sizes, memo = _read_placements(Path(previous) / folder / PLACEMENTS) if previous else ({}, {}, Memo())
     parsed: dict[str, RawPdf] = {}
     for part in dict.fromkeys(parts):
         stem = Path(part).stem
@@ -319,27 +319,29 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
         return data
 
     (root / path).write_bytes(assemble([placer(part) for part in parts], stamps, title=title, author=author,
-                                       language=language, identifier=identifier, outline=titles, apart=apart))
+                                       language=language, identifier=identifier, outline=titles, apart=apart,
+                                       faces=font_sources(theme), memo=memo))
     used = {Path(part).stem for part in parts}
     (root / folder / PLACEMENTS).write_bytes(marshal.dumps(
-        (placed, {stem: size for stem, size in sizes.items() if stem in used})))
+        (placed, {stem: size for stem, size in sizes.items() if stem in used}, memo.used)))
 
 
 MAX_PLACEMENTS_BYTES = 1 << 30  # about 10 MB for 1,000 partners
 
 
-def _read_placements(path: Path) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
-    """The placements and piece sizes the last assembly kept; none when missing, damaged or not ours."""
+def _read_placements(path: Path) -> tuple[dict[str, tuple], dict[str, tuple[int, int]], Memo]:
+    """The placements, piece sizes and memo the last assembly kept; none when missing, damaged or not ours."""
     try:
-        placements, sizes = marshal.loads(read_regular(path, MAX_PLACEMENTS_BYTES))
+        placements, sizes, memo = marshal.loads(read_regular(path, MAX_PLACEMENTS_BYTES))
     except (OSError, UnreadableFile, ValueError, EOFError, TypeError):
-        return {}, {}
-    if not isinstance(placements, dict) or not isinstance(sizes, dict):
-        return {}, {}
+        return {}, {}, Memo()
+    if not isinstance(placements, dict) or not isinstance(sizes, dict) or not isinstance(memo, dict):
+        return {}, {}, Memo()
     return ({name: record for name, record in placements.items()
              if isinstance(name, str) and isinstance(record, tuple) and len(record) == len(fields(Placed))},
             {stem: tuple(size) for stem, size in sizes.items() if isinstance(stem, str) and isinstance(size, tuple)
-             and len(size) == 2 and all(isinstance(n, int) for n in size)})
+             and len(size) == 2 and all(isinstance(n, int) for n in size)},
+            Memo({key: value for key, value in memo.items() if isinstance(key, bytes) and isinstance(value, bytes)}))
 
 
 def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: OutputRecords | None = None,
