@@ -90,6 +90,10 @@ def test_every_document_is_written(example, built):
     expected |= {f"positionality/{s.id}.pdf" for s in example.statements}
     expected |= {"envelopes.pdf", "labels.pdf"}  # tests/test_mail.py
     expected |= {f"email/{p.id}.eml" for p in letters if p.contact.email}  # tests/test_drafts.py
+    expected |= {"agreement.pdf", "contacts.pdf", "contacts.vcf"}  # tests/test_launch_kit.py
+    if example.built_meetings:
+        expected |= {"meetings.ics"} | {f"agendas/{m.id}{'' if lang == example.language else '.' + lang}.pdf"
+                                        for m in example.built_meetings for lang in m.agenda_languages}
     found = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     assert found == expected
     assert {p.id for p in letters} == {p.id for p in example.partners if p.stage in ("invite", "invited")}
@@ -226,6 +230,7 @@ def test_pdf_metadata_and_tags(example, built):
         assert info.get("/Author"), path
         assert "/CreationDate" not in info and "/ModDate" not in info, path
         languages = {f"letters/{p.id}.pdf": example.letter_language(p) for p in example.letter_partners}
+        languages |= {f"agendas/{m.id}.{code}.pdf": code for m in example.built_meetings for code in m.languages}
         assert root["/Lang"] == languages.get(path.relative_to(built).as_posix(), example.language), path
         assert bool(root["/MarkInfo"]["/Marked"]), path
         assert "/StructTreeRoot" in root, path

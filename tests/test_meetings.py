@@ -336,7 +336,7 @@ def test_an_agenda_that_fits_gives_no_warning(content):
 
 
 def test_a_meeting_edit_is_an_input_change_and_its_warning_follows_it(content, tmp_path):
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     with_meeting(content)
     out = tmp_path / "out"

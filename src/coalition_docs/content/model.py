@@ -292,6 +292,7 @@ class Page:
     draft: bool = False
     description: str | None = None
     translations: Mapping[str, PageTranslation] = field(default_factory=dict)  # language -> NAME.LANG.md
+    body_line: int = 1  # the line of the file where the body starts (after the front matter)
 
 
 @dataclass(frozen=True)

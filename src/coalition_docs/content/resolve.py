@@ -181,6 +181,7 @@ class Builder:
         return model.Page(
             name=name, title=front.title, body=page.body, order=front.order, draft=front.draft,
             description=front.description, source=model.Source(loaded.document.path), translations=translations,
+            body_line=page.body_line,
         )
 
     def t(self, value: Any) -> model.Text | None:

@@ -116,7 +116,7 @@ def _fill(context: dict[str, Any], key: str, placeholder: Any) -> None:
 def check_documents(theme: Theme, plan: DocumentPlan) -> dict[str, str]:
     """Every document's HTML, each in its language; raises ContentErrors with every value any letter lacks."""
     html: dict[str, str] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(plan.problems)
     environments: dict[str, jinja2.Environment] = {}
     for planned in plan.documents:
         env = environments.get(planned.language)

@@ -63,6 +63,8 @@ class PlannedBundle:
 class DocumentPlan:
     documents: tuple[PlannedDocument, ...]
     bundles: tuple[PlannedBundle, ...]
+    # What the documents lack that no template asks for by name (an agenda's texts in its language).
+    problems: tuple[Problem, ...] = ()
 
 
 class Fields(dict):

@@ -126,6 +126,8 @@ def plan_site(view: PublicSite, gettext: Any = None) -> list[PlannedPage]:
     if view.statements:
         pages.append(page("statements/index.html", "statements", _("Positionality statements"), "statements",
                           {"statements": view.statements}))
+    if view.meetings:
+        pages.append(page("meetings/index.html", "meetings", _("Meetings"), "meetings", views.meetings(view)))
     pages.append(page("coverage/index.html", "coverage", _("What our members cover"), "coverage",
                       {"coverage": views.coverage(view)}))
     pages += [page(f"{p.name}/index.html", "page", str(p.title), p.name, {"markdown_page": p},
@@ -144,6 +146,8 @@ def navigation(view: PublicSite, gettext: Any = None) -> list[NavItem]:
         items.append(NavItem(_("Working groups"), "working-groups/", "working-groups"))
     if view.statements:
         items.append(NavItem(_("Statements"), "statements/", "statements"))
+    if view.meetings:
+        items.append(NavItem(_("Meetings"), "meetings/", "meetings"))
     items.append(NavItem(_("Coverage"), "coverage/", "coverage"))
     # A page's own title as the view has it: a text shown untranslated keeps its language (the `lang` filter).
     items.extend(NavItem(p.title, f"{p.name}/", p.name) for p in view.pages)

@@ -270,3 +270,30 @@ def coverage(view: PublicSite) -> dict[str, Any]:
         "type_gaps": [r["term"] for r in types if not r["count"]],
         "types_covered": sum(1 for r in types if r["count"]),
     }
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meetings(view: PublicSite) -> dict[str, Any]:
+    """The public meetings by date, each with its day and times as the page's language writes them.
+
+    Nothing depends on the day of the build (same content, same page): site.js marks the meetings
+    that are over in the reader's browser, from each one's end (`ends`, ISO with its offset).
+    """
+    from coalition_docs.launch import when
+
+    language = view.coalition.language
+    entries = []
+    for meeting in view.meetings:
+        entries.append({
+            "meeting": meeting,
+            "anchor": f"meeting-{meeting.id}",
+            "day": when.day(meeting.starts, language),
+            "times": when.span(meeting.starts, meeting.ends, language),
+            "starts": meeting.starts.isoformat(),
+            "ends": meeting.ends.isoformat(),
+            "address": tuple(line.strip() for line in (meeting.place_address or "").splitlines() if line.strip()),
+            "calendar": f"meetings/{meeting.id}.ics",
+        })
+    return {"entries": entries}

@@ -83,6 +83,26 @@
     apply(false);
   }
 
+  // The meetings page: the build does not know today's date (same content, same page),
+  // so the reader's browser marks each meeting whose end has passed, in the page's words.
+  function pastMeetings() {
+    var list = document.querySelector("[data-past-label]");
+    if (!list) return;
+    var now = Date.now();
+    var meetings = list.querySelectorAll("[data-ends]");
+    for (var i = 0; i < meetings.length; i++) {
+      var ends = Date.parse(meetings[i].getAttribute("data-ends"));
+      if (isNaN(ends) || ends >= now) continue;
+      meetings[i].classList.add("is-past");
+      var note = document.createElement("p");
+      note.className = "past-note";
+      note.textContent = list.getAttribute("data-past-label");
+      var article = meetings[i].querySelector("article") || meetings[i];
+      article.insertBefore(note, article.firstChild);
+    }
+  }
+
   if (location.protocol === "file:") linkToIndexFiles();
   memberFilters();
+  pastMeetings();
 })();
