@@ -1,5 +1,6 @@
 # coalition-docs: `make build` sets everything up and builds the example coalition;
-# `make test` adds the test needs and runs the whole suite.
+# `make test` adds the test needs and runs the whole suite; `make test-fast` leaves out the
+# tests marked slow or browser (pyproject.toml), the loop to run while changing the code.
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ APT_BENCH := hugo
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check serve bench clean messages system-build system-test bytecode
+.PHONY: build test test-fast check serve bench clean messages system-build system-test bytecode
 
 build: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs build $(CONTENT) --out $(OUT)
@@ -30,8 +31,12 @@ check: $(VENV)/.installed bytecode
 serve: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs serve $(CONTENT)
 
+# Tests run in a process per core (pytest-xdist); each test has its own folders and ports.
 test: $(VENV)/.installed-test system-build system-test node_modules/.installed bytecode
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+test-fast: $(VENV)/.installed-test system-build bytecode
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
 
 bench: $(VENV)/.installed-test system-build bytecode
 	@dpkg -s $(APT_BENCH) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_BENCH); }

@@ -45,7 +45,7 @@ BIN = Path(sys.executable).parent / "coalition-docs"
 BUILD = """
 import json, sys, time
 from pathlib import Path
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 result = build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]))
 print(json.dumps({"cpu": getattr(result, "cpu", {}), "unchanged": result.unchanged}), flush=True)  # older: no cpu
 import os; os._exit(0)  # the command's own end (cli.run): no walk over every object on the way out

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from coalition_docs.documents import fill, fonts, pdf, plan as plans, stage
-from coalition_docs.engine.manifest import Outputs
+from coalition_docs.engine.manifest import OutputRecords
 from coalition_docs.engine.outputs import make
 from coalition_docs.templating import Theme
 from coalition_docs.content.validate import load_coalition
@@ -51,7 +51,7 @@ def letters_plan(coalition) -> plans.DocumentPlan:
 def ours(coalition, theme: Theme, out: Path, jobs: int | None = None) -> tuple[float, int]:
     started = time.perf_counter()
     planned = [o for o in stage.plan_outputs(coalition, theme) if o.path.startswith("documents/letters")]
-    written = make(planned, Outputs(), out, jobs=jobs)
+    written = make(planned, OutputRecords(), out, jobs=jobs)
     return time.perf_counter() - started, len(written)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
@@ -219,7 +219,7 @@ def slow(root, path, text):
     Path(sys.argv[3]).touch()   # tell the test the build is under way
     time.sleep(0.05)
 site.write_text = slow
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
 """
 
@@ -334,7 +334,7 @@ class _Terminal:
 def test_progress_shows_on_a_terminal_only(example, tmp_path):
     import io
 
-    from coalition_docs.engine.build import Progress
+    from coalition_docs.phases import Progress
     from coalition_docs.console import TerminalProgress, progress_for
 
     assert type(progress_for(io.StringIO(), quiet=False)) is Progress  # a pipe or a file: no bar
@@ -370,13 +370,26 @@ def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
         '<section class="part" id="gaps">',
         '{% for i in range(100000) %}<p>Line {{ i }} of a very long worksheet.</p>{% endfor %}'
         '<section class="part" id="gaps">', 1), encoding="utf-8")
-    shutil.rmtree(example / "meetings")  # no agendas: the small documents before the statement stay few
-    started = time.monotonic()
     with pytest.raises(BuildError) as error:
         build(example, tmp_path / "out", only="documents", jobs=2)
     assert "positionality/" in str(error.value) and "WeasyPrint could not render it" in str(error.value)
     assert not (tmp_path / "out").exists()
-    assert time.monotonic() - started < 30  # the worksheet alone takes minutes
+    # the worker laying out the worksheet was ended with the build, not left to finish it
+    assert _children(os.getpid()) == []
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` that are still running (zombies are ended already)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

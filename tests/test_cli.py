@@ -227,3 +227,28 @@ def test_unexpected_error_is_one_line_not_a_traceback(content, capsys, monkeypat
     assert err.startswith("coalition-docs: internal error: RuntimeError: something odd (this is a bug")
     assert "Traceback" not in err
 
+
+
+# ---------------------------------------------------------------- check runs every stage's plan
+
+
+def test_check_finds_a_markdown_link_to_a_member_page_the_site_does_not_make(capsys, content, tmp_path):
+    page = content / "pages" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines) + "\n\nOur convener: [Test Backbone](members/test-backbon/), "
+                    "and [City Hall](/members/test-backbone/).\n", encoding="utf-8")
+    edit(content / "partners" / "test-backbone.yaml", "name: Test Backbone",
+         "name: Test Backbone\nsummary: Works with [the city](members/city-hall/).")
+    expected = [
+        f"pages/about.md:{len(lines) + 2}:1: link 'members/test-backbon/' points at a page the site does not have "
+        "(expected one of the pages under members/, found 'members/test-backbon/')",
+        "    did you mean 'members/test-backbone/'?",
+        "partners/test-backbone.yaml:2:10: summary: link 'members/city-hall/' points at a page the site does not "
+        "have (expected one of the pages under members/, found 'members/city-hall/')",
+    ]
+    code, out, err = run_cli(capsys, "check", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[:3] == expected
+    code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
+    assert code == 1 and err.splitlines()[:3] == expected
+    assert not (tmp_path / "out").exists()

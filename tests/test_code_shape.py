@@ -1,14 +1,22 @@
 """The shape of the code: no import cycles between modules (imports inside functions count),
-and no module over 400 lines."""
+an engine that imports only what it may, and no module over 400 lines."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "coalition_docs"
+# What engine/ may import of the package: it knows nothing of content, pages or documents.
+ENGINE_MAY_IMPORT = {"coalition_docs.errors", "coalition_docs.files", "coalition_docs.console"}
+# ...besides the standard library and the package's own dependencies.
+DEPENDENCIES = {"yaml", "pydantic", "jinja2", "markdown_it", "weasyprint", "rich", "watchfiles", "openpyxl",
+                "pypdf", "babel", "pydyf"}
+
+
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -84,6 +92,22 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_module_imports_itself_back():
     assert cycles(graph()) == []
+
+
+def test_the_engine_imports_only_the_standard_library_its_dependencies_and_three_modules():
+    wrong = {}
+    for name, path in MODULES.items():
+        if name.startswith("coalition_docs.engine"):
+            for module in imports(path):
+                top = module.split(".")[0]
+                if top == "coalition_docs":
+                    allowed = module.startswith("coalition_docs.engine") or any(
+                        module == m or module.startswith(m + ".") for m in ENGINE_MAY_IMPORT)
+                else:
+                    allowed = top in sys.stdlib_module_names or top in DEPENDENCIES or top == "__future__"
+                if not allowed:
+                    wrong.setdefault(name, set()).add(module)
+    assert wrong == {}
 
 
 def test_no_module_is_over_400_lines():

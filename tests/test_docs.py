@@ -292,3 +292,28 @@ def test_no_message_points_to_a_file_the_user_does_not_have():
              and re.search(r"(see|in) content-format\.md|content-format\.md,|the README's",
                            (ROOT / name).read_text("utf-8", "replace"))]
     assert stale == []
+
+
+def test_docs_writes_utf8_where_the_stream_cannot_encode_the_page():
+    """A console or pipe whose encoding lacks a character of the page (cp1252 has no arrow) gets the
+    page as UTF-8 bytes, not an encoding error."""
+    import io
+
+    from coalition_docs.manual import show
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    show("code-layout", out=stream)
+    stream.flush()
+    assert "→" in (DOCS / "code-layout.md").read_text(encoding="utf-8")
+    assert raw.getvalue().decode("utf-8") == (DOCS / "code-layout.md").read_text(encoding="utf-8")
+
+
+def test_docs_says_so_when_the_installation_lost_its_pages(capsys, monkeypatch, tmp_path):
+    from coalition_docs import manual
+
+    monkeypatch.setattr(manual, "PACKAGE_DIR", tmp_path / "site-packages" / "coalition_docs")
+    code, out, err = run_cli(capsys, "docs")
+    assert (code, out) == (1, "")
+    assert err == ("coalition-docs: error: the documentation is missing from this installation (expected "
+                   "coalition_docs/docs inside the package; reinstall coalition-docs)\n")

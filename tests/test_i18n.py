@@ -268,7 +268,7 @@ def test_an_edited_catalog_renders_its_pages_again(tmp_path):
     """Page keys include the language's catalogs: an incremental build does not keep the old words."""
     import shutil
 
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     shutil.copytree(ROOT / "content", tmp_path / "content")
     catalog = tmp_path / "templates" / "locale" / "es" / "LC_MESSAGES" / "messages.po"

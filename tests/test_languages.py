@@ -291,7 +291,7 @@ def test_the_e_mail_draft_speaks_its_letters_language(built):
 def test_a_page_title_that_happens_to_be_a_theme_word_is_not_translated(content, tmp_path):
     # "Get involved" is also in the theme's catalog ("Participe"); a coalition's own page of that
     # title, not translated into Spanish, keeps its English title on the Spanish site.
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     multilingual(content)
     (content / "pages" / "join.md").write_text("---\ntitle: Get involved\n---\nCome to a meeting.\n",
@@ -317,7 +317,7 @@ def test_a_translation_file_with_a_code_that_is_no_language_is_one_error(content
 def test_an_untranslated_page_title_in_the_menu_names_its_language(tmp_path):
     # WCAG 3.1.2 (language of parts): the example's "About the coalition" has no Spanish version,
     # so the Spanish menu shows it as written, marked as English.
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     from .conftest import EXAMPLE
 

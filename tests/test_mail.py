@@ -19,7 +19,7 @@ from coalition_docs.cli import main
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents import mail
 from coalition_docs.documents.stage import build_documents, letter_order
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.templating import Theme
 
 from .conftest import EXAMPLE, edit

@@ -19,7 +19,7 @@ from .conftest import EXAMPLE
 
 TOOL = [sys.executable, "-m", "coalition_docs"]
 LINE = ("coalition-docs: error: the PDFs need the Pango library (libpango-1.0-0), which cannot be loaded; "
-        'install it: see `coalition-docs docs install` (section "Linux (Debian and Ubuntu)")')
+        'install it: see `coalition-docs docs install` (section "Linux")')
 
 
 @pytest.fixture(scope="module")

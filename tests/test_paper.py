@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents.assemble import BLANK_NOTE
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.errors import ContentErrors
 
 from .conftest import edit

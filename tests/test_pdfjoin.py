@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.documents.assemble import join_files as concatenate
 
 from .conftest import EXAMPLE

@@ -83,7 +83,7 @@ def test_the_example_reports_its_gaps(capsys):
 def test_the_worksheet_carries_the_gaps(content, tmp_path):
     from pypdf import PdfReader
 
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     build(content, tmp_path / "out", only="documents", jobs=1)
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "out/documents/worksheet.pdf").pages)
@@ -101,7 +101,7 @@ def test_the_worksheet_carries_the_gaps(content, tmp_path):
 
 
 def test_the_site_shows_only_aggregate_public_gaps(content, tmp_path):
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     build(content, tmp_path / "out", only="site")
     page = (tmp_path / "out/site/coverage/index.html").read_text(encoding="utf-8")

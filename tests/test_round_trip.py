@@ -283,3 +283,8 @@ def test_an_item_added_to_a_list_comes_before_a_field_added_after_the_list():
     new = {**old, "domains": ["b", "zz"], "assets": ["aa"]}
     assert edit_yaml(text, old, new, {(): ("name", "domains", "assets")}) == \
         "name: A\ndomains:\n  - b\n  - zz\nassets:\n  - aa\n"
+
+
+def test_a_cell_s_lone_carriage_returns_are_line_breaks(capsys, content):
+    after = imported(capsys, content, HALL, "Contact address", "2 Side St\rVillage")
+    assert "  address: |\n    2 Side St\n    Village\n" in after

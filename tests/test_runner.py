@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from coalition_docs.engine import policy, runner
-from coalition_docs.engine.build import Progress, build
-from coalition_docs.engine.manifest import Outputs
-from coalition_docs.engine.outputs import Output, make
+from coalition_docs.phases import Progress, build
+from coalition_docs.engine.manifest import OutputRecords
+from coalition_docs.engine.outputs import PlannedOutput, make
 
 from .conftest import EXAMPLE, ROOT, edit
 
@@ -150,8 +150,8 @@ def test_joins_start_after_their_parts_and_longest_work_goes_first():
 def test_runs_of_a_batch_shorten_towards_the_end_and_a_big_output_runs_alone():
     from coalition_docs.engine import outputs
 
-    pages = [Output(f"site/p{i}/index.html", "k", _write, cost=1.0, batch="site") for i in range(1000)]
-    directory = Output("site/members/index.html", "k", _write, cost=200.0, batch="site")
+    pages = [PlannedOutput(f"site/p{i}/index.html", "k", _write, cost=1.0, batch="site") for i in range(1000)]
+    directory = PlannedOutput("site/members/index.html", "k", _write, cost=200.0, batch="site")
     batch = pages[:10] + [directory] + pages[10:]
     runs = outputs._runs(batch, jobs=2)
     # Every output once, in order, and each run starts where it says.
@@ -174,11 +174,11 @@ def _join(root: Path, path: str, parts: tuple[str, ...]) -> None:
 
 
 def test_two_outputs_at_one_path_are_refused(tmp_path):
-    planned = [Output("a.txt", "1", _write, ("x",)), Output("a.txt", "2", _write, ("y",))]
+    planned = [PlannedOutput("a.txt", "1", _write, ("x",)), PlannedOutput("a.txt", "2", _write, ("y",))]
     with pytest.raises(ValueError, match="two outputs are planned at a.txt"):
-        make(planned, Outputs(), tmp_path)
+        make(planned, OutputRecords(), tmp_path)
     with pytest.raises(ValueError, match="made from b.txt, which no stage plans"):
-        make([Output("a.txt", "1", _join, (("b.txt",),), parts=("b.txt",))], Outputs(), tmp_path)
+        make([PlannedOutput("a.txt", "1", _join, (("b.txt",),), parts=("b.txt",))], OutputRecords(), tmp_path)
 
 
 class Counting(Progress):
@@ -384,3 +384,11 @@ def test_the_build_renders_beside_its_own_workers_work_that_needs_its_state():
     seen.clear()
     runner.run(pdfs, jobs=2, done=lambda task, pid: seen.setdefault(task.name, pid))
     assert os.getpid() not in seen.values() and len(seen) == 4
+
+
+def test_what_is_handed_to_workers_is_found_by_a_new_token_and_replaces_the_last_of_its_kind():
+    first = runner.hand_to_workers("test-state", ["first"])
+    second = runner.hand_to_workers("test-state", ["second"])
+    assert first != second
+    assert runner.once_per_process(("test-state", second), lambda: ["made again"]) == ["second"]
+    assert runner.once_per_process(("test-state", first), lambda: ["made again"]) == ["made again"]  # dropped

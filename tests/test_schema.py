@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from coalition_docs.content import vocab
 from coalition_docs.content.schema import FILE_GLOBS, json_schema
 
-from .conftest import run_cli
+from .conftest import EXAMPLE, FIXTURES, run_cli
 
 
 def test_every_file_kind_has_a_strict_schema():
@@ -66,3 +68,45 @@ def test_schema_out_a_file_is_a_usage_error(tmp_path, capsys):
     code, _, err = run_cli(capsys, "schema", "--out", tmp_path / "x.json")
     assert code == 2 and "is a file (expected a folder for the schema files)" in err
 
+
+
+# ---------------------------------------------------------------- every file check accepts, an editor accepts
+
+
+def _as_an_editor_reads(value):
+    """YAML as JSON: dates as the text they were written as (check-jsonschema does the same)."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): _as_an_editor_reads(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_an_editor_reads(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, *sorted(p for p in FIXTURES.iterdir() if p.is_dir())],
+                         ids=lambda p: p.name)
+def test_every_file_check_accepts_is_valid_for_the_emitted_json_schema(folder, capsys):
+    import jsonschema
+
+    from coalition_docs.content.load import parse_yaml
+
+    assert run_cli(capsys, "check", folder)[0] == 0
+    checked = 0
+    for kind, pattern in FILE_GLOBS.items():
+        validator = jsonschema.Draft202012Validator(json_schema(kind), format_checker=jsonschema.FormatChecker())
+        for path in sorted(folder.glob(pattern)):
+            data = _as_an_editor_reads(parse_yaml(path.read_text(encoding="utf-8"), path.name).data)
+            assert [f"{path.name}: {e.message}" for e in validator.iter_errors(data)] == []
+            checked += 1
+    assert checked >= 3
+
+
+def test_a_number_where_text_is_expected_is_valid_but_not_where_an_address_is():
+    import jsonschema
+
+    partner = jsonschema.Draft202012Validator(json_schema("partner"))
+    errors = {e.path[0]: e.message for e in partner.iter_errors({"name": 44, "website": 44}) if e.path}
+    assert errors == {"website": "44 is not valid under any of the given schemas"}

@@ -643,3 +643,21 @@ def test_damaged_workbook_is_one_line(content, tmp_path, capsys):
     code, _, err = run_cli(capsys, "import", tmp_path / "bad.xlsx", "--content", content)
     assert code == 2 and err.count("\n") == 1 and "bad.xlsx: not a readable Excel workbook" in err
 
+
+
+# ---------------------------------------------------------------- the schema is the source of the columns
+
+
+def test_every_field_of_a_partner_has_a_column_or_is_said_not_to():
+    from coalition_docs.content import schema
+
+    fields = []
+    for name, info in schema.PartnerFile.model_fields.items():
+        if name == "contact":
+            fields += [f"contact.{inner}" for inner in schema.ContactEntry.model_fields]
+        else:
+            fields.append(name)
+    columns = {field for _, field, _, _ in spreadsheet_columns.COLUMNS}
+    assert [f for f in fields if f not in columns and f not in spreadsheet_columns.NOT_IN_SPREADSHEET] == []
+    assert set(spreadsheet_columns.NOT_IN_SPREADSHEET) <= set(fields)  # nothing said of a field that is gone
+    assert spreadsheet_columns.TRANSLATABLE == ("summary",)

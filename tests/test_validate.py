@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coalition_docs.content.ids import ID_RE
-
 from coalition_docs.errors import UsageError
 from coalition_docs.content.validate import load_coalition
 
@@ -434,6 +433,22 @@ def test_a_control_character_in_a_one_line_field_is_named(content):
                                  "(expected printable text; remove the escape)"]
 
 
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("partners/city-hall.yaml", "  address: |\n    1 Main St\n    Testville", '  address: "1 Main St\\r\\nTestville"',
+     "partners/city-hall.yaml:9:12: contact.address: control character U+000D in the text (expected text, line "
+     "breaks and tabs; write a line break as a new line)"),
+    ("coalition.yaml", "mission: We test things together.", 'mission: "We test.\\x85Together."',
+     "coalition.yaml:6:10: mission: control character U+0085 in the text (expected text, line breaks and tabs; "
+     "write a line break as a new line)"),
+    ("partners/test-backbone.yaml", "stage: member", 'stage: member\nsummary:\n  en: "Housing\\rwork"',
+     "partners/test-backbone.yaml:6:7: summary.en: control character U+000D in the text (expected text, line "
+     "breaks and tabs; write a line break as a new line)"),
+])
+def test_a_multi_line_field_refuses_a_carriage_return_escape(content, file, old, new, expected):
+    edit(content / file, old, new)
+    assert problems(content) == [expected]
+
+
 # ---------------------------------------------------------------- values are what was typed; check refuses what build would; links found by check
 
 
@@ -526,4 +541,3 @@ def test_links_the_site_can_follow_pass(content, capsys):
                     encoding="utf-8")
     assert run_cli(capsys, "check", content) == (
         0, f"{content}: no problems found (2 partners, 2 people, 1 statement, 1 page).\n", "")
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents import pieces
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 
 from .conftest import EXAMPLE, edit
 from .test_pdfjoin import structure_problems
@@ -89,6 +90,19 @@ def test_the_assembled_worksheet_is_one_tagged_pdf(small_pieces, example, tmp_pa
     assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in content
     titles = [item["/Title"] for item in reader.outline]
     assert "Part 4 What each partner could add" in titles
+
+
+def test_each_font_is_in_the_assembled_worksheet_once(small_pieces, example, tmp_path):
+    # Each piece (and the footers) embeds its own subset of a face; the whole has one of each.
+    out = tmp_path / "out"
+    build(example, out, only="documents", jobs=1)
+    assert len(piece_files(out)) >= 6
+    listed = subprocess.run(["pdffonts", str(out / "documents" / "worksheet.pdf")], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    names = [line.split()[0] for line in listed]
+    assert len(names) >= 3 and len(names) == len(set(names))
+    text = "".join(page.extract_text() for page in PdfReader(out / "documents" / "worksheet.pdf").pages)
+    assert "Café Ñandú Workers' Cooperative" in re.sub(r"\s+", " ", text)
 
 
 def test_same_content_same_worksheet_bytes(small_pieces, example, tmp_path):

@@ -20,7 +20,7 @@ def __getattr__(name: str):
 
         return load_coalition
     if name == "build":
-        from coalition_docs.engine.build import build
+        from coalition_docs.phases import build
 
         return build
     raise AttributeError(f"module 'coalition_docs' has no attribute {name!r}")

@@ -90,16 +90,18 @@ def _locate_content(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from coalition_docs.documents.stage import check_letters
+    from coalition_docs.phases import STAGES, content_warnings, plan_stages
+    from coalition_docs.content.validate import load_coalition
+    from coalition_docs.engine.manifest import OutputRecords
     from coalition_docs.i18n import check_languages
     from coalition_docs.templating import Theme
-    from coalition_docs.content.validate import load_coalition
 
     coalition = load_coalition(args.content)
+    theme = Theme(args.content)
     try:
-        check_languages(coalition, Theme(args.content))
-        check_letters(coalition, Theme(args.content))
-    except ContentErrors as exc:  # the letters lack values: say so, then how far each language is
+        check_languages(coalition, theme)
+        plan_stages(STAGES, coalition, theme, OutputRecords())  # all that build refuses, nothing rendered
+    except ContentErrors as exc:  # a stage refuses (a letter lacks a value): say so, then how far each language is
         print(exc.report(), file=sys.stderr)
         _print_languages(coalition, sys.stderr)
         return exc.exit_code
@@ -110,9 +112,7 @@ def cmd_check(args) -> int:
             print(f"{where}: warning: the letter to {partner.id} has no date (expected invitation.sent in "
                   "this file or invitation.date in coalition.yaml); it prints without a date line",
                   file=sys.stderr)
-    from coalition_docs.content.meeting_model import meeting_warnings
-
-    for warning in meeting_warnings(coalition):
+    for warning in content_warnings(coalition):
         print(warning, file=sys.stderr)
     counted = [(coalition.partners, "partner"), (coalition.people, "person"), (coalition.statements, "statement"),
                (coalition.pages, "page")] + ([(coalition.meeting_list, "meeting")] if coalition.meeting_list else [])
@@ -136,7 +136,7 @@ def _print_languages(coalition, stream) -> None:
 
 
 def cmd_build(args) -> int:
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
     from coalition_docs.console import progress_for
 
     progress = progress_for(sys.stderr, args.quiet)

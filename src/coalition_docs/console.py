@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from coalition_docs.engine.build import Progress
+from coalition_docs.phases import Progress
 
 
 class TerminalProgress(Progress):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coalition_docs.errors import UsageError, did_you_mean
+from coalition_docs.errors import CoalitionDocsError, UsageError, did_you_mean
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -24,8 +24,8 @@ def docs_dir() -> Path:
     for candidate in (PACKAGE_DIR / "docs", PACKAGE_DIR.parents[1] / "docs"):
         if (candidate / "content-format.md").is_file():
             return candidate
-    raise UsageError("the documentation is missing from this installation (expected coalition_docs/docs "
-                     "inside the package; reinstall coalition-docs)")
+    raise CoalitionDocsError("the documentation is missing from this installation (expected coalition_docs/docs "
+                             "inside the package; reinstall coalition-docs)")
 
 
 def topics(folder: Path | None = None) -> dict[str, Path]:

@@ -268,7 +268,7 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
 
     Requests are answered only when their Host names this computer, `host` or one of `allow_hosts`.
     """
-    from coalition_docs.engine.build import build
+    from coalition_docs.phases import build
 
     stream = stream or sys.stdout
     content = Path(content)

@@ -13,7 +13,7 @@ import re
 
 from coalition_docs.content import vocab
 from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
-from coalition_docs.content.load import Document, LoadError, load_yaml_file, relative_name
+from coalition_docs.content.load import Document, LoadError, load_yaml_file
 from coalition_docs.content.schema_errors import schema_problems
 from coalition_docs.errors import Problem, describe
 

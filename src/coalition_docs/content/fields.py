@@ -18,20 +18,32 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import vocab
 
-Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-# A line break (the YAML escapes \n, \r, \x85, \u2028 and \u2029 too), a tab or any other control character.
+# Every text field is one of two kinds, declared here once:
+# - one line (a name, a title, an e-mail address, a phone number: what prints on one line): no line
+#   break (the YAML escapes \n, \r, \x85, \u2028 and \u2029 too), tab or other control character,
+#   which would split it, or reach an e-mail header or an envelope;
+# - several lines (an address, a summary, a statement): line feeds and tabs, no other control character
+#   (a carriage return or NEL can only come from an escape: YAML makes every line break of a file a line feed).
 NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 ONE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+NOT_MULTI_LINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _one_line(value: str) -> str:
-    """A text that prints on one line (a name, a title, an e-mail address, a phone number): no line break,
-    tab or control character, which would split it, or reach an e-mail header or an envelope."""
     if NOT_ONE_LINE.search(value):
         raise PydanticCustomError("one_line", "not one line")
     return value
+
+
+def _multi_line(value: str) -> str:
+    if NOT_MULTI_LINE.search(value):
+        raise PydanticCustomError("multi_line", "a control character")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=vocab.ID_PATTERN)]
+MultiLine = Annotated[str, AfterValidator(_multi_line)]
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_multi_line)]
 
 
 # Every field that prints on one line is declared with one of these (a required one: OneLineText; translatable: TOneLine, TOneLineText).
@@ -89,7 +101,7 @@ def _translatable_schema(required: bool, one_line: bool = False) -> dict:
 
 # Translatable fields (content-format v1.1, "Languages"): TText when required, TStr when optional.
 TText = Annotated[Text, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True)), TRANSLATABLE]
-TStr = Annotated[str, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
+TStr = Annotated[MultiLine, WrapValidator(_translatable), WithJsonSchema(_translatable_schema(False)), TRANSLATABLE]
 TOneLineText = Annotated[Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)],
                   WrapValidator(_translatable), WithJsonSchema(_translatable_schema(True, True)), TRANSLATABLE]
 TOneLine = Annotated[Annotated[str, AfterValidator(_one_line)], WrapValidator(_translatable),

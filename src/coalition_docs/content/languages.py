@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from coalition_docs.content import model, schema, vocab
+from coalition_docs.content import model, schema
 from coalition_docs.content.check import LANGUAGE_RE, Checker, Loaded
 from coalition_docs.content.load import Document
 from coalition_docs.errors import did_you_mean, field_path

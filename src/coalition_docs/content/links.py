@@ -82,16 +82,10 @@ def link_problem(target: str, pages: Iterable[str], static_files: Iterable[str],
     shown on several pages (a partner's summary) has no base, so '..' in it always climbs out
     on some page.
     """
-    if not target or target.startswith(("#", "?")) or EXTERNAL.match(target):
-        return None
-    path = unquote(urlsplit(target).path)
-    if not path.startswith("/") and (path == ".." or path.startswith("../") or "/../" in f"/{path}"):
-        resolved = normalise_path(base + path) if base else None
-        if resolved is None:
-            return (f"link '{target}' leaves the site (expected a link from the site root such as "
-                    "'members/' or 'static/map.png', found one that climbs out with '..')")
-        path = resolved
-    path = path.lstrip("/").removeprefix("./")
+    path = _path_of(target, base)
+    if path is _CLIMBS_OUT:
+        return (f"link '{target}' leaves the site (expected a link from the site root such as "
+                "'members/' or 'static/map.png', found one that climbs out with '..')")
     if not path:
         return None
     first = path.split("/", 1)[0]
@@ -106,6 +100,30 @@ def link_problem(target: str, pages: Iterable[str], static_files: Iterable[str],
                 f"{', '.join(sorted(known - {'index', '404', 'assets'}))}, found '{first}')")
     return None
 
+
+
+_CLIMBS_OUT = object()  # a link whose '..' climbs above the site root
+
+
+def _path_of(target: str, base: str = "") -> str | object | None:
+    """The path from the site root that a link leads to ("" for the root), _CLIMBS_OUT, or None
+    when it is not a link into the site (an external link, an anchor, a query)."""
+    if not target or target.startswith(("#", "?")) or EXTERNAL.match(target):
+        return None
+    path = unquote(urlsplit(target).path)
+    if not path.startswith("/") and (path == ".." or path.startswith("../") or "/../" in f"/{path}"):
+        resolved = normalise_path(base + path) if base else None
+        if resolved is None:
+            return _CLIMBS_OUT
+        path = resolved
+    return path.lstrip("/").removeprefix("./")
+
+
+def site_path(target: str, base: str = "") -> str | None:
+    """The path from the site root that a Markdown link leads to ("" for the root); None for a link
+    that is not into the site, or that climbs out of it (link_problem says so)."""
+    path = _path_of(target, base)
+    return path if isinstance(path, str) else None
 
 
 def normalise_path(path: str) -> str | None:

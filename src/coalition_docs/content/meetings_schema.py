@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
 from coalition_docs.errors import describe
-from coalition_docs.content.fields import (Id, Language, OneLine, OneLineText, Strict, TOneLineText, TStr, Url,
+from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, Strict, TOneLineText, TStr, Url,
                                            literal_of)
 
 LaunchActivity = literal_of(vocab.LAUNCH_ACTIVITIES)
@@ -81,7 +81,7 @@ class AgreementEntry(Strict):
 
 class PlaceEntry(Strict):
     name: OneLine | None = None
-    address: str | None = Field(None, description="Multi-line postal address")
+    address: MultiLine | None = Field(None, description="Multi-line postal address")
     online: Url | None = Field(None, description="The video call's address; internal")
 
 
@@ -109,7 +109,7 @@ class MeetingFile(Strict):
         default_factory=list, description="More languages the agenda is printed in, beside the primary one")
     preparation: TStr | None = Field(None, description="Markdown: what to read or bring")
     agenda: list[AgendaItemEntry] = Field(min_length=1)
-    notes: str | None = Field(None, description="Markdown; internal")
+    notes: MultiLine | None = Field(None, description="Markdown; internal")
     decisions: list[OneLineText] = Field(default_factory=list, description="Internal")
     public: StrictBool = False
     draft: StrictBool = Field(False, description="Checked but not built")

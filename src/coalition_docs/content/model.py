@@ -11,15 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from coalition_docs.content import vocab
-
-if TYPE_CHECKING:  # meeting_model.py builds on this module
-    from zoneinfo import ZoneInfo
-
-    from coalition_docs.content.meeting_model import Meeting
-
 
 @dataclass(frozen=True, order=True)
 class Source:
@@ -297,6 +292,7 @@ class Page:
     draft: bool = False
     description: str | None = None
     translations: Mapping[str, PageTranslation] = field(default_factory=dict)  # language -> NAME.LANG.md
+    body_line: int = 1  # the line of the file where the body starts (after the front matter)
 
 
 @dataclass(frozen=True)
@@ -340,23 +336,18 @@ class Coalition(Located):
     static_files: tuple[str, ...] = ()  # paths relative to content/static, sorted
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
     timezone: str | None = None  # v1.2: the IANA name meeting times are in
+    tz: ZoneInfo | None = None  # v1.2: that time zone
     agreement: Agreement = field(default_factory=Agreement)  # v1.2
-    # v1.2: every file of meetings/, drafts too, by start (meetings without one last), then id
-    meeting_list: tuple[Meeting, ...] = ()
+    # v1.2: every file of meetings/ (meeting_model.Meeting, which builds on this module), drafts
+    # too, by start (meetings without one last), then id
+    meeting_list: tuple[Meeting, ...] = ()  # noqa: F821
 
     @property
-    def tz(self) -> ZoneInfo | None:
-        """The coalition's time zone, or None when coalition.yaml names none."""
-        from coalition_docs.content.times import zone
-
-        return zone(self.timezone) if self.timezone else None
-
-    @property
-    def built_meetings(self) -> tuple[Meeting, ...]:
+    def built_meetings(self) -> tuple[Meeting, ...]:  # noqa: F821
         """The meetings that are not drafts (agendas, calendars): each has its `starts`."""
         return tuple(m for m in self.meeting_list if not m.draft)
 
-    def meeting(self, meeting_id: str) -> Meeting:
+    def meeting(self, meeting_id: str) -> Meeting:  # noqa: F821
         return self._index("meeting_list")[meeting_id]
 
     def people_in(self, group: str) -> tuple[Person, ...]:

@@ -100,7 +100,7 @@ class Builder:
             meetings=model.Meetings(**self.fields(c.meetings)),
             partners=tuple(partners.values()), people=tuple(people), statements=statements,
             pages=tuple(pages), static_files=self.static, positions=_Positions(doc),
-            timezone=c.timezone, agreement=agreement,
+            timezone=c.timezone, tz=times.zone(c.timezone) if c.timezone else None, agreement=agreement,
         )
         meetings = [self.meeting(mid, loaded, coalition) for mid, loaded in sorted(self.meeting_files.items())]
         coalition.meeting_list = tuple(sorted(meetings, key=lambda m: (m.starts is None, m.starts or 0, m.id)))
@@ -181,6 +181,7 @@ class Builder:
         return model.Page(
             name=name, title=front.title, body=page.body, order=front.order, draft=front.draft,
             description=front.description, source=model.Source(loaded.document.path), translations=translations,
+            body_line=page.body_line,
         )
 
     def t(self, value: Any) -> model.Text | None:

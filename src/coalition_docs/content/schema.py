@@ -22,7 +22,8 @@ from typing import Any, Literal
 from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
-from coalition_docs.content.fields import (TRANSLATABLE, Email, Id, Language, OneLine, OneLineText, Strict,  # noqa: F401
+from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, Email, Id, Language, MultiLine,  # noqa: F401
+                                           OneLine, OneLineText, Strict,
                                            Text, TOneLine, TOneLineText, Translations, TStr, TText, Url,
                                            is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
@@ -126,7 +127,7 @@ class ContactEntry(Strict):
     title: OneLine | None = None
     email: Email | None = None
     phone: OneLine | None = None
-    address: str | None = None
+    address: MultiLine | None = None
 
 
 class PartnerInvitation(Strict):
@@ -151,11 +152,11 @@ class PartnerFile(Strict):
     populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Target populations served")
     domains: list[Id] = vocab_ids(vocab.AREAS, "Domains of work")
     assets: list[Id] = vocab_ids(vocab.ASSETS, "Assets")
-    asset_notes: str | None = None
-    aligned_initiatives: str | None = None
-    motivations: str | None = None
-    roles: str | None = None
-    considerations: str | None = None
+    asset_notes: MultiLine | None = None
+    aligned_initiatives: MultiLine | None = None
+    motivations: MultiLine | None = None
+    roles: MultiLine | None = None
+    considerations: MultiLine | None = None
     contact: ContactEntry | None = None
     invitation: PartnerInvitation | None = None
     language: Language | None = Field(
@@ -240,9 +241,21 @@ FILE_GLOBS: dict[str, str] = {
 }
 
 
+def _numbers_as_text(node: Any) -> None:
+    """Text that check reads from a number (`age: 44`) as typed: the JSON Schema accepts a number there too,
+    so that every file check accepts is valid for an editor. Addresses (a format) and closed lists stay text."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+            node["type"] = ["string", "number"]
+        node = list(node.values())
+    for value in node if isinstance(node, list) else ():
+        _numbers_as_text(value)
+
+
 def json_schema(kind: str) -> dict[str, Any]:
     model = FILE_SCHEMAS[kind]
     schema = model.model_json_schema()
+    _numbers_as_text(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"coalition-docs/{kind}.schema.json"
     return schema

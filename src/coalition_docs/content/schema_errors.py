@@ -95,6 +95,16 @@ def _not_one_line(text: Any) -> str:
     return f"this field prints on one line (expected one line of text, found {found})"
 
 
+def _control(text: Any) -> str:
+    """What a text of several lines holds that it must not: a control character other than a line feed or tab."""
+    from coalition_docs.content.fields import NOT_MULTI_LINE
+
+    bad = NOT_MULTI_LINE.search(str(text))
+    code = ord(bad.group()) if bad else 0
+    return (f"control character U+{code:04X} in the text (expected text, line breaks and tabs; "
+            f"{'write a line break as a new line' if code in (0x0D, 0x85) else 'remove the escape'})")
+
+
 def schema_problems(document: Document, model_cls: type[BaseModel], error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
@@ -145,6 +155,8 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         )
     if kind == "one_line":
         return document.problem(loc, f"{prefix}{_not_one_line(found)}")
+    if kind == "multi_line":
+        return document.problem(loc, f"{prefix}{_control(found)}")
     if kind == "translation":  # one text of a translatable field's map
         ctx = item.get("ctx", {})
         where = (*loc, ctx.get("key"))
@@ -152,6 +164,8 @@ def translate(document: Document, model_cls: type[BaseModel], item: dict) -> Pro
         text = ctx.get("found")
         if ctx.get("kind") == "one_line":
             return document.problem(where, f"{field_path(where)}: {_not_one_line(text)}")
+        if ctx.get("kind") == "multi_line":
+            return document.problem(where, f"{field_path(where)}: {_control(text)}")
         if ctx.get("kind") == "string_too_short":
             return document.problem(where, f"{field_path(where)}: must not be empty (expected text, found an empty string)")
         return document.problem(where, f"{field_path(where)}: not text (expected {what}, found {describe(text)})")

@@ -26,6 +26,11 @@ as its own subsection). A piece's placement then depends on the piece and its
 index alone, so stage.py keeps each for the next build, which renumbers only
 the pieces that changed.
 
+Each font is written once (fontshare.py), and the objects are packed in
+compressed object streams with a cross-reference stream (rawpdf.write): a
+letter or a piece keeps its own subset of each face and its plain structure,
+the whole does not.
+
 Same pieces, same bytes: fixed /ID, no dates.
 """
 
@@ -38,8 +43,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from coalition_docs.documents.rawpdf import (RawPdf, dictionary, info_title, pdf_string, renumber, renumber_many,
-                                             stream_data, write)
+from coalition_docs.documents.fontshare import share_fonts
+from coalition_docs.documents.rawpdf import (Memo, RawPdf, dictionary, info_title, pdf_string, renumber,
+                                             renumber_many, stream_data, write)
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -215,14 +221,17 @@ FIRST = 6  # the first number of the pieces' objects (1-5 are the whole's: see a
 
 def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], bytes] | None, *, title: str,
              author: str, language: str, identifier: bytes, outline: Sequence[str | None] = (),
-             duplex: bool = False, apart: tuple[int, int] | None = None) -> bytes:
+             duplex: bool = False, apart: tuple[int, int] | None = None,
+             faces: Sequence[tuple[str, str]] = (), memo: Memo | None = None) -> bytes:
     """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact.
     With `duplex`, every piece starts on an odd page (a blank page after a piece of odd length).
 
     A piece is a parsed PDF, or a function that places it (one that may reuse a placement kept earlier).
     `stamps` may be a function of the number of pages, called once the pieces are placed. With `apart`
     (`strides`), piece i is numbered from FIRST + i * objects, its ParentTree keys from i * keys;
-    otherwise each piece follows the last."""
+    otherwise each piece follows the last. With `faces` ((family, file) of the faces the pieces
+    embed), each font is written once (fontshare.py). The objects are packed in compressed object
+    streams (rawpdf.write); `memo` gives what an earlier assembly made and keeps this one's."""
     if apart is not None and duplex:
         raise ValueError("pieces numbered apart get no blank pages")
     a = Assembler()
@@ -268,6 +277,8 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
         stamps = stamps(len(all_pages))
     if stamps is not None:
         _stamp(a, stamps, all_pages)
+    if faces:
+        share_fonts(a.objects, a.add, faces, memo=memo)
 
     a.objects[pages_node] = b"<</Type /Pages/Kids [%s]/Count %d>>" % (
         b" ".join(b"%d 0 R" % n for n in all_pages), len(all_pages))
@@ -287,7 +298,7 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
                                                       b"/Outlines %d 0 R" % outlines if outlines else b"")
     info = a.add(b"<</Title %s/Author %s/Creator (coalition-docs)/Producer (coalition-docs)>>"
                  % (pdf_string(title), pdf_string(author)))
-    return write(a.objects, catalog, info, identifier)
+    return write(a.objects, catalog, info, identifier, packed=True, memo=memo)
 
 
 def _outlines(a: Assembler, items: list[tuple[str, int]]) -> int | None:
@@ -351,10 +362,11 @@ def _stamp(a: Assembler, stamps: bytes, pages: list[int]) -> None:
 
 
 def join_files(sources: Sequence[Path], target: Path, *, title: str, author: str, language: str,
-               identifier: bytes, outline: Sequence[str | None] | None = None, duplex: bool = False) -> None:
+               identifier: bytes, outline: Sequence[str | None] | None = None, duplex: bool = False,
+               faces: Sequence[tuple[str, str]] = ()) -> None:
     """Write the pages of `sources`, in order, as one tagged PDF at `target`; a bookmark per
     source (its own title unless `outline` names them); with `duplex` each starts on an odd page."""
     pdfs = [RawPdf.parse(Path(source).read_bytes()) for source in sources]
     titles = list(outline) if outline is not None else [info_title(pdf) for pdf in pdfs]
     Path(target).write_bytes(assemble(pdfs, None, title=title, author=author, language=language,
-                                      identifier=identifier, outline=titles, duplex=duplex))
+                                      identifier=identifier, outline=titles, duplex=duplex, faces=faces))

@@ -73,9 +73,14 @@ def system_font_files() -> list[Path]:
 
 def face_files(theme: Theme) -> list[Path]:
     """The font files documents use that exist on this machine (theme faces first)."""
-    files = [theme.find(relative).resolve() for _, relative, _, _ in FONT_FACES]
-    files.extend(Path(path) for _, path, _, _ in SYSTEM_FACES if Path(path).is_file())
-    return files
+    return [Path(path) for _, path in font_sources(theme)]
+
+
+def font_sources(theme: Theme) -> tuple[tuple[str, str], ...]:
+    """(family, file) of every face a document may embed (theme faces first): what a join subsets anew."""
+    faces = [(family, str(theme.find(relative).resolve())) for family, relative, _, _ in FONT_FACES]
+    faces += [(family, path) for family, path, _, _ in SYSTEM_FACES if Path(path).is_file()]
+    return tuple(faces)
 
 
 def font_faces_css(theme: Theme, families: Iterable[str] | None = None) -> str:

@@ -56,7 +56,7 @@ def load_weasyprint():
         found = re.search(r"cannot load library '([^']+)'", str(exc))
         library = found.group(1) if found else str(exc).splitlines()[0] if str(exc) else "a system library"
         name = next((label for key, label in _LIBRARIES.items() if key in library.lower()), "a system library")
-        section = {"Darwin": "macOS", "Windows": "Windows"}.get(platform.system(), "Linux (Debian and Ubuntu)")
+        section = {"Darwin": "macOS", "Windows": "Windows"}.get(platform.system(), "Linux")
         raise BuildError(f"the PDFs need the {name} library ({library}), which cannot be loaded; install it: "
                          f"see `coalition-docs docs install` (section \"{section}\")") from None
     return weasyprint

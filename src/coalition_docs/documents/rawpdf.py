@@ -17,11 +17,14 @@ is written again to the same bytes, and stops the build with one line if not
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from coalition_docs.errors import BuildError
 
@@ -134,7 +137,50 @@ def compress_streams(data: bytes) -> bytes:
     return write(pdf.objects, pdf.root, pdf.info, None)
 
 
-def write(objects: dict[int, bytes], root: int, info: int | None, identifier: bytes | None) -> bytes:
+class Memo:
+    """What an assembly may take from the last one instead of making it again (compressed blocks of
+    objects, font programs), by a digest of what it is made from; `used` is what this one took or made,
+    for the next. The same bytes either way: a value depends on its key only."""
+
+    def __init__(self, last: dict[bytes, bytes] | None = None) -> None:
+        self.last = last or {}
+        self.used: dict[bytes, bytes] = {}
+
+    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
+        value = self.last.get(key)
+        if value is None:
+            value = make()
+        self.used[key] = value
+        return value
+
+
+def digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(b"%d:" % len(part))
+        h.update(part)
+    return h.digest()
+
+
+def _runs(numbers: Sequence[int]) -> list[Sequence[int]]:
+    """Sorted numbers as runs of consecutive ones."""
+    cuts = [i for i, (a, b) in enumerate(zip(numbers, numbers[1:]), 1) if b != a + 1]
+    return [numbers[start:end] for start, end in zip([0, *cuts], [*cuts, len(numbers)])] if numbers else []
+
+
+PACK = 500  # objects per object stream at most (a run of numbers is cut into blocks of this many)
+
+
+def write(objects: dict[int, bytes], root: int, info: int | None, identifier: bytes | None,
+          packed: bool = False, memo: Memo | None = None) -> bytes:
+    """The objects laid out as a PDF: with a plain xref table, or `packed` (PDF 1.5): every object
+    that is not a stream compressed in object streams, and a cross-reference stream.
+
+    Packed, the objects are cut into blocks by runs of numbers, so that a block
+    depends on its own objects only (a piece numbered apart is blocks of its own):
+    `memo` gives the blocks an earlier write compressed."""
+    if packed:
+        return _write_packed(objects, root, info, identifier, memo or Memo())
     out = bytearray(b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n")
     size = max(objects) + 1
     offsets = {}
@@ -144,13 +190,7 @@ def write(objects: dict[int, bytes], root: int, info: int | None, identifier: by
     xref = len(out)
     out += b"xref\n"
     # One subsection per run of consecutive numbers (the worksheet's pieces are numbered apart).
-    runs: list[list[int]] = [[0]]
-    for number in sorted(offsets):
-        if number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    for run in runs:
+    for run in _runs([0, *sorted(offsets)]):
         out += b"%d %d\n" % (run[0], len(run))
         out += b"".join(b"0000000000 65535 f \n" if n == 0 else b"%010d 00000 n \n" % offsets[n] for n in run)
     out += b"trailer\n<<\n/Size %d\n/Root %d 0 R\n" % (size, root)
@@ -159,6 +199,52 @@ def write(objects: dict[int, bytes], root: int, info: int | None, identifier: by
     if identifier is not None:
         out += b"/ID [<%s> <%s>]\n" % (identifier.hex().encode(), identifier.hex().encode())
     out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+_XREF_STREAM_ROW = struct.Struct(">BIH")  # a cross-reference stream's row, /W [1 4 2]: type, offset or stream, index
+_INDEXES = [i.to_bytes(2, "big") for i in range(PACK)]
+
+
+def _write_packed(objects: dict[int, bytes], root: int, info: int | None, identifier: bytes | None,
+                  memo: Memo) -> bytes:
+    out = bytearray(b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n")
+    rows: dict[int, bytes] = {0: _XREF_STREAM_ROW.pack(0, 0, 65535)}
+    loose = []
+    for number in sorted(objects):
+        body = objects[number]
+        if b"\nstream\n" in body:
+            rows[number] = _XREF_STREAM_ROW.pack(1, len(out), 0)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        else:
+            loose.append(number)
+    number = max(objects) + 1
+    for run in _runs(loose):
+        for at in range(0, len(run), PACK):
+            block = run[at:at + PACK]
+            bodies = [objects[n] for n in block]
+            places = accumulate((len(body) + 1 for body in bodies[:-1]), initial=0)
+            index = b" ".join(map(b"%d %d".__mod__, zip(block, places))) + b"\n"
+            data = index + b"\n".join(bodies)
+            deflated = memo.get(b"block" + digest(data), lambda: zlib.compress(data, 6))
+            rows[number] = _XREF_STREAM_ROW.pack(1, len(out), 0)
+            out += b"%d 0 obj\n<</Type /ObjStm/N %d/First %d/Length %d/Filter /FlateDecode>>\nstream\n%s" \
+                   b"\nendstream\nendobj\n" % (number, len(block), len(index), len(deflated), deflated)
+            rows.update(zip(block, map(b"\x02%s".__mod__(number.to_bytes(4, "big")).__add__, _INDEXES)))
+            number += 1
+    xref = number
+    rows[xref] = _XREF_STREAM_ROW.pack(1, len(out), 0)
+    numbers = sorted(rows)
+    deflated = zlib.compress(b"".join(map(rows.__getitem__, numbers)), 6)
+    index = b" ".join(b"%d %d" % (run[0], len(run)) for run in _runs(numbers))
+    trailer = b"/Size %d/Root %d 0 R" % (xref + 1, root)
+    if info is not None:
+        trailer += b"/Info %d 0 R" % info
+    if identifier is not None:
+        trailer += b"/ID [<%s> <%s>]" % (identifier.hex().encode(), identifier.hex().encode())
+    out += (b"%d 0 obj\n<</Type /XRef%s/Index [%s]/W [1 4 2]/Length %d/Filter /FlateDecode>>\nstream\n"
+            % (xref, trailer, index, len(deflated)) + deflated + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % _XREF_STREAM_ROW.unpack(rows[xref])[1]
     return bytes(out)
 
 

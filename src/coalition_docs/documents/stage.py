@@ -5,7 +5,7 @@
    `PlannedBundle`s (letters.pdf, joined from the letters' own files).
 2. fill.py fills every template first; every value any document lacks is
    reported before anything is laid out.
-3. `plan_outputs` turns each document into an `Output` of the engine (its
+3. `plan_outputs` turns each document into a `PlannedOutput` of the engine (its
    path, its key, how to render it): the engine (engine/outputs.py) reuses
    what did not change and lays out the rest with pdf.py's writer on every
    core; a bundle is joined (assemble.py) as soon as its parts exist;
@@ -26,24 +26,41 @@ from coalition_docs.content import model
 from coalition_docs.documents.assemble import Placed, assemble, join_files, measure, place, strides
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
-from coalition_docs.documents.fonts import font_faces_css
+from coalition_docs.documents.fonts import font_faces_css, font_sources
 from coalition_docs.documents.glyphs import check_glyphs, needed_families
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
-from coalition_docs.documents.rawpdf import RawPdf, compress_streams
+from coalition_docs.documents.rawpdf import Memo, RawPdf, compress_streams
 from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, LABELS_TEMPLATE, LETTER_TEMPLATE,
                                            STATEMENT_TEMPLATE, WORKSHEET_TEMPLATE, DocumentPlan, PlannedBundle,
                                            PlannedDocument, logo_path)
 from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, PLACEMENTS, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
-from coalition_docs.engine.manifest import Outputs, digest_bytes, file_digest, tree_files
-from coalition_docs.engine.outputs import Counter, Output, make
-from coalition_docs.engine.runner import shared
+from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_digest, tree_files
+from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
+from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.launch.plan import launch_documents, launch_files, write_file
+from coalition_docs.stage import Plan
 from coalition_docs.templating import Theme
+
+
+class DocumentsStage:
+    """The documents as a stage of the build (stage.py's protocol): PDFs and e-mail drafts under documents/."""
+
+    name = DOCUMENTS_FOLDER
+    folders = (DOCUMENTS_FOLDER,)
+    label = "PDFs"
+
+    def warm_up(self, content: Path, theme: Theme):
+        return warm_up, (theme, Path(content), paper_hint(content))
+
+    def plan(self, coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
+        # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
+        outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
+        return Plan(outputs, [], document_warnings(coalition))
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
@@ -81,16 +98,6 @@ def document_warnings(coalition: model.Coalition) -> list[str]:
     no envelope, label or e-mail draft, addresses too long for a label."""
     order = letter_order(coalition)
     return mail_warnings(coalition, order) + draft_warnings(coalition, order)
-
-
-def check_letters(coalition: model.Coalition, theme: Theme) -> None:
-    """Fill every document template without rendering PDFs: what `check` runs.
-
-    Raises ContentErrors naming every value a letter needs and the content lacks.
-    """
-    html = check_documents(theme, plan_documents(coalition))
-    check_glyphs(html, coalition, theme)
-    plan_drafts(coalition, theme, letter_order(coalition))  # the e-mail template fills too
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
@@ -147,7 +154,7 @@ def _writer(theme: Theme, content_dir: Path, paper: str, html: str) -> PdfWriter
 
 def _writer_for(theme: Theme, content_dir: Path, paper: str, families: tuple[str, ...]) -> PdfWriter:
     key = ("pdf", tuple(str(p) for p in theme.search_path), str(content_dir), paper, families)
-    return shared(key, lambda: PdfWriter(theme, content_dir, paper, families))
+    return once_per_process(key, lambda: PdfWriter(theme, content_dir, paper, families))
 
 
 def warm_up(theme: Theme, content_dir: Path, paper: str) -> None:
@@ -185,14 +192,14 @@ def write_pdf(root: Path, path: str, theme: Theme, content_dir: Path, paper: str
 
 
 def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: str, language: str,
-             identifier: bytes, duplex: bool = False) -> None:
-    """A bundle (letters.pdf) from its parts' files, kept a tagged PDF."""
+             identifier: bytes, duplex: bool = False, faces: Sequence[tuple[str, str]] = ()) -> None:
+    """A bundle (letters.pdf) from its parts' files, kept a tagged PDF, each font in it once."""
     join_files([root / part for part in parts], root / path, title=title, author=author, language=language,
-               identifier=identifier, duplex=duplex)
+               identifier=identifier, duplex=duplex, faces=faces)
 
 
 def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
-                 ) -> list[Output]:
+                 ) -> list[PlannedOutput]:
     """Every PDF as an output of the engine. Fills every template once, first:
     raises ContentErrors with every value any document lacks, before any layout.
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
@@ -201,61 +208,61 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     check_glyphs(html, coalition, theme)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
-    planned: list[Output] = []
+    planned: list[PlannedOutput] = []
     for d in plan.documents:
         identifier = pdf_identifier(coalition.name, d.path)
         pieces = split(html[d.path]) if d.template == WORKSHEET_TEMPLATE else None
         if pieces is None:
-            planned.append(Output(prefix + d.path, keys[d.path], write_pdf,
-                                  (theme, Path(coalition.content_dir), coalition.paper, html[d.path], identifier),
-                                  cost=len(html[d.path])))
+            planned.append(PlannedOutput(prefix + d.path, keys[d.path], write_pdf,
+                                         (theme, Path(coalition.content_dir), coalition.paper, html[d.path],
+                                          identifier), cost=len(html[d.path])))
         else:
             planned += piece_outputs(prefix + d.path, pieces, coalition, theme, tool, html[d.path], previous)
     costs = {o.path: o.cost for o in planned}
     for b in plan.bundles:
         parts = tuple(prefix + part for part in b.parts)
-        planned.append(Output(prefix + b.path, keys[b.path], join_pdf,
-                              (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
-                               b.duplex),
-                              cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
+        planned.append(PlannedOutput(prefix + b.path, keys[b.path], join_pdf,
+                                     (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
+                                      b.duplex, font_sources(theme)),
+                                     cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
     for draft in plan_drafts(coalition, theme, letter_order(coalition)):
         letter = prefix + draft.letter  # attached as it is: made (or reused) first
-        planned.append(Output(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
-                              write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
-                              batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
+        planned.append(PlannedOutput(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
+                                     write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
+                                     batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
     for path, data in launch_files(coalition, theme).items():  # meetings.ics, contacts.vcf: keyed by their bytes
-        planned.append(Output(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
+        planned.append(PlannedOutput(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
     return planned
 
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
-                  html: str, previous: Path | None = None) -> list[Output]:
+                  html: str, previous: Path | None = None) -> list[PlannedOutput]:
     """The worksheet's pieces (cached by the hash of their HTML) and their assembly into `path`."""
     common = shared_key(coalition, theme, tool)
     folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}/{Path(path).stem}"
-    outputs: dict[str, Output] = {}
+    outputs: dict[str, PlannedOutput] = {}
     order = []
     for piece in pieces:
         key = digest_bytes(common, piece.html)
         where = f"{folder}/{key[:24]}.pdf"
         order.append(where)
-        outputs.setdefault(where, Output(where, key, write_pdf,
-                                         (theme, Path(coalition.content_dir), coalition.paper, piece.html,
-                                          pdf_identifier(coalition.name, where)), cost=len(piece.html)))
+        outputs.setdefault(where, PlannedOutput(where, key, write_pdf,
+                                                (theme, Path(coalition.content_dir), coalition.paper, piece.html,
+                                                 pdf_identifier(coalition.name, where)), cost=len(piece.html)))
     identifier = pdf_identifier(coalition.name, path.removeprefix(f"{DOCUMENTS_FOLDER}/"))
     key = digest_bytes(common, path, identifier, *(outputs[p].key for p in order))
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     author = re.search(r'<meta name="author" content="([^"]*)"', html)
     language = re.search(r'<html lang="([^"]*)"', html)
     head = html[:html.index(">", html.index("<body")) + 1]
-    assembly = Output(path, key, assemble_pieces,
-                      (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
-                       unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
-                       language.group(1) if language else coalition.language, identifier, theme,
-                       Path(coalition.content_dir), coalition.paper, previous),
-                      # As costly as all its parts: once they exist it goes before smaller work.
-                      cost=ASSEMBLY_COST * sum(o.cost for o in outputs.values()), parts=tuple(dict.fromkeys(order)),
-                      extras=(f"{folder}/{FOOTERS}", f"{folder}/{PLACEMENTS}"))
+    assembly = PlannedOutput(path, key, assemble_pieces,
+                             (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
+                              unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
+                              language.group(1) if language else coalition.language, identifier, theme,
+                              Path(coalition.content_dir), coalition.paper, previous),
+                             # As costly as all its parts: once they exist it goes before smaller work.
+                             cost=ASSEMBLY_COST * sum(o.cost for o in outputs.values()),
+                             parts=tuple(dict.fromkeys(order)), extras=(f"{folder}/{FOOTERS}", f"{folder}/{PLACEMENTS}"))
     return [*outputs.values(), assembly]
 
 
@@ -272,7 +279,7 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
     partner, every piece but the one that shows it.
     """
     folder = Path(parts[0]).parent.as_posix()
-    kept, sizes = _read_placements(Path(previous) / folder / PLACEMENTS) if previous else ({}, {})
+    kept, sizes, memo = _read_placements(Path(previous) / folder / PLACEMENTS) if previous else ({}, {}, Memo())
     parsed: dict[str, RawPdf] = {}
     for part in dict.fromkeys(parts):
         stem = Path(part).stem
@@ -312,36 +319,38 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
         return data
 
     (root / path).write_bytes(assemble([placer(part) for part in parts], stamps, title=title, author=author,
-                                       language=language, identifier=identifier, outline=titles, apart=apart))
+                                       language=language, identifier=identifier, outline=titles, apart=apart,
+                                       faces=font_sources(theme), memo=memo))
     used = {Path(part).stem for part in parts}
     (root / folder / PLACEMENTS).write_bytes(marshal.dumps(
-        (placed, {stem: size for stem, size in sizes.items() if stem in used})))
+        (placed, {stem: size for stem, size in sizes.items() if stem in used}, memo.used)))
 
 
 MAX_PLACEMENTS_BYTES = 1 << 30  # about 10 MB for 1,000 partners
 
 
-def _read_placements(path: Path) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
-    """The placements and piece sizes the last assembly kept; none when missing, damaged or not ours."""
+def _read_placements(path: Path) -> tuple[dict[str, tuple], dict[str, tuple[int, int]], Memo]:
+    """The placements, piece sizes and memo the last assembly kept; none when missing, damaged or not ours."""
     try:
-        placements, sizes = marshal.loads(read_regular(path, MAX_PLACEMENTS_BYTES))
+        placements, sizes, memo = marshal.loads(read_regular(path, MAX_PLACEMENTS_BYTES))
     except (OSError, UnreadableFile, ValueError, EOFError, TypeError):
-        return {}, {}
-    if not isinstance(placements, dict) or not isinstance(sizes, dict):
-        return {}, {}
+        return {}, {}, Memo()
+    if not isinstance(placements, dict) or not isinstance(sizes, dict) or not isinstance(memo, dict):
+        return {}, {}, Memo()
     return ({name: record for name, record in placements.items()
              if isinstance(name, str) and isinstance(record, tuple) and len(record) == len(fields(Placed))},
             {stem: tuple(size) for stem, size in sizes.items() if isinstance(stem, str) and isinstance(size, tuple)
-             and len(size) == 2 and all(isinstance(n, int) for n in size)})
+             and len(size) == 2 and all(isinstance(n, int) for n in size)},
+            Memo({key: value for key, value in memo.items() if isinstance(key, bytes) and isinstance(value, bytes)}))
 
 
-def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
-                    jobs: int | None = None, progress: Counter | None = None) -> list[str]:
+def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, outputs: OutputRecords | None = None,
+                    jobs: int | None = None, progress: RenderProgress | None = None) -> list[str]:
     """Write the PDFs into dest/documents; return their paths relative to it, sorted."""
     out = Path(dest) / DOCUMENTS_FOLDER
     if out.exists():
         shutil.rmtree(out)
-    outputs = outputs if outputs is not None else Outputs()
+    outputs = outputs if outputs is not None else OutputRecords()
     made = make(plan_outputs(coalition, theme, outputs.tool), outputs, Path(dest), label="PDFs",
                 jobs=jobs, progress=progress)
     return sorted(path.removeprefix(DOCUMENTS_FOLDER + "/") for path in made if "/." not in path)

@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from coalition_docs import __version__
 
 MANIFEST = ".coalition-docs.json"
-FORMAT = 2  # bump when the manifest's shape or the meaning of a key changes
+FORMAT = 3  # bump when the manifest's shape or the meaning of a key changes
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -191,8 +190,8 @@ def digest_value(*values: Any, memo: dict[int, tuple[Any, bytes]] | None = None)
 
 
 def tool_fingerprint() -> str:
-    """The tool's version, the code it runs and its catalogs (an edited checkout counts as a new tool)."""
-    h = _blake(__version__.encode())
+    """The code the tool runs (its version, in __init__.py, too) and its catalogs: an edited checkout is a new tool."""
+    h = _blake()
     files = [*_PACKAGE_DIR.rglob("*.py"), *_PACKAGE_DIR.rglob("*.po"), *_PACKAGE_DIR.rglob("*.mo")]
     for path in sorted(files):
         h.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
@@ -292,8 +291,14 @@ class Manifest:
     fingerprint: str = ""
     files: dict[str, list] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    # What the build warned about (said again by a build that finds nothing changed).
-    warnings: list[str] = field(default_factory=list)
+    # What the build warned about, by stage (said again by a build that finds nothing changed,
+    # and kept for a stage that `--only` leaves as it was).
+    stage_warnings: dict[str, list[str]] = field(default_factory=dict)
+    version: str = ""  # the version of coalition-docs that wrote it
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for stage in self.stage_warnings.values() for warning in stage]
 
     @classmethod
     def read(cls, out: Path) -> "Manifest | None":
@@ -310,18 +315,19 @@ class Manifest:
             if record is not None:
                 outputs[path] = record
         files = data.get("files") if isinstance(data.get("files"), dict) else {}
-        warnings = data.get("warnings") if isinstance(data.get("warnings"), list) else []
+        warnings = data.get("warnings") if isinstance(data.get("warnings"), dict) else {}
         return cls(str(data.get("tool", "")), str(data.get("fingerprint", "")), files, outputs,
-                   [str(w) for w in warnings])
+                   {str(stage): [str(w) for w in said] for stage, said in warnings.items() if isinstance(said, list)},
+                   str(data.get("version", "")))
 
     def write(self, folder: Path) -> None:
         data = {
             "generator": "coalition-docs",
-            "version": __version__,
+            "version": self.version,
             "format": FORMAT,
             "tool": self.tool,
             "fingerprint": self.fingerprint,
-            "warnings": list(self.warnings),
+            "warnings": {stage: list(said) for stage, said in self.stage_warnings.items()},
             "outputs": {path: self.outputs[path].to_json() for path in sorted(self.outputs)},
             "files": {name: self.files[name] for name in sorted(self.files)},
         }
@@ -332,7 +338,7 @@ class Manifest:
         return all((Path(out) / path).is_file() for path in self.outputs)
 
 
-class Outputs:
+class OutputRecords:
     """What a stage needs to build incrementally, and what it reports back.
 
     `take(path, key)` carries `path` (relative to the output folder) over from
@@ -348,6 +354,11 @@ class Outputs:
         self.records: dict[str, OutputRecord] = {}
         self.rendered: list[str] = []
         self.reused: list[str] = []
+
+    @property
+    def previous_folder(self) -> Path | None:
+        """The previous build's output folder, when there is one (a stage may keep files there for the next)."""
+        return Path(self.staging.out) if self.previous is not None and self.staging is not None else None
 
     def record(self, path: str) -> OutputRecord | None:
         return self.previous.outputs.get(path) if self.previous else None

@@ -1,6 +1,6 @@
 """The registry of outputs: every file a build makes, planned once, made by one engine.
 
-A stage plans its outputs as `Output`s: the path (relative to the output
+A stage plans its outputs as `PlannedOutput`s: the path (relative to the output
 folder), the key (a hash of everything the file is made from) and how to
 render it (a picklable function and its arguments). A piece of a file, and a
 file joined from others (letters.pdf), are outputs too; a join names its
@@ -21,11 +21,11 @@ import time
 from typing import Any
 
 from coalition_docs.engine import policy, runner
-from coalition_docs.engine.manifest import Outputs
+from coalition_docs.engine.manifest import OutputRecords
 
 
 @dataclass(frozen=True)
-class Output:
+class PlannedOutput:
     path: str  # relative to the output folder, e.g. "documents/letters/city-hall.pdf"
     key: str
     # Writes root/path: called in a worker as render(root, path, *args).
@@ -41,7 +41,7 @@ class Output:
     rekey: Callable[[Any], tuple[str, tuple[str, ...]]] | None = None
     # Small outputs of one kind (site pages): rendered in runs, a round trip to a worker a run.
     batch: str | None = None
-    # Its render reads what the stage offered with runner.share() (the planned site): see runner.Task.
+    # Its render reads what the stage offered with runner.hand_to_workers() (the planned site): see runner.Task.
     inherits: bool = False
 
 
@@ -68,7 +68,7 @@ def _render_run(root: Path, items: tuple[tuple[Callable[..., Any], str, tuple], 
 MIN_RUN = 25  # outputs of cost 1 in a run of a batch, at least
 
 
-def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
+def _runs(batch: Sequence[PlannedOutput], jobs: int) -> list[tuple[int, list[PlannedOutput]]]:
     """A batch cut into runs, in order, each about a quarter of a worker's share of the cost still uncut.
 
     The runs get shorter towards the end: the long ones, ranked by their cost,
@@ -80,7 +80,7 @@ def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
     """
     left = sum(o.cost for o in batch)
     alone = max(MIN_RUN, left / (jobs * 4))
-    runs: list[tuple[int, list[Output]]] = []
+    runs: list[tuple[int, list[PlannedOutput]]] = []
     start, run, cost, target = 0, [], 0.0, alone
     for index, output in enumerate(batch):
         if not run:  # a run starts here: its length, from the cost still uncut
@@ -102,11 +102,12 @@ def _runs(batch: Sequence[Output], jobs: int) -> list[tuple[int, list[Output]]]:
     return runs
 
 
-def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.Task], dict[str, list[Output]]]:
+def _tasks(fresh: Sequence[PlannedOutput], root: Path,
+           jobs: int) -> tuple[list[runner.Task], dict[str, list[PlannedOutput]]]:
     """Runner tasks for the outputs to render: one an output, or one a run of a batch."""
     task_of: dict[str, str] = {}
-    members: dict[str, list[Output]] = {}
-    batches: dict[str, list[Output]] = {}
+    members: dict[str, list[PlannedOutput]] = {}
+    batches: dict[str, list[PlannedOutput]] = {}
     for output in fresh:
         if output.batch is None:
             task_of[output.path] = output.path
@@ -133,7 +134,7 @@ def _tasks(fresh: Sequence[Output], root: Path, jobs: int) -> tuple[list[runner.
     return tasks, members
 
 
-class Counter:
+class RenderProgress:
     """What the engine tells the person waiting: how many outputs, how many reused, each one made."""
 
     def outputs(self, label: str, total: int, reused: int) -> None: ...
@@ -141,8 +142,8 @@ class Counter:
     def advance(self, count: int = 1) -> None: ...
 
 
-def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str = "outputs",
-         jobs: int | None = None, progress: Counter | None = None, cpu: dict[str, float] | None = None,
+def make(planned: Sequence[PlannedOutput], outputs: OutputRecords, root: Path, *, label: str = "outputs",
+         jobs: int | None = None, progress: RenderProgress | None = None, cpu: dict[str, float] | None = None,
          workers: runner.Workers | None = None) -> list[str]:
     """Reuse or render every planned output into root; return their paths, sorted.
 
@@ -151,7 +152,7 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
     `cpu`, when given, receives the CPU seconds spent rendering, by top folder
     ("site", "documents"), workers included.
     """
-    by_path: dict[str, Output] = {}
+    by_path: dict[str, PlannedOutput] = {}
     for output in planned:
         if output.path in by_path:
             raise ValueError(f"two outputs are planned at {output.path}")
@@ -160,8 +161,8 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
         missing = [p for p in output.parts if p not in by_path]
         if missing:
             raise ValueError(f"{output.path} is made from {missing[0]}, which no stage plans")
-    fresh: list[Output] = []
-    unchanged: list[Output] = []
+    fresh: list[PlannedOutput] = []
+    unchanged: list[PlannedOutput] = []
     for output in planned:
         (unchanged if outputs.unchanged(output.path, output.key) else fresh).append(output)
     # Unchanged outputs are carried over (hard links) while the workers render the rest;
@@ -171,7 +172,7 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
     if progress is not None:
         progress.outputs(label, len(planned), len(planned) - len(fresh))
     jobs = max(1, jobs or runner.default_jobs())
-    missing: list[Output] = []  # carried over in the meantime, but their file was gone: rendered after
+    missing: list[PlannedOutput] = []  # carried over in the meantime, but their file was gone: rendered after
     tasks, members = _tasks(fresh, Path(root), jobs)
 
     def done(task: runner.Task, result: Any) -> None:
@@ -194,7 +195,7 @@ def make(planned: Sequence[Output], outputs: Outputs, root: Path, *, label: str 
     return sorted(by_path)
 
 
-def _carry(unchanged: Sequence[Output], outputs: Outputs) -> list[Output]:
+def _carry(unchanged: Sequence[PlannedOutput], outputs: OutputRecords) -> list[PlannedOutput]:
     """Carry `unchanged` over from the previous build; return those whose file was gone."""
     gone = []
     for output in unchanged:

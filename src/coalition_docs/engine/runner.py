@@ -14,12 +14,13 @@ Workers are children that die with the build:
 - the first task that fails kills the pool at once; its error is raised.
 
 A task's own per-process setup (a WeasyPrint font configuration, a Jinja
-environment) is made once per worker with `shared()`; `Workers` can start the
+environment) is made once per worker with `once_per_process()`; `Workers` can start the
 processes ahead of their tasks and run such a set-up in each as it starts.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -45,7 +46,7 @@ class Task:
     args: tuple = ()
     cost: float = 1.0
     after: tuple[str, ...] = ()  # tasks that must have finished first
-    # Reads what the build offered with share(): runs in a worker forked after it was shared,
+    # Reads what the build handed to the workers (hand_to_workers): runs in a worker forked after that,
     # or, when the workers were started before (Workers(before_state=True)), in the build's own process.
     inherits: bool = False
 
@@ -57,27 +58,35 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-_SHARED: dict[Any, Any] = {}
+# What this process holds for its work, by key: values made once per process (a worker's set-up)
+# and what the build handed to the workers it forks next. A process has one of these (fork copies it).
+_PER_PROCESS: dict[tuple, Any] = {}
+_handed = itertools.count(1)
 
 
-def shared(key: Any, make: Callable[[], Any]) -> Any:
-    """One value per process for `key`, made on first use (a worker's setup)."""
+def once_per_process(key: tuple, make: Callable[[], Any]) -> Any:
+    """One value per process for `key`, made on first use (a worker's set-up, a spawned worker's state)."""
     try:
-        return _SHARED[key]
+        return _PER_PROCESS[key]
     except KeyError:
-        value = _SHARED[key] = make()
+        value = _PER_PROCESS[key] = make()
         return value
 
 
-def share(key: tuple, value: Any) -> None:
-    """Offer `value` to the workers the next pool forks, under `key` (a tuple: kind first).
+def hand_to_workers(kind: str, value: Any) -> str:
+    """Hand `value` to the workers the next pool forks; return its token.
 
-    Earlier values of the same kind are dropped, so a long-running process
+    A task finds it with once_per_process((kind, token), make_it_again).
+
+    The token is new each time (never an object's id, which a later object may
+    get). Earlier values of the same kind are dropped, so a long-running process
     (`serve`) keeps one build's worth.
     """
-    for old in [k for k in _SHARED if isinstance(k, tuple) and k[:1] == key[:1]]:
-        del _SHARED[old]
-    _SHARED[key] = value
+    for old in [k for k in _PER_PROCESS if k[:1] == (kind,)]:
+        del _PER_PROCESS[old]
+    token = f"{os.getpid()}-{next(_handed)}"
+    _PER_PROCESS[(kind, token)] = value
+    return token
 
 
 def _start_worker(parent: int, scratch: str | None, warm: tuple[Callable[..., Any], tuple] | None,
@@ -226,7 +235,7 @@ class Workers:
     def __init__(self, jobs: int, warm: tuple[Callable[..., Any], tuple] | None = None, *,
                  before_state: bool = False, helps: bool = False):
         self.jobs = max(1, jobs)
-        # Started before the build shared its state (share()): tasks that inherit it run in the build's process.
+        # Started before the build handed its state to workers: tasks that inherit it run in the build's process.
         self.before_state = before_state
         # The build's process takes tasks that inherit its state too, beside the workers.
         self.helps = helps

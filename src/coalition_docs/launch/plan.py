@@ -21,7 +21,7 @@ from coalition_docs.errors import Problem
 from coalition_docs.launch.agendas import AGENDA_TEMPLATE, agenda_context, agenda_problems, planned_agendas
 from coalition_docs.launch.agreement import AGREEMENT_TEMPLATE, CONTACTS_TEMPLATE, agreement_context
 from coalition_docs.engine.manifest import digest_bytes
-from coalition_docs.engine.outputs import Output
+from coalition_docs.engine.outputs import PlannedOutput
 from coalition_docs.launch.contacts import contact_sheet, namespace, vcards
 from coalition_docs.launch.events import CALENDAR_NAME, internal_calendar, public_calendars
 from coalition_docs.templating import Theme
@@ -58,7 +58,7 @@ def launch_files(coalition: model.Coalition, theme: Theme) -> dict[str, bytes]:
     return files
 
 
-def site_calendars(coalition: model.Coalition, theme: Theme, views: Mapping[str, Any], folder: str) -> list[Output]:
+def site_calendars(coalition: model.Coalition, theme: Theme, views: Mapping[str, Any], folder: str) -> list[PlannedOutput]:
     """The public calendars at the root of each language's pages (`views`: language -> public view),
     keyed by their bytes: meetings.ics, and meetings/ID.ics for each public meeting."""
     host = namespace(coalition)
@@ -67,8 +67,8 @@ def site_calendars(coalition: model.Coalition, theme: Theme, views: Mapping[str,
         prefix = "" if code == coalition.language else f"{code}/"
         for path, text in public_calendars(view, theme, code, host).items():
             data = text.encode("utf-8")
-            planned.append(Output(f"{folder}/{prefix}{path}", digest_bytes(path, data), write_file, (data,),
-                                  cost=0.01, batch=folder))
+            planned.append(PlannedOutput(f"{folder}/{prefix}{path}", digest_bytes(path, data), write_file, (data,),
+                                         cost=0.01, batch=folder))
     return planned
 
 

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from coalition_docs.errors import BuildError
 from coalition_docs.engine.manifest import digest_bytes, file_digest
-from coalition_docs.engine.outputs import Output
+from coalition_docs.engine.outputs import PlannedOutput
 from coalition_docs.site.plan import SITE_FOLDER, PlannedPage
 from coalition_docs.site.public import PublicSite
 from coalition_docs.templating import Theme
@@ -51,14 +51,14 @@ def write_text(root: Path, path: str, text: str) -> None:
         handle.write(text)
 
 
-def plan_assets(theme: Theme, content_dir: Path, static_files: Iterable[str]) -> tuple[list[Output], bool]:
+def plan_assets(theme: Theme, content_dir: Path, static_files: Iterable[str]) -> tuple[list[PlannedOutput], bool]:
     """The theme's assets, its fonts and content/static as outputs; and whether the site has fonts."""
-    planned: list[Output] = []
+    planned: list[PlannedOutput] = []
     names: set[str] = set()
 
     def copy(source: Path, rel: str, render=_copy, *extra: str) -> None:
-        planned.append(Output(f"{SITE_FOLDER}/{rel}", file_digest(source), render, (str(source), *extra),
-                              cost=0.01, batch=SITE_FOLDER))
+        planned.append(PlannedOutput(f"{SITE_FOLDER}/{rel}", file_digest(source), render, (str(source), *extra),
+                                     cost=0.01, batch=SITE_FOLDER))
         names.add(rel)
 
     for rel in theme.files("site/assets"):
@@ -75,8 +75,8 @@ def plan_assets(theme: Theme, content_dir: Path, static_files: Iterable[str]) ->
             faces.append(face)
     if faces and "assets/fonts.css" not in names:  # a theme's own fonts.css wins
         css = "\n".join(faces) + "\n"
-        planned.append(Output(f"{SITE_FOLDER}/assets/fonts.css", digest_bytes(css), write_text, (css,),
-                              cost=0.01, batch=SITE_FOLDER))
+        planned.append(PlannedOutput(f"{SITE_FOLDER}/assets/fonts.css", digest_bytes(css), write_text, (css,),
+                                     cost=0.01, batch=SITE_FOLDER))
         names.add("assets/fonts.css")
     has_fonts = "assets/fonts.css" in names
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from coalition_docs.content import model
 from coalition_docs.content.meeting_model import Meeting
-
-if TYPE_CHECKING:
-    from coalition_docs.site.public import PublicTerm, _Texts
 
 
 @dataclass(frozen=True)
@@ -26,7 +23,7 @@ class PublicMeeting:
     id: str  # the file's stem, as written by the coalition for a public meeting
     title: str
     group_name: str
-    launch_activity: PublicTerm | None
+    launch_activity: Any  # public.PublicTerm or None (public.py builds on this module)
     starts: dt.datetime  # aware, in the coalition's time zone
     ends: dt.datetime
     place_name: str | None
@@ -40,13 +37,13 @@ class PublicAgreement:
     decisions: str | None  # Markdown
 
 
-def public_meetings(coalition: model.Coalition, t: _Texts) -> tuple[PublicMeeting, ...]:
-    """The meetings the site lists: public, not drafts, by date."""
+def public_meetings(coalition: model.Coalition, t: Any) -> tuple[PublicMeeting, ...]:
+    """The meetings the site lists: public, not drafts, by date; texts in the language of `t` (public._Texts)."""
     return tuple(_meeting(m, t) for m in coalition.meeting_list
                  if m.public and not m.draft and m.starts is not None and m.ends is not None)
 
 
-def _meeting(meeting: Meeting, t: _Texts) -> PublicMeeting:
+def _meeting(meeting: Meeting, t: Any) -> PublicMeeting:
     assert meeting.starts is not None and meeting.ends is not None
     place, activity = meeting.place, meeting.launch_activity
     return PublicMeeting(
@@ -62,6 +59,6 @@ def _meeting(meeting: Meeting, t: _Texts) -> PublicMeeting:
     )
 
 
-def public_agreement(coalition: model.Coalition, t: _Texts) -> PublicAgreement:
+def public_agreement(coalition: model.Coalition, t: Any) -> PublicAgreement:
     agreement = coalition.agreement
     return PublicAgreement(norms=tuple(t(norm) for norm in agreement.norms), decisions=t(agreement.decisions))

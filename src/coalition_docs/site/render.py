@@ -1,7 +1,7 @@
 """Rendering the site: every page, asset and the sitemap as outputs of the one engine.
 
 `plan_outputs` turns the planned pages (plan.py) and the files that are not
-pages (assets.py) into `Output`s (engine/outputs.py). The engine reuses what
+pages (assets.py) into `PlannedOutput`s (engine/outputs.py). The engine reuses what
 did not change and renders the rest on the runner, together with the PDFs, so
 `--jobs` applies to both. Templates receive the public view only (`public.py`),
 never the model.
@@ -31,8 +31,8 @@ from markupsafe import Markup, escape
 from coalition_docs.content import model
 from coalition_docs.content.languages import language_name
 from coalition_docs.engine import runner
-from coalition_docs.engine.manifest import Outputs, digest_bytes, digest_value, file_digest
-from coalition_docs.engine.outputs import Output, make
+from coalition_docs.engine.manifest import OutputRecords, digest_bytes, digest_value, file_digest
+from coalition_docs.engine.outputs import PlannedOutput, make
 from coalition_docs.errors import BuildError
 from coalition_docs.i18n import catalog_files
 from coalition_docs.launch.plan import site_calendars
@@ -195,7 +195,7 @@ class SiteSource:
     tool: str  # the tool's fingerprint, part of every page's key
 
     def state(self) -> "SiteState":
-        return runner.shared(("site", self.token), self._load)
+        return runner.once_per_process(("site", self.token), self._load)
 
     def _load(self):
         from coalition_docs.content.validate import load_coalition
@@ -325,7 +325,7 @@ class PageKeys:
 
 @dataclass
 class SitePlan:
-    outputs: list[Output]
+    outputs: list[PlannedOutput]
     base: str  # the path of site.url, for the link check
     scans: dict[str, Scan] = field(default_factory=dict)  # page -> its links and ids, from its rendering
 
@@ -342,27 +342,26 @@ class SitePlan:
                     self.scans)
 
 
-def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: Outputs) -> SitePlan:
+def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: OutputRecords) -> SitePlan:
     """Every file of the site as an output of the engine (`outputs` holds the previous build's records)."""
     state = _state(coalition, theme, outputs.tool)
-    source = SiteSource(digest_value(outputs.tool, str(coalition.content_dir), id(state)),
-                        str(coalition.content_dir), outputs.tool)
-    runner.share(("site", source.token), state)  # what forked workers inherit
+    token = runner.hand_to_workers("site", state)  # what forked workers inherit
+    source = SiteSource(token, str(coalition.content_dir), outputs.tool)
     view = state.views[coalition.language]
     planned, _ = plan_assets(theme, coalition.content_dir, view.static_files)
     plan = SitePlan(planned, base_path(view))
     for page in state.pages.values():
         path = f"{SITE_FOLDER}/{page.path}"
         old = outputs.record(path)
-        planned.append(Output(
+        planned.append(PlannedOutput(
             path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
             cost=_cost(page), deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=plan.made,
             inherits=True))
     planned += site_calendars(coalition, theme, state.views, SITE_FOLDER)  # meetings.ics in each language
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
-        planned.append(Output(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
-                              cost=0.01, batch=SITE_FOLDER))
+        planned.append(PlannedOutput(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
+                                     cost=0.01, batch=SITE_FOLDER))
     return plan
 
 
@@ -371,14 +370,14 @@ def _cost(page: PlannedPage) -> float:
     return 1.0 + 0.2 * sum(len(value) for value in page.context.values() if isinstance(value, (list, tuple)))
 
 
-def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: Outputs | None = None,
+def build_site(coalition: model.Coalition, theme: Theme, dest: Path, outputs: OutputRecords | None = None,
                jobs: int | None = None) -> list[str]:
     """Write the public site alone into dest/site; return the written paths (inside site/), sorted.
 
-    The build (engine/build.py) plans the site with the documents instead;
+    The build (phases.py) plans the site with the other stages instead;
     this is the site on its own, for tests and benchmarks.
     """
-    outputs = outputs if outputs is not None else Outputs()
+    outputs = outputs if outputs is not None else OutputRecords()
     site_dir = Path(dest) / SITE_FOLDER
     if site_dir.exists():
         shutil.rmtree(site_dir)

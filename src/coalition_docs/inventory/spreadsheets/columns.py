@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from coalition_docs.content import vocab
+from coalition_docs.content import schema, vocab
 from coalition_docs.errors import did_you_mean
 
 # (heading, field, kind, other headings people use for it)
@@ -42,8 +42,15 @@ COLUMNS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Contact address", "contact.address", "text", ("Address",)),
     ("ID", "id", "text", ("Partner ID", "File name")),
 )
+# Fields of partners/ID.yaml that no column holds (a spreadsheet is the worksheet's table, not the letter).
+NOT_IN_SPREADSHEET = {
+    "invitation": "the letter's texts and dates: written in the partner's file",
+    "language": "the letter's language: written in the partner's file",
+}
 # Columns whose texts are translatable (content-format v1.1): "Summary (es)" holds the Spanish one.
-TRANSLATABLE = ("summary",)
+# The schema says which fields are (schema.is_translatable).
+TRANSLATABLE = tuple(name for _, name, _, _ in COLUMNS if name in schema.PartnerFile.model_fields
+                     and schema.is_translatable(schema.PartnerFile.model_fields[name]))
 _IN_LANGUAGE = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\s*\)\s*$")
 
 

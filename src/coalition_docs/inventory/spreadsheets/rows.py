@@ -104,7 +104,7 @@ def rows_to_partners(sheets: Sequence[Sheet], extra: Mapping[str, Mapping[str, s
                     continue
                 where = (sheet.name, cell.row, cell.column)
                 if kind == "text":
-                    value: Any = cell.value.replace("\r\n", "\n")
+                    value: Any = cell.value.replace("\r\n", "\n").replace("\r", "\n")
                 elif kind in LIST_KINDS:
                     value = []
                     for typed in pieces(cell.value, vocabs[kind]):
