@@ -18,7 +18,7 @@ import vobject
 from pypdf import PdfReader
 
 from coalition_docs.content.validate import load_coalition
-from coalition_docs.engine.build import build
+from coalition_docs.phases import build
 from coalition_docs.engine.manifest import MANIFEST
 from coalition_docs.errors import ContentErrors
 from coalition_docs.launch import lines
