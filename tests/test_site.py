@@ -352,11 +352,12 @@ def test_link_checker_accepts_good_links_and_css_urls(tmp_path):
         check_links(site, files)
 
 
-def test_reserved_page_name_fails_in_check(tmp_path):
+@pytest.mark.parametrize("name", ["members", "meetings"])
+def test_reserved_page_name_fails_in_check(tmp_path, name):
     content = tmp_path / "content"
     write_site_content(content)
-    (content / "pages" / "members.md").write_text("---\ntitle: Clash\n---\nHi\n", encoding="utf-8")
-    with pytest.raises(ContentErrors, match="pages/members.md:1:1: the page name 'members' is used by the site"):
+    (content / "pages" / f"{name}.md").write_text("---\ntitle: Clash\n---\nHi\n", encoding="utf-8")
+    with pytest.raises(ContentErrors, match=f"pages/{name}.md:1:1: the page name '{name}' is used by the site"):
         load_coalition(content)
 
 

@@ -239,5 +239,5 @@ EXTENDABLE = MappingProxyType(
 # (checked with the content, so `check` refuses what the build would).
 RESERVED_PAGE_NAMES = frozenset(
     {"index", "404", "assets", "static", "members", "people", "structure", "working-groups",
-     "statements", "coverage", "sitemap"}
+     "statements", "coverage", "sitemap", "meetings"}
 )
