@@ -165,7 +165,8 @@ def test_an_address_edit_makes_the_letter_its_draft_the_envelopes_and_the_labels
     edit(content / "partners" / "city-hall.yaml", "    1 Main St\n", "    2 Main St\n")
     result = build(content, tmp_path / "out", only="documents", jobs=1)
     assert set(result.rendered) == {f"documents/{p}" for p in (
-        "letters/city-hall.pdf", "letters.pdf", "envelopes.pdf", "labels.pdf", "email/city-hall.eml")}
+        "letters/city-hall.pdf", "letters.pdf", "envelopes.pdf", "labels.pdf", "email/city-hall.eml",
+        "contacts.pdf", "contacts.vcf")}  # the contact sheet prints the partner's address too
 
 
 def test_an_address_no_header_can_hold_is_a_warning_and_a_name_on_two_lines_is_refused(content, tmp_path, capsys):

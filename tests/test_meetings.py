@@ -379,7 +379,7 @@ def test_a_link_in_the_agreements_decisions_must_lead_somewhere(content):
                          encoding="utf-8")
     assert problems(content) == [
         "coalition.yaml:36:14: agreement.decisions: link 'rules/' points at a page the site does not have (expected "
-        "one of about, coverage, members, people, sitemap, statements, static, structure, working-groups, found "
+        "one of about, coverage, meetings, members, people, sitemap, statements, static, structure, working-groups, found "
         "'rules')"]
 
 

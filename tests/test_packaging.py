@@ -58,7 +58,7 @@ def test_every_file_of_every_folder_is_in_the_wheel(dist):
 IMPORTS = {"pyyaml": {"yaml"}, "pydantic": {"pydantic", "pydantic_core"}, "jinja2": {"jinja2"},
            "markupsafe": {"markupsafe"}, "markdown-it-py": {"markdown_it"}, "weasyprint": {"weasyprint"},
            "pydyf": {"pydyf"}, "fonttools": {"fontTools"}, "rich": {"rich"}, "watchfiles": {"watchfiles"},
-           "openpyxl": {"openpyxl"}, "babel": {"babel"},
+           "openpyxl": {"openpyxl"}, "babel": {"babel"}, "cffi": {"cffi"},
            "tzdata": {"zoneinfo"}}  # the data the standard library's zoneinfo reads where the system has none
 
 

@@ -189,8 +189,10 @@ def decorated(draw) -> tuple[str, dict[int, int]]:
     comment = st.text(st.sampled_from(list("abc XYZ#:'\"-é漢")), max_size=12).map(lambda t: "#" + t)
     for index, line in enumerate(lines):
         if index not in BLOCK_LINES:
+            # right after a block scalar, a line indented as deep as its text would still be its text
+            deepest = 1 if index - 1 in BLOCK_LINES else 2
             for _ in range(draw(st.integers(0, 2))):
-                out.append(draw(st.sampled_from(["", "  " * draw(st.integers(0, 2))])) + draw(
+                out.append(draw(st.sampled_from(["", "  " * draw(st.integers(0, deepest))])) + draw(
                     st.one_of(comment, st.just(""))))
         if index not in BLOCK_LINES and draw(st.booleans()):
             line += " " * draw(st.integers(1, 3)) + draw(comment)

@@ -515,7 +515,7 @@ def test_web_addresses_later_code_cannot_parse_are_check_errors(content, url):
     ("static/missing.png", "link 'static/missing.png' points at static/missing.png, which is not in static/ "
                            "(expected a file there)"),
     ("/nowhere/", "link '/nowhere/' points at a page the site does not have (expected one of about, coverage, "
-                  "members, people, sitemap, statements, static, structure, working-groups, found 'nowhere')"),
+                  "meetings, members, people, sitemap, statements, static, structure, working-groups, found 'nowhere')"),
 ])
 def test_markdown_links_the_site_cannot_follow_are_check_errors(content, link, message):
     page = content / "pages" / "about.md"
