@@ -21,6 +21,7 @@ from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
 
 from .conftest import CLI, EXAMPLE, edit, run_cli
+from .test_runner import children
 
 
 @pytest.fixture
@@ -370,29 +371,14 @@ def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
         '<section class="part" id="gaps">',
         '{% for i in range(100000) %}<p>Line {{ i }} of a very long worksheet.</p>{% endfor %}'
         '<section class="part" id="gaps">', 1), encoding="utf-8")
-    before = set(_children(os.getpid()))  # what this test process already had (other tests' helpers)
+    before = children(os.getpid())  # what this test process already had (other tests' helpers)
     with pytest.raises(BuildError) as error:
         build(example, tmp_path / "out", only="documents", jobs=2)
     assert "positionality/" in str(error.value) and "WeasyPrint could not render it" in str(error.value)
     assert not (tmp_path / "out").exists()
     # the worker laying out the worksheet was ended with the build, not left to finish it
-    assert set(_children(os.getpid())) - before == set()
+    assert children(os.getpid()) - before == set()
 
-
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` that are still running (zombies are ended already), but
-    multiprocessing's own resource tracker, which lives as long as the process that started it."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z" \
-                    and b"resource_tracker" not in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
