@@ -32,11 +32,16 @@ serve: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs serve $(CONTENT)
 
 # Tests run in a process per core (pytest-xdist); each test has its own folders and ports.
+# pytest keeps the test modules with their asserts rewritten in __pycache__, as Python keeps
+# bytecode; on a machine that sets PYTHONDONTWRITEBYTECODE it would rewrite them, and every
+# module of hypothesis (a pytest plugin), again in each test process on every run.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
+
 test: $(VENV)/.installed-test system-build system-test node_modules/.installed bytecode
-	$(BIN)/python -m pytest -q -n auto
+	$(PYTEST) -q -n auto --dist loadgroup
 
 test-fast: $(VENV)/.installed-test system-build bytecode
-	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
+	$(PYTEST) -q -n auto --dist loadgroup -m "not slow and not browser"
 
 bench: $(VENV)/.installed-test system-build bytecode
 	@dpkg -s $(APT_BENCH) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_BENCH); }

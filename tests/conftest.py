@@ -1,4 +1,12 @@
-"""Shared fixtures: a small valid content folder to copy and break."""
+"""Shared fixtures: a small valid content folder to copy and break, and the example built once.
+
+A test process is one of several (pytest-xdist starts one per core), so a build in a test
+renders in the test's own process unless the test asks for workers (`jobs=2`, `-j 2`): the
+default "every core" would start more processes than the machine has cores, each setting up
+WeasyPrint again. The example coalition is built once per test process (`example_build`); a
+test that only reads the output reads that one, a test that edits gets its own copy
+(`example_copy`).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +18,32 @@ import pytest
 
 from coalition_docs.cli import main
 from coalition_docs.content.validate import load_coalition
+from coalition_docs.engine import runner
 from coalition_docs.errors import ContentErrors
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = ROOT / "content"
 CLI = [sys.executable, "-m", "coalition_docs.cli"]  # the command, in a process of its own
+FAST = False  # the fast loop (`make test-fast`: tests marked slow are left out); set in pytest_configure
+
+
+def pytest_configure(config) -> None:
+    global FAST
+    FAST = "not slow" in (config.getoption("markexpr", "") or "")
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property test tries: `thorough` in the whole suite, a tenth in the fast loop."""
+    return max(10, thorough // 10) if FAST else thorough
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_process_per_build():
+    """A build renders in the test's process unless the test asks for workers (see above)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "default_jobs", lambda: 1)
+        yield
 
 
 @pytest.fixture
@@ -56,3 +84,48 @@ def dist(tmp_path_factory) -> Path:
     from .package_helpers import build_dist
 
     return build_dist(tmp_path_factory.mktemp("dist"))
+
+
+class ExampleBuild:
+    """The example coalition (content/) built once per test process, site and documents.
+
+    `content` and `out` are read only. The build is made where `example_copy` puts each
+    test's copy, and kept aside: a copy at the same place is a build that finds nothing
+    changed (the letters' keys hold the logo's path).
+    """
+
+    def __init__(self, root: Path, only: str | None = None) -> None:
+        from coalition_docs.phases import build
+
+        self.work = root / "work"
+        self.kept = root / "kept"
+        shutil.copytree(EXAMPLE, self.work / "project" / "content")
+        result = build(self.work / "project" / "content", self.work / "out", only, jobs=1)
+        assert result.rendered and not result.reused
+        self.result = result  # what the build reported
+        shutil.copytree(self.work, self.kept, symlinks=True)
+        self.content = self.kept / "project" / "content"
+        self.out = self.kept / "out"
+
+    def copy(self) -> tuple[Path, Path]:
+        """A fresh copy of the build for one test to edit: its content folder and output."""
+        shutil.rmtree(self.work)
+        shutil.copytree(self.kept, self.work, symlinks=True)
+        return self.work / "project" / "content", self.work / "out"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> ExampleBuild:
+    return ExampleBuild(tmp_path_factory.mktemp("example-build"))
+
+
+@pytest.fixture
+def example_copy(example_build) -> tuple[Path, Path]:
+    """The example and its complete build, for a test to edit and build again."""
+    return example_build.copy()
+
+
+@pytest.fixture(scope="session")
+def example_coalition():
+    """The example coalition, loaded (read only)."""
+    return load_coalition(EXAMPLE)

@@ -21,7 +21,10 @@ from coalition_docs.errors import ContentErrors, UsageError
 from coalition_docs.engine.manifest import MANIFEST
 
 from .conftest import CLI, EXAMPLE, edit, run_cli
-from .test_runner import children
+from .test_runner import children, children_before
+
+# The modules that read the example's build (conftest.py, made once per test process) run in one process
+pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 
 @pytest.fixture
@@ -48,11 +51,9 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 
 
 @pytest.fixture
-def built(example: Path, tmp_path: Path):
-    out = tmp_path / "out"
-    result = build(example, out, jobs=1)
-    assert not result.reused and result.rendered
-    return example, out
+def built(example_copy):
+    """The example and its complete build (conftest.py's, made once), for the test to edit and build again."""
+    return example_copy
 
 
 def rebuild(example: Path, out: Path):
@@ -116,8 +117,8 @@ def test_a_member_edit_rebuilds_its_page_the_pages_listing_it_and_the_worksheet(
     assert "site/about/index.html" not in rendered
 
 
-def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(built, example, tmp_path):
-    _, out = built
+def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(built):
+    example, out = built
     override = example.parent / "templates" / "site"
     override.mkdir(parents=True)
     default = EXAMPLE.parent / "templates" / "site" / "member.html"
@@ -136,8 +137,8 @@ def test_a_template_change_rebuilds_every_page_that_uses_it_and_nothing_else(bui
     assert set(result.rendered) == pages
 
 
-def test_a_template_that_appears_for_a_computed_include_rebuilds_the_pages_that_looked_for_it(built, example):
-    _, out = built
+def test_a_template_that_appears_for_a_computed_include_rebuilds_the_pages_that_looked_for_it(built):
+    example, out = built
     override = example.parent / "templates" / "site"
     override.mkdir(parents=True)
     default = (EXAMPLE.parent / "templates" / "site" / "member.html").read_text(encoding="utf-8")
@@ -172,11 +173,16 @@ def test_a_removed_partner_takes_its_outputs_with_it(built):
 
 def test_clean_renders_everything_again(built):
     example, out = built
-    result = build(example, out, clean=True, jobs=1)
-    assert not result.reused
-    assert set(result.rendered) == set(keys(out))
+    # The site alone (--only site): every one of its outputs, though none changed; the documents stay.
+    before = snapshot(out)
+    result = build(example, out, only="site", clean=True, jobs=1)
+    assert result.rendered and not result.reused
+    assert set(result.rendered) == {p for p in keys(out) if p.startswith("site/")}
+    assert {p: h for p, h in snapshot(out).items() if p.startswith("documents/")} == {
+        p: h for p, h in before.items() if p.startswith("documents/")}
 
 
+@pytest.mark.slow  # two builds of every document of the example
 def test_parallel_pdfs_are_byte_identical_to_serial_ones(example, tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build(example, serial, only="documents", jobs=1)
@@ -221,7 +227,7 @@ def slow(root, path, text):
     time.sleep(0.05)
 site.write_text = slow
 from coalition_docs.phases import build
-build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=1)
+build(Path(sys.argv[1]), Path(sys.argv[2]), "site", clean=True, jobs=1)
 """
 
 
@@ -246,7 +252,7 @@ def test_a_killed_build_leaves_the_previous_output_byte_identical(built, tmp_pat
     result = build(example, out, jobs=1)
     assert result.unchanged
     edit(example / "pages" / "about.md", "the", "the", )  # no change of bytes
-    build(example, out, clean=True, jobs=1)
+    build(example, out, only="site", clean=True, jobs=1)
     # ...is removed by the next build that stages anything.
     assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.building-")]
 
@@ -332,7 +338,7 @@ class _Terminal:
         pass
 
 
-def test_progress_shows_on_a_terminal_only(example, tmp_path):
+def test_progress_shows_on_a_terminal_only(content, tmp_path):
     import io
 
     from coalition_docs.phases import Progress
@@ -345,7 +351,7 @@ def test_progress_shows_on_a_terminal_only(example, tmp_path):
     assert isinstance(progress, TerminalProgress)
     progress.console.width = 100
     try:
-        result = build(example, tmp_path / "out", jobs=1, progress=progress)
+        result = build(content, tmp_path / "out", jobs=1, progress=progress)
     finally:
         progress.close()
     shown = terminal.buffer.getvalue()
@@ -354,6 +360,7 @@ def test_progress_shows_on_a_terminal_only(example, tmp_path):
     assert "Rendering pages and PDFs (0 unchanged)" in shown and f"{total}/{total}" in shown
 
 
+@pytest.mark.slow  # starts workers that set up WeasyPrint (tests/test_runner.py has the runner's own case)
 def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
     """A document that cannot be rendered fails the build without waiting for the longest job."""
     from coalition_docs.errors import BuildError
@@ -371,7 +378,7 @@ def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
         '<section class="part" id="gaps">',
         '{% for i in range(100000) %}<p>Line {{ i }} of a very long worksheet.</p>{% endfor %}'
         '<section class="part" id="gaps">', 1), encoding="utf-8")
-    before = children(os.getpid())  # what this test process already had (other tests' helpers)
+    before = children_before()
     with pytest.raises(BuildError) as error:
         build(example, tmp_path / "out", only="documents", jobs=2)
     assert "positionality/" in str(error.value) and "WeasyPrint could not render it" in str(error.value)
@@ -381,7 +388,7 @@ def test_a_failing_pdf_stops_the_other_workers_at_once(example, tmp_path):
 
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])  # 2: workers set up WeasyPrint
 def test_an_output_deleted_by_hand_is_made_again_even_when_a_join_needs_it(built, jobs):
     from pypdf import PdfReader
 
@@ -446,6 +453,7 @@ def test_read_only_output_is_one_line_and_leaves_the_previous_output(content, sm
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow  # the command in a process of its own, with workers
 def test_a_build_leaves_nothing_in_the_temporary_folder(content, tmp_path):
     import tempfile
 

@@ -142,6 +142,7 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert result.stderr.splitlines()[0].startswith("coalition.yaml:2:1: YAML syntax error:")
 
 
+@pytest.mark.slow  # a whole build with workers, in a process of its own
 def test_the_command_says_everything_before_its_quick_exit(tmp_path, content):
     # cli.run() ends the process without Python's walk over every object: what was printed into
     # a pipe (a buffer, not a terminal) still arrives, and the exit status is main()'s.

@@ -31,6 +31,9 @@ from coalition_docs.content.validate import load_coalition
 
 from .conftest import EXAMPLE, ROOT, edit
 
+# The modules that read the example's build (conftest.py, made once per test process) run in one process
+pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
+
 NAMES = ("Nguyễn Thị Hương", "Ifeoma Adébáyọ̀", "Zoë Ødegård")
 BLANKS = ("{{", "{%", "Dear ,", "Dear  ,", "undefined", ": ,")
 
@@ -66,20 +69,20 @@ def pdf_text(path: Path) -> str:
 
 def build(content: Path, out: Path) -> list[str]:
     coalition = load_coalition(content)
-    return documents.build_documents(coalition, Theme(content), out)
-
-
-@pytest.fixture(scope="session")
-def example():
-    return load_coalition(EXAMPLE)
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory, example) -> Path:
-    out = tmp_path_factory.mktemp("documents-a")
-    written = documents.build_documents(example, Theme(EXAMPLE), out)
+    written = documents.build_documents(coalition, Theme(content), out)
     assert written == sorted(written)
-    return out / "documents"
+    return written
+
+
+@pytest.fixture
+def example(example_coalition):
+    return example_coalition
+
+
+@pytest.fixture
+def built(example_build) -> Path:
+    """The example's documents folder, built once (read only)."""
+    return example_build.out / "documents"
 
 
 def test_every_document_is_written(example, built):
@@ -243,6 +246,7 @@ def test_pdf_metadata_and_tags(example, built):
     assert PdfReader(built / "letters.pdf").metadata.title == f"{example.name}: invitation letters"
 
 
+@pytest.mark.slow  # every document of the example again, in another process
 def test_two_builds_are_byte_identical(built, tmp_path):
     """A second build in a fresh process (other hash seed, other time) gives the same bytes."""
     out = tmp_path / "b"

@@ -17,6 +17,9 @@ from coalition_docs.templating import Theme
 
 from .conftest import EXAMPLE, edit
 
+# The modules that read the example's build (conftest.py, made once per test process) run in one process
+pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
+
 # Names in the scripts whose glyphs come from other faces than the theme's (CJK with CFF outlines,
 # Devanagari with its conjuncts) and Vietnamese (stacked diacritics), in more than one letter.
 HANGUL, DEVANAGARI, VIETNAMESE = "김민준", "प्रिया शर्मा", "Nguyễn Thị Hương"
@@ -27,10 +30,11 @@ OTHER_DEVANAGARI = "अर्जुन"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(tmp_path_factory, example_build) -> Path:
+    # A copy of the example's build: the letters are made again, and what shows their names.
     work = tmp_path_factory.mktemp("fontshare")
+    shutil.copytree(example_build.kept, work, dirs_exist_ok=True)
     content = work / "project" / "content"
-    shutil.copytree(EXAMPLE, content)
     edit(content / "partners" / "marlow-falls-public-schools.yaml", "  name: Dr. Yolanda Castellanos",
          f"  name: {HANGUL} {DEVANAGARI} {VIETNAMESE}")
     edit(content / "partners" / "cafe-nandu-workers-cooperative.yaml", "  name: Inés Carvajal Rojas",

@@ -29,6 +29,9 @@ from .test_build import keys, snapshot
 from .test_documents import pdf_text
 from .test_meetings import MEETING, with_meeting
 
+# This module's build is made once: the module runs in one test process
+pytestmark = pytest.mark.xdist_group("launch-kit")  # with --dist loadgroup (Makefile)
+
 DETROIT = ZoneInfo("America/Detroit")
 
 PRIVATE = """\
@@ -358,6 +361,7 @@ def test_the_vcards_parse_one_card_per_person_and_partner_contact(built):
 # ---------------------------------------------------------------- same bytes, and incremental builds
 
 
+@pytest.mark.slow  # the launch kit built again to compare the bytes
 def test_two_builds_of_the_launch_kit_are_byte_identical(built, tmp_path):
     content, out = built
     second = tmp_path / "again"

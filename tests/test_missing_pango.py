@@ -44,7 +44,8 @@ def run(env, cwd: Path, *args) -> subprocess.CompletedProcess:
                           timeout=120, stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])  # in this process, and in the workers
+# in this process, and in the workers (slow: each of its processes tries to load WeasyPrint)
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])
 def test_build_says_in_one_line_which_library_is_missing(no_pango, example, jobs):
     result = run(no_pango, example.parent, "build", example, "--out", example.parent / "build", "-q", "-j", jobs)
     assert result.returncode == 1
@@ -59,6 +60,7 @@ def test_serve_with_documents_says_it_before_serving(no_pango, example):
     assert result.stderr.splitlines() == [LINE]
 
 
+@pytest.mark.slow  # eight commands, each in a process of its own
 def test_the_commands_that_make_no_pdf_keep_working(no_pango, example):
     work = example.parent
     assert run(no_pango, work, "check", example).returncode == 0

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from coalition_docs.phases import build
 from coalition_docs.documents.assemble import join_files as concatenate
 
-from .conftest import EXAMPLE
+# The modules that read the example's build (conftest.py, made once per test process) run in one process
+pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 
 @pytest.fixture(scope="module")
-def letters(tmp_path_factory) -> list[Path]:
-    work = tmp_path_factory.mktemp("join")
-    content = work / "project" / "content"
-    shutil.copytree(EXAMPLE, content)
-    build(content, work / "out", only="documents", jobs=1)
-    found = sorted((work / "out" / "documents" / "letters").glob("*.pdf"))
+def letters(example_build) -> list[Path]:
+    found = sorted((example_build.out / "documents" / "letters").glob("*.pdf"))
     assert len(found) >= 3
     return found
 

@@ -17,7 +17,7 @@ from coalition_docs.errors import ContentErrors
 from coalition_docs.content.load import LoadError, parse_yaml
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import EXAMPLE, FIXTURES, run_cli
+from .conftest import EXAMPLE, FIXTURES, examples, run_cli
 
 MINIMAL = FIXTURES / "minimal"
 FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*") if p.is_file())
@@ -50,7 +50,7 @@ def edits(draw, text: str) -> str:
     return text
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), name=st.sampled_from(FILES))
 def test_random_edits_never_crash_validation(data, name):
     original = (MINIMAL / name).read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_random_edits_never_crash_validation(data, name):
                 assert problem.path and problem.message
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.text(max_size=200))
 def test_any_text_loads_or_is_refused(text):
     try:
@@ -98,7 +98,7 @@ def byte_mutations(draw, data: bytes) -> bytes:
     return data
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
+@settings(max_examples=examples(150), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_byte_mutations_of_any_file_never_crash_or_hang_check(data, capsys):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from coalition_docs.content.edit import edit_yaml
 from coalition_docs.content.load import parse_yaml
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, examples, run_cli
 
 HALL = """\
 name: City Hall Ñandú
@@ -204,7 +204,7 @@ def decorated(draw) -> tuple[str, dict[int, int]]:
     return "\n".join(out) + "\n", where
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(file=decorated(), field=st.sampled_from(sorted(CHANGES)))
 def test_random_comments_and_blank_lines_survive_an_import_that_changes_one_value(capsys, file, field):

@@ -9,6 +9,9 @@ import pytest
 
 from .conftest import edit, run_cli
 
+# This module's build is made once: the module runs in one test process
+pytestmark = pytest.mark.xdist_group("scripts")  # with --dist loadgroup (Makefile)
+
 # One name per script a coalition's communities may write in.
 NAMES = {
     "Latin with diacritics": "Nguyễn Thị Hương",

@@ -415,7 +415,7 @@ def test_theme_overrides_beside_the_content_folder(tmp_path):
     assert "<h1>Custom About the coalition</h1>" in read(site_dir, "about/index.html")
 
 
-@pytest.mark.parametrize("start", ["fork", "spawn"])
+@pytest.mark.parametrize("start", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])  # spawn: slow to start
 def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch, start):
     content = tmp_path / "content"
     write_site_content(content)

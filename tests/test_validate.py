@@ -14,7 +14,7 @@ from coalition_docs.content.ids import ID_RE
 from coalition_docs.errors import UsageError
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import FIXTURES, city_hall, edit, problems, run_cli
+from .conftest import FIXTURES, city_hall, edit, examples, problems, run_cli
 
 
 def test_minimal_fixture_is_valid_and_cross_referenced(content):
@@ -339,7 +339,7 @@ SAMPLES = {"partners": ("city-hall.yaml", ".yaml"), "positionality": ("team.yaml
            "pages": ("about.md", ".md")}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.fixed_dictionaries({folder: st.lists(BAD_NAME, min_size=2, max_size=4, unique_by=str.lower)
                                     for folder in SAMPLES}))
 def test_every_problem_names_the_file_it_is_in(names):

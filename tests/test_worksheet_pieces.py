@@ -21,16 +21,29 @@ from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents import pieces
 from coalition_docs.phases import build
 
-from .conftest import EXAMPLE, edit
+from .conftest import EXAMPLE, ExampleBuild, edit
 from .test_pdfjoin import structure_problems
+
+# This module's build is made once: the module runs in one test process
+pytestmark = pytest.mark.xdist_group("pieces")  # with --dist loadgroup (Makefile)
+
+
+SMALL = {"PIECES_FROM_ROWS": 5, "RUN": 4, "MIN_RUN": 3, "MAX_RUN": 8}
 
 
 @pytest.fixture
 def small_pieces(monkeypatch):
-    monkeypatch.setattr(pieces, "PIECES_FROM_ROWS", 5)
-    monkeypatch.setattr(pieces, "RUN", 4)
-    monkeypatch.setattr(pieces, "MIN_RUN", 3)
-    monkeypatch.setattr(pieces, "MAX_RUN", 8)
+    for name, value in SMALL.items():
+        monkeypatch.setattr(pieces, name, value)
+
+
+@pytest.fixture(scope="module")
+def cut(tmp_path_factory) -> ExampleBuild:
+    """The example's documents built once in small pieces (read only, or copied to edit)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in SMALL.items():
+            patch.setattr(pieces, name, value)
+        return ExampleBuild(tmp_path_factory.mktemp("pieces"), only="documents")
 
 
 @pytest.fixture
@@ -44,13 +57,12 @@ def piece_files(out: Path) -> set[str]:
     return {p.name for p in (out / "documents" / ".pieces" / "worksheet").glob("*.pdf")}
 
 
-def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(small_pieces, example, tmp_path):
-    out = tmp_path / "out"
-    result = build(example, out, only="documents", jobs=2)
+def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(cut):
+    out, result = cut.out, cut.result
     assert len(piece_files(out)) >= 6  # it really was cut: parts and runs of rows
     assert "worksheet.pdf" in result.written["documents"]
     assert not [p for p in result.written["documents"] if ".pieces" in p]  # pieces are not shown as PDFs
-    coalition = load_coalition(example)
+    coalition = load_coalition(cut.content)
     owner = f"{coalition.name} · {coalition.community}"
     reader = PdfReader(out / "documents" / "worksheet.pdf")
     total = len(reader.pages)
@@ -63,9 +75,8 @@ def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(small_pieces, ex
     assert len(starts) >= 3
 
 
-def test_the_assembled_worksheet_is_one_tagged_pdf(small_pieces, example, tmp_path):
-    out = tmp_path / "out"
-    build(example, out, only="documents", jobs=1)
+def test_the_assembled_worksheet_is_one_tagged_pdf(cut):
+    out = cut.out
     assert structure_problems(out / "documents" / "worksheet.pdf") == []
     reader = PdfReader(out / "documents" / "worksheet.pdf")
     root = reader.trailer["/Root"]
@@ -92,10 +103,9 @@ def test_the_assembled_worksheet_is_one_tagged_pdf(small_pieces, example, tmp_pa
     assert "Part 4 What each partner could add" in titles
 
 
-def test_each_font_is_in_the_assembled_worksheet_once(small_pieces, example, tmp_path):
+def test_each_font_is_in_the_assembled_worksheet_once(cut):
     # Each piece (and the footers) embeds its own subset of a face; the whole has one of each.
-    out = tmp_path / "out"
-    build(example, out, only="documents", jobs=1)
+    out = cut.out
     assert len(piece_files(out)) >= 6
     listed = subprocess.run(["pdffonts", str(out / "documents" / "worksheet.pdf")], capture_output=True,
                             text=True, check=True).stdout.splitlines()[2:]
@@ -105,6 +115,7 @@ def test_each_font_is_in_the_assembled_worksheet_once(small_pieces, example, tmp
     assert "Café Ñandú Workers' Cooperative" in re.sub(r"\s+", " ", text)
 
 
+@pytest.mark.slow  # the example's documents built twice
 def test_same_content_same_worksheet_bytes(small_pieces, example, tmp_path):
     build(example, tmp_path / "one", only="documents", jobs=2)
     build(example, tmp_path / "two", only="documents", jobs=1)
@@ -113,9 +124,8 @@ def test_same_content_same_worksheet_bytes(small_pieces, example, tmp_path):
     assert piece_files(tmp_path / "one") == piece_files(tmp_path / "two")
 
 
-def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, example, tmp_path):
-    out = tmp_path / "out"
-    build(example, out, only="documents", jobs=1)
+def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, cut):
+    example, out = cut.copy()
     before = piece_files(out)
     edit(example / "partners" / "cafe-nandu-workers-cooperative.yaml",
          "motivations:", "motivations: Edited for the test.")
@@ -145,6 +155,7 @@ def test_a_worksheet_without_parts_or_body_stays_one_document(small_pieces):
     assert piece.html.count("<tr>") == 40
 
 
+@pytest.mark.slow  # the example's documents built five times
 def test_the_assembly_after_an_edit_places_again_only_the_edited_piece(small_pieces, example, tmp_path,
                                                                        monkeypatch):
     # Pieces are numbered apart, and each placement is kept beside the pieces: the next assembly
