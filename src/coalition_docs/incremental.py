@@ -32,7 +32,7 @@ from pathlib import Path
 from coalition_docs import __version__, phases
 from coalition_docs.content.cache import FileCache
 from coalition_docs.engine import policy
-from coalition_docs.engine.manifest import Manifest, OutputRecords, inputs_fingerprint, tool_fingerprint
+from coalition_docs.engine.manifest import Manifest, OutputRecords, tool_fingerprint
 from coalition_docs.engine.outputs import make
 from coalition_docs.site.links import Scan, _scan, check_links
 from coalition_docs.site.plan import SITE_FOLDER
@@ -64,9 +64,11 @@ class Session:
         self.tool = tool_fingerprint()  # this process's code: it does not change while it runs
         self.manifest: Manifest | None = None  # the last build's, when the session knows it whole
         self.scans: dict[str, tuple[str, Scan]] = {}  # a page or stylesheet of the site -> (its key, links and ids)
+        self._unwritten = False  # the manifest of the last build is still to be written (settle)
 
     def build(self) -> phases.BuildResult:
         """Build the site (and the documents with --documents); raises what phases.build raises."""
+        self.settle()
         with policy.batch_work():
             if self.incremental and self.manifest is not None and self.manifest.tool == self.tool:
                 return self._in_place()
@@ -76,6 +78,12 @@ class Session:
             self.manifest = Manifest.read(self.out)
             self._scan_site()
         return result
+
+    def settle(self) -> None:
+        """Write the manifest of the last build written in place (serve calls it once the browser was told)."""
+        if self._unwritten and self.manifest is not None:
+            self.manifest.write(self.out)
+        self._unwritten = False
 
     def _scan_site(self) -> None:
         """The links and ids of every page of the output, read once after an ordinary build."""
@@ -115,10 +123,10 @@ class Session:
             self._publish(records, scratch, removed, previous)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        fingerprint, table = inputs_fingerprint([content.resolve(), *theme.search_path],
-                                                {"tool": self.tool, "only": self.only or "all"}, previous.files)
-        self.manifest = Manifest(self.tool, fingerprint, table, records.records, warnings, __version__)
-        self.manifest.write(out)
+        # No fingerprint of the inputs: the person may have saved again since this build read them, so the
+        # next `build` checks the content instead of stopping at once (and reuses every output by its key).
+        self.manifest = Manifest(self.tool, "", previous.files, records.records, warnings, __version__)
+        self._unwritten = True
         result.written = {SITE_FOLDER: [p.removeprefix(SITE) for p in made if p.startswith(SITE) and "/." not in p]}
         result.rendered, result.reused, result.removed = sorted(records.rendered), sorted(records.reused), removed
         result.seconds = time.perf_counter() - started
@@ -147,14 +155,12 @@ class Session:
         return scans
 
     def _publish(self, records: OutputRecords, scratch: Path, removed: list[str], previous: Manifest) -> None:
-        """The rendered files moved into the output, the removed ones deleted; the manifest says none of
-        them until the next is written."""
+        """The rendered files moved into the output, the removed ones deleted; until settle() writes the
+        manifest, it lists no output."""
         changing = set(records.rendered) | set(removed)
         if not changing:
             return
-        Manifest(previous.tool, "", previous.files,
-                 {p: r for p, r in previous.outputs.items() if p not in changing}, previous.stage_warnings,
-                 previous.version).write(self.out)
+        Manifest(previous.tool, version=previous.version).write(self.out)  # interrupted here, all is made again
         for path in records.rendered:
             target = self.out / path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -293,6 +293,7 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
                 return
             print(f"{reason}: {result.summary()}", file=stream, flush=True)
             state.finished(None)
+            session.settle()  # the manifest, once the browser was told
 
     allowed = frozenset(host_name(name) for name in (*allow_hosts, host))
     handler = functools.partial(Handler, state=state, allowed_hosts=allowed, directory=str(out / "site"))
