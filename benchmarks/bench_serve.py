@@ -15,7 +15,9 @@
    shows the new name. That is what a person sees: the browser reloads on
    that event. One edit is timed at a time, with a pause between them.
 
-Prints every time, the median and the range of each, their ratio, the CPU
+Prints every time, the median and the range of each (and of the build alone,
+as serve reports it: the rest is noticing the change and serving the page),
+their ratio, the CPU
 seconds each server used, and the machine's load average before and after
 (the machine may be shared: figures taken under load are slower).
 """
@@ -91,6 +93,12 @@ class Server:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=60) as response:
             return response.read().decode("utf-8")
 
+    def build_seconds(self) -> float:
+        """The seconds the last build took, as serve printed them ("... in 0.12 s.")."""
+        with self.event:
+            found = [m for line in self.lines if (m := re.search(r" in ([0-9.]+) s\.$", line))]
+        return float(found[-1].group(1)) if found else float("nan")
+
     def time_edit(self, file: Path, old: str, new: str, page: str) -> float:
         """Seconds from writing `file` (with `new` for `old`) until `page` shows `new`."""
         text = file.read_text(encoding="utf-8").replace(f"name: {old}\n", f"name: {new}\n", 1)
@@ -155,24 +163,28 @@ def main() -> None:
                    Server("baseline", baseline_code(args.baseline, scratch), scratch / "content-baseline", scratch)]
         cpu_before = {s.label: s.cpu() for s in servers}
         times: dict[str, list[float]] = {s.label: [] for s in servers}
+        builds: dict[str, list[float]] = {s.label: [] for s in servers}
         for round_ in range(max(5, args.repeat)):
             for server in servers if round_ % 2 == 0 else reversed(servers):
                 path, name = member(server.content, round_)
                 new = f"{name} R{round_}{server.label[0]}"
                 seconds = server.time_edit(path, name, new, f"members/{path.stem}/")
                 times[server.label].append(seconds)
+                builds[server.label].append(server.build_seconds())
                 time.sleep(args.pause)  # both servers rebuild after every edit: let them finish
                 path.write_text(path.read_text(encoding="utf-8").replace(f"name: {new}\n", f"name: {name}\n"),
                                 encoding="utf-8")
                 time.sleep(args.pause)
-                print(f"{server.label:12} edit {round_ + 1}: {seconds:.3f} s", flush=True)
+                print(f"{server.label:12} edit {round_ + 1}: {seconds:.3f} s (its build: {builds[server.label][-1]:.2f} s)",
+                      flush=True)
         cpu = {s.label: s.cpu() - cpu_before[s.label] for s in servers}
         load_after = os.getloadavg()
         print(f"\n{args.partners} partners, {os.cpu_count()} cores; load average before "
               f"{load_before[0]:.2f}, after {load_after[0]:.2f}")
         for label, seconds in times.items():
             print(f"{label:12} median {statistics.median(seconds):.3f} s (range {min(seconds):.3f}-"
-                  f"{max(seconds):.3f}, {len(seconds)} edits); CPU {cpu[label]:.1f} s for all edits")
+                  f"{max(seconds):.3f}, {len(seconds)} edits), of which the build {statistics.median(builds[label]):.3f} s;"
+                  f" CPU {cpu[label]:.1f} s for all edits and their undoing")
         ratio = statistics.median(times["incremental"]) / statistics.median(times["baseline"])
         print(f"incremental / baseline: {ratio:.2f}")
     finally:

@@ -327,7 +327,8 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
         while not stop.is_set():
             watching = present()
             try:
-                for changes in watch_changes(*watching, stop_event=stop, debounce=200, step=50,
+                # A change is handed over once 20 ms pass without another (an editor's save is one burst).
+                for changes in watch_changes(*watching, stop_event=stop, debounce=200, step=20,
                                              watch_filter=lambda change, path: not _ignored(change, path)):
                     # Editors save through temporary files that are gone by now: name what is there.
                     existing = {Path(p).name for _, p in changes if Path(p).exists()}
