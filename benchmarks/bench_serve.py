@@ -13,7 +13,8 @@
    renamed over it), and measures the time from that write until the member's
    page, fetched over HTTP when the live-reload stream says a build is ready,
    shows the new name. That is what a person sees: the browser reloads on
-   that event. One edit is timed at a time, with a pause between them.
+   that event. One edit is timed at a time; the name is put back, and the
+   next edit waits until that build is done too.
 
 Prints every time, the median and the range of each (and of the build alone,
 as serve reports it: the rest is noticing the change and serving the page),
@@ -115,6 +116,13 @@ class Server:
                 return time.perf_counter() - started
         raise SystemExit(f"{self.label}: {page} never showed {new!r}")
 
+    def undo(self, file: Path, new: str, old: str) -> None:
+        """Put the name back, and wait until serve has built it."""
+        seen = len(self.events)
+        file.write_text(file.read_text(encoding="utf-8").replace(f"name: {new}\n", f"name: {old}\n"),
+                        encoding="utf-8")
+        self._wait_for(lambda: len(self.events) > seen, 120, "with a build after the undoing")
+
     def cpu(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
@@ -150,7 +158,7 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7, help="edits timed on each server (at least 5)")
     parser.add_argument("--baseline", default="86d81bd", help="the revision whose serve rebuilds everything")
-    parser.add_argument("--pause", type=float, default=1.0, help="seconds between edits")
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds of rest after each build")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     servers: list[Server] = []
@@ -171,9 +179,8 @@ def main() -> None:
                 seconds = server.time_edit(path, name, new, f"members/{path.stem}/")
                 times[server.label].append(seconds)
                 builds[server.label].append(server.build_seconds())
-                time.sleep(args.pause)  # both servers rebuild after every edit: let them finish
-                path.write_text(path.read_text(encoding="utf-8").replace(f"name: {new}\n", f"name: {name}\n"),
-                                encoding="utf-8")
+                time.sleep(args.pause)
+                server.undo(path, new, name)  # and wait for its build: the next edit starts on an idle server
                 time.sleep(args.pause)
                 print(f"{server.label:12} edit {round_ + 1}: {seconds:.3f} s (its build: {builds[server.label][-1]:.2f} s)",
                       flush=True)

@@ -34,6 +34,8 @@ from coalition_docs.content.cache import FileCache
 from coalition_docs.engine import policy
 from coalition_docs.engine.manifest import Manifest, OutputRecords, tool_fingerprint
 from coalition_docs.engine.outputs import make
+from coalition_docs.errors import BuildError
+from coalition_docs.files import os_problem
 from coalition_docs.site.links import Scan, _scan, check_links
 from coalition_docs.site.plan import SITE_FOLDER
 from coalition_docs.site.render import SitePlan
@@ -71,7 +73,11 @@ class Session:
         self.settle()
         with policy.batch_work():
             if self.incremental and self.manifest is not None and self.manifest.tool == self.tool:
-                return self._in_place()
+                try:
+                    return self._in_place()
+                except OSError as exc:  # the machine failed (disk full, permission): the next build is whole
+                    self.manifest = None
+                    raise BuildError(os_problem(exc, self.out, "write the build into")) from None
         self.manifest = None
         result = phases.build(self.content, self.out, only=self.only, files=self.files if self.incremental else None)
         if self.incremental:
