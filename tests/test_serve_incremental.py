@@ -10,7 +10,16 @@ must be the last good one, whole.
 
 from __future__ import annotations
 
+import queue
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -196,3 +205,54 @@ def test_a_warm_rebuild_reads_only_the_file_that_changed(tmp_path):
     edit(content / "partners" / "city-hall.yaml", "name: City Hall", "name: Town Hall")  # not a member: not shown
     assert session.build().rendered == []
     assert session.files.misses == read + 2
+
+
+def test_serve_shows_each_save_once_and_its_mistakes_where_they_are(tmp_path):
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(MINIMAL, content)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "coalition_docs", "serve", str(content), "--port", str(port),
+                                "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    events: queue.Queue[str] = queue.Queue()
+    url = f"http://127.0.0.1:{port}/"
+
+    def listen() -> None:
+        with urllib.request.urlopen(url + "__coalition_docs/events", timeout=120) as stream:
+            for line in stream:
+                if line.startswith(b"data: "):
+                    events.put(line.decode().strip())
+
+    def page() -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url + "members/test-backbone/", timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    try:
+        assert process.stdout.readline().startswith("first build: Built")
+        while not process.stdout.readline().startswith("Watching "):
+            pass
+        threading.Thread(target=listen, daemon=True).start()
+        events.get(timeout=30)  # the current build
+        time.sleep(1.0)  # the watcher's own start (inotify) follows the line that announces it
+        backbone = content / "partners" / "test-backbone.yaml"
+        edit(backbone, "name: Test Backbone", "name: Backbone Renamed")
+        events.get(timeout=30)
+        status, html = page()
+        assert status == 200 and "Backbone Renamed" in html
+        with pytest.raises(queue.Empty):
+            events.get(timeout=1.0)  # one save, one reload
+        edit(content / "roster.yaml", "organization: test-backbone", "organization: test-bakbone")
+        events.get(timeout=30)
+        status, html = page()
+        assert status == 500 and "roster.yaml:4:" in html and "test-bakbone" in html
+        edit(content / "roster.yaml", "organization: test-bakbone", "organization: test-backbone")
+        events.get(timeout=30)
+        status, html = page()
+        assert status == 200 and "Backbone Renamed" in html
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
