@@ -31,7 +31,7 @@ from pathlib import Path
 
 from coalition_docs import __version__, phases
 from coalition_docs.content.cache import FileCache
-from coalition_docs.engine import policy
+from coalition_docs.engine import policy, runner
 from coalition_docs.engine.manifest import Manifest, OutputRecords, tool_fingerprint
 from coalition_docs.engine.outputs import make
 from coalition_docs.errors import BuildError
@@ -108,7 +108,8 @@ class Session:
         assert previous is not None
         theme = Theme(content)
         stages = phases.selected(self.only)
-        coalition = phases.load_content(content, theme, jobs=1, files=self.files)
+        jobs = runner.default_jobs()  # used only when many files or pages changed (a branch switched, a template)
+        coalition = phases.load_content(content, theme, jobs=jobs, files=self.files)
         records = OutputRecords(previous, _InPlace(out), self.tool)
         plans = phases.plan_stages(stages, coalition, theme, records)
         warnings = {"content": phases.content_warnings(coalition), **phases.stage_warnings(plans, previous)}
@@ -120,7 +121,7 @@ class Session:
         scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.serving-", dir=out.parent))
         try:
             planned = [output for stage in stages for output in plans[stage.name].outputs]
-            made = make(planned, records, scratch, label="pages", jobs=1)
+            made = make(planned, records, scratch, label="pages", jobs=jobs)
             site = _site_plan(plans["site"])
             scans = self._scans(site, records, scratch)
             check_links(scratch / SITE_FOLDER, [p.removeprefix(SITE) for p in made if p.startswith(SITE)],
