@@ -42,6 +42,7 @@ from coalition_docs.site.render import SitePlan
 from coalition_docs.templating import Theme
 
 SITE = SITE_FOLDER + "/"
+MANY_PAGES = 50  # pages to render that are worth the processes of every core
 
 
 class _InPlace:
@@ -121,7 +122,9 @@ class Session:
         scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.serving-", dir=out.parent))
         try:
             planned = [output for stage in stages for output in plans[stage.name].outputs]
-            made = make(planned, records, scratch, label="pages", jobs=jobs)
+            changed = sum(1 for output in planned if not records.unchanged(output.path, output.key))
+            # A few pages render here at once; starting workers costs more than it saves below a directory's worth.
+            made = make(planned, records, scratch, label="pages", jobs=jobs if changed > MANY_PAGES else 1)
             site = _site_plan(plans["site"])
             scans = self._scans(site, records, scratch)
             check_links(scratch / SITE_FOLDER, [p.removeprefix(SITE) for p in made if p.startswith(SITE)],
