@@ -36,7 +36,7 @@ RUN, MIN_CHARS, MAX_CHARS = 10, 8_000, 30_000
 
 NO_FOOTER = "<style>%s</style>" % "".join(
     f"@page{name} {{ @bottom-left {{ content: none }} @bottom-right {{ content: none }} }}"
-    for name in ("", " worksheet", " launch"))  # the page rules of print.css that have footers
+    for name in ("", " worksheet", " launch"))  # page rules with footers, in print.css and in earlier themes
 
 _PART = re.compile(r'<section class="part"')
 _ROW = re.compile(r"<tr\b.*?</tr>", re.S)
