@@ -26,7 +26,7 @@ from typing import Any
 from coalition_docs import __version__
 from coalition_docs.content import model
 from coalition_docs.content.cache import FileCache
-from coalition_docs.documents.stage import DocumentsStage
+from coalition_docs.documents import DocumentsStage
 from coalition_docs.engine import policy, runner
 from coalition_docs.engine.manifest import Manifest, OutputRecords, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.outputs import RenderProgress, make
