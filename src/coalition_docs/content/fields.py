@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import typing
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
@@ -138,15 +139,48 @@ Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format
 Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
 
 
-def vocab_ids(table: dict | Any, what: str) -> Any:
-    """A list of ids from `table`, open to the coalition's own extra ids."""
-    return Field(
-        default_factory=list,
-        description=f"{what}: ids from the fixed vocabulary or coalition.yaml extra_vocabulary",
-        json_schema_extra={
-            "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}
-        },
-    )
+# How the model (content/model.py) holds a field, where it is not the value as written: marks in
+# the field's type, read by content/records.py. A translatable field is a model.Text (TRANSLATABLE).
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Marks vocabulary ids: the model holds each as its model.Term, from model.Vocabulary's `kind`."""
+
+    kind: str  # populations, areas, assets, organization_types, roles
+
+
+@dataclass(frozen=True)
+class Refers:
+    """Marks the id of another record (`kind`: partner, person, working_group): the model holds that record."""
+
+    kind: str
+
+
+def _term_ids(kind: str, table: dict) -> Any:
+    """A list of ids of the vocabulary `kind`, open to the coalition's own extra ids."""
+    return Annotated[list[Id], Terms(kind), Field(json_schema_extra={
+        "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}})]
+
+
+PopulationIds = _term_ids("populations", vocab.POPULATIONS)
+AreaIds = _term_ids("areas", vocab.AREAS)
+AssetIds = _term_ids("assets", vocab.ASSETS)
+
+
+def vocab_ids(what: str) -> Any:
+    """The default and description of a list of vocabulary ids (PopulationIds, AreaIds, AssetIds)."""
+    return Field(default_factory=list, description=f"{what}: ids from the fixed vocabulary or coalition.yaml "
+                 "extra_vocabulary")
+
+
+def marks(info: Any, kind: type) -> Any:
+    """The mark of class `kind` on a pydantic field (a model_fields value), optional or not, else None."""
+    for found in (*info.metadata, *(m for arg in typing.get_args(info.annotation)
+                                    for m in getattr(arg, "__metadata__", ()))):
+        if isinstance(found, kind):
+            return found
+    return None
 
 
 def literal_of(table: dict) -> Any:

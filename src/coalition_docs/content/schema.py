@@ -17,24 +17,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
-from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, Email, Id, Language, MultiLine,  # noqa: F401
-                                           OneLine, OneLineText, Strict,
-                                           Text, TOneLine, TOneLineText, Translations, TStr, TText, Url,
-                                           is_translatable, literal_of, vocab_ids)
+from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, AreaIds, AssetIds,  # noqa: F401
+                                           Email, Id, Language, MultiLine, OneLine, OneLineText, PopulationIds,
+                                           Refers, Strict, Terms, Text, TOneLine, TOneLineText, Translations,
+                                           TStr, TText, Url, is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
 
-OrganizationType = literal_of(vocab.ORGANIZATION_TYPES)
+OrganizationType = Annotated[literal_of(vocab.ORGANIZATION_TYPES), Terms("organization_types")]
 Relationship = literal_of(vocab.RELATIONSHIPS)
 Stage = literal_of(vocab.STAGES)
 Response = literal_of(vocab.RESPONSES)
 DecisionModel = literal_of(vocab.DECISION_MODELS)
-ManagementRole = literal_of(vocab.MANAGEMENT_ROLES)
+ManagementRole = Annotated[literal_of(vocab.MANAGEMENT_ROLES), Terms("roles")]
 StatementKind = literal_of(vocab.STATEMENT_KINDS)
+PartnerId = Annotated[Id, Refers("partner")]
+PersonId = Annotated[Id, Refers("person")]
+WorkingGroupId = Annotated[Id, Refers("working_group")]
 
 
 # -- coalition.yaml ----------------------------------------------------------
@@ -48,9 +51,9 @@ class SiteSettings(Strict):
 
 
 class Needs(Strict):
-    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Worksheet part 1, question 1")
-    areas: list[Id] = vocab_ids(vocab.AREAS, "Worksheet part 1, question 2")
-    assets: list[Id] = vocab_ids(vocab.ASSETS, "Worksheet part 1, question 3")
+    populations: PopulationIds = vocab_ids("Worksheet part 1, question 1")
+    areas: AreaIds = vocab_ids("Worksheet part 1, question 2")
+    assets: AssetIds = vocab_ids("Worksheet part 1, question 3")
 
 
 class DataPointEntry(Strict):
@@ -80,8 +83,8 @@ class WorkingGroupEntry(Strict):
     id: Id
     name: TOneLineText
     description: TStr | None = None
-    lead: Id | None = None
-    areas: list[Id] = vocab_ids(vocab.AREAS, "Areas the group works on")
+    lead: PersonId | None = None
+    areas: AreaIds = vocab_ids("Areas the group works on")
     meets: TOneLine | None = None
 
 
@@ -102,8 +105,8 @@ class CoalitionFile(Strict):
 
     name: TOneLineText
     community: OneLineText
-    convener: Id = Field(description="Partner id of the convening (backbone) organization")
-    project_manager: Id = Field(description="Person id, introduced in every invitation letter")
+    convener: PartnerId = Field(description="Partner id of the convening (backbone) organization")
+    project_manager: PersonId = Field(description="Person id, introduced in every invitation letter")
     decision_model: DecisionModel | None = None
     mission: TText
     site: SiteSettings = Field(default_factory=SiteSettings)
@@ -131,7 +134,7 @@ class ContactEntry(Strict):
 
 
 class PartnerInvitation(Strict):
-    sender: Id | None = None
+    sender: PersonId | None = None
     rationale: TStr | None = None
     resources_offered: TStr | None = None
     power_sharing: TStr | None = None
@@ -149,9 +152,9 @@ class PartnerFile(Strict):
     stage: Stage = "inventory"
     website: Url | None = None
     summary: TStr | None = None
-    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Target populations served")
-    domains: list[Id] = vocab_ids(vocab.AREAS, "Domains of work")
-    assets: list[Id] = vocab_ids(vocab.ASSETS, "Assets")
+    populations: PopulationIds = vocab_ids("Target populations served")
+    domains: AreaIds = vocab_ids("Domains of work")
+    assets: AssetIds = vocab_ids("Assets")
     asset_notes: MultiLine | None = None
     aligned_initiatives: MultiLine | None = None
     motivations: MultiLine | None = None
@@ -170,14 +173,14 @@ class PartnerFile(Strict):
 class PersonEntry(Strict):
     id: Id
     name: OneLineText
-    organization: Id | None = None
+    organization: PartnerId | None = None
     title: TOneLine | None = None
     pronouns: OneLine | None = None
     bio: TStr | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
     roles: list[ManagementRole] = Field(default_factory=list)
-    working_groups: list[Id] = Field(default_factory=list)
+    working_groups: list[WorkingGroupId] = Field(default_factory=list)
     champion: StrictBool = False
     email: Email | None = None
     phone: OneLine | None = None
