@@ -123,7 +123,7 @@ def test_a_number_where_text_is_expected_is_valid_but_not_where_an_address_is():
 def test_every_field_of_every_file_is_in_the_model_or_said_where_it_is_instead():
     """Each map of the content files' schemas has its record in the model, with every one of its fields but
     those it omits, each saying where the model holds it (a map inside an omitted field needs no record)."""
-    from coalition_docs.content import fields, model, records, schema
+    from coalition_docs.content import fields, meeting_model, model, records, schema
 
     def maps(kind):
         yield kind
@@ -134,10 +134,12 @@ def test_every_field_of_every_file_is_in_the_model_or_said_where_it_is_instead()
                     if name not in omitted and isinstance(found, type) and issubclass(found, fields.Strict):
                         yield from maps(found)
 
-    files = [schema.FILE_SCHEMAS[kind] for kind in ("coalition", "partner", "positionality", "page")]
+    files = [file for kind, file in schema.FILE_SCHEMAS.items() if kind != "roster"]  # the model holds people
     kinds = {kind for file in (*files, schema.PersonEntry) for kind in maps(file)}
     assert kinds - set(records.RECORDS) == set()
-    assert schema.AgreementEntry in kinds and schema.ContactEntry in kinds and schema.SiteSettings not in kinds
+    assert {schema.AgreementEntry, schema.ContactEntry, schema.MeetingFile} <= kinds
+    assert schema.SiteSettings not in kinds
+    assert records.RECORDS[schema.MeetingFile] is meeting_model.Meeting
     for kind in (*(records.RECORDS[kind] for kind in kinds), model.PageTranslation):
         made = {field.name for field in dataclasses.fields(kind)}
         assert set(kind.SCHEMA.model_fields) - made == set(kind.OMITTED), kind

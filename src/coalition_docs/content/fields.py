@@ -157,6 +157,11 @@ class Refers:
     kind: str
 
 
+PartnerId = Annotated[Id, Refers("partner")]
+PersonId = Annotated[Id, Refers("person")]
+WorkingGroupId = Annotated[Id, Refers("working_group")]
+
+
 def _term_ids(kind: str, table: dict) -> Any:
     """A list of ids of the vocabulary `kind`, open to the coalition's own extra ids."""
     return Annotated[list[Id], Terms(kind), Field(json_schema_extra={
@@ -175,12 +180,15 @@ def vocab_ids(what: str) -> Any:
 
 
 def marks(info: Any, kind: type) -> Any:
-    """The mark of class `kind` on a pydantic field (a model_fields value), optional or not, else None."""
-    for found in (*info.metadata, *(m for arg in typing.get_args(info.annotation)
-                                    for m in getattr(arg, "__metadata__", ()))):
-        if isinstance(found, kind):
-            return found
-    return None
+    """The mark of class `kind` on a pydantic field (a model_fields value) or on what it holds (an optional
+    value, the items of a list), else None."""
+    found = [*info.metadata]
+    inner = [*typing.get_args(info.annotation)]
+    while inner:
+        arg = inner.pop()
+        found += getattr(arg, "__metadata__", ())
+        inner += typing.get_args(arg)
+    return next((mark for mark in found if isinstance(mark, kind)), None)
 
 
 def literal_of(table: dict) -> Any:

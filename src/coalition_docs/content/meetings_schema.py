@@ -16,10 +16,10 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
 from coalition_docs.errors import describe
-from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, Strict, TOneLineText, TStr, Url,
-                                           literal_of)
+from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, PersonId, Strict, Terms,
+                                           TOneLineText, TStr, Url, literal_of)
 
-LaunchActivity = literal_of(vocab.LAUNCH_ACTIVITIES)
+LaunchActivity = Annotated[literal_of(vocab.LAUNCH_ACTIVITIES), Terms("launch_activities")]
 
 
 def _checked(parse):
@@ -88,7 +88,7 @@ class PlaceEntry(Strict):
 class AgendaItemEntry(Strict):
     topic: TOneLineText
     minutes: Minutes
-    lead: Id | None = Field(None, description="Person id")
+    lead: PersonId | None = Field(None, description="Person id")
     notes: TStr | None = Field(None, description="Markdown; internal")
 
 
@@ -102,9 +102,9 @@ class MeetingFile(Strict):
     ends: ClockTime | None = Field(None, description="Default: starts plus the agenda's minutes")
     place: PlaceEntry | None = None
     accessibility: list[TOneLineText] = Field(default_factory=list)
-    facilitator: Id | None = Field(None, description="Person id")
-    note_taker: Id | None = Field(None, description="Person id")
-    attendees: list[Id] | None = Field(None, description="Person ids; overrides the group's people")
+    facilitator: PersonId | None = Field(None, description="Person id")
+    note_taker: PersonId | None = Field(None, description="Person id")
+    attendees: list[PersonId] | None = Field(None, description="Person ids; overrides the group's people")
     languages: list[Language] = Field(
         default_factory=list, description="More languages the agenda is printed in, beside the primary one")
     preparation: TStr | None = Field(None, description="Markdown: what to read or bring")

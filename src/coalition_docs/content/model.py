@@ -240,6 +240,7 @@ class Vocabulary:
     assets: Mapping[str, Term]
     organization_types: Mapping[str, Term]
     roles: Mapping[str, Term]
+    launch_activities: Mapping[str, Term]
 
 
 @record(schema.CoalitionFile, eq=False, omit={

@@ -43,6 +43,7 @@ class Builder:
             assets=_terms(vocab.ASSETS, extra.assets, self.primary),
             organization_types=_terms(vocab.ORGANIZATION_TYPES, {}, self.primary),
             roles=_terms(vocab.MANAGEMENT_ROLES, {}, self.primary),
+            launch_activities=_terms(vocab.LAUNCH_ACTIVITIES, {}, self.primary),
         )
 
     def build(self) -> model.Coalition:
@@ -130,7 +131,6 @@ class Builder:
     def meeting(self, mid: str, loaded: Loaded, coalition: model.Coalition) -> Meeting:
         """meetings/ID.yaml, its times in the coalition's zone (drafts without one: no times)."""
         m, tz = loaded.value, coalition.tz
-        person = {p.id: p for p in coalition.people}.get
         group = next((g for g in coalition.working_groups if g.id == m.group), None)
         starts = times.local(m.starts, tz) if m.starts is not None and tz is not None else None
         ends = None
@@ -138,29 +138,19 @@ class Builder:
             ends = times.local(dt.datetime.combine(starts.date(), m.ends), tz)
         items, running = [], 0
         for entry in m.agenda:
-            items.append(AgendaItem(
-                topic=self.t(entry.topic), minutes=entry.minutes, lead=person(entry.lead) if entry.lead else None,
-                notes=self.t(entry.notes), starts=times.later(starts, running) if starts else None,
+            items.append(self.record(
+                AgendaItem, entry, starts=times.later(starts, running) if starts else None,
                 ends=times.later(starts, running + entry.minutes) if starts else None))
             running += entry.minutes
         if starts is not None and ends is None:
             ends = times.later(starts, running)
-        attendees = tuple(person(p) for p in m.attendees) if m.attendees is not None else None
-        return Meeting(
-            id=mid, title=self.t(m.title), source=model.Source(loaded.document.path), group=m.group,
+        meeting = self.record(
+            Meeting, m, id=mid, source=model.Source(loaded.document.path),
             group_name=group.name if group else vocab.MEETING_GROUPS[m.group], working_group=group,
-            launch_activity=model.Term(m.launch_activity, vocab.LAUNCH_ACTIVITIES[m.launch_activity])
-            if m.launch_activity else None,
-            starts=starts, ends=ends, ends_written=m.ends is not None,
-            place=Place(m.place.name, m.place.address, m.place.online) if m.place else None,
-            accessibility=tuple(self.t(a) for a in m.accessibility),
-            facilitator=person(m.facilitator) if m.facilitator else None,
-            note_taker=person(m.note_taker) if m.note_taker else None,
-            attendees=attendees, invitees=attendees if attendees is not None else coalition.people_in(m.group),
-            languages=tuple(m.languages), agenda_languages=tuple(dict.fromkeys((self.primary, *m.languages))),
-            preparation=self.t(m.preparation), agenda=tuple(items), notes=m.notes, decisions=tuple(m.decisions),
-            public=m.public, draft=m.draft, positions=_Positions(loaded.document),
-        )
+            starts=starts, ends=ends, ends_written=m.ends is not None, agenda=tuple(items),
+            agenda_languages=tuple(dict.fromkeys((self.primary, *m.languages))), positions=_Positions(loaded.document))
+        meeting.invitees = meeting.attendees if meeting.attendees is not None else coalition.people_in(m.group)
+        return meeting
 
     def statement(self, sid, loaded: Loaded, people, partners) -> model.Statement:
         s = loaded.value

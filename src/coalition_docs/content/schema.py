@@ -23,9 +23,10 @@ from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
 from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, AreaIds, AssetIds,  # noqa: F401
-                                           Email, Id, Language, MultiLine, OneLine, OneLineText, PopulationIds,
-                                           Refers, Strict, Terms, Text, TOneLine, TOneLineText, Translations,
-                                           TStr, TText, Url, is_translatable, literal_of, vocab_ids)
+                                           Email, Id, Language, MultiLine, OneLine, OneLineText, PartnerId,
+                                           PersonId, PopulationIds, Refers, Strict, Terms, Text, TOneLine,
+                                           TOneLineText, Translations, TStr, TText, Url, WorkingGroupId,
+                                           is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
 
 OrganizationType = Annotated[literal_of(vocab.ORGANIZATION_TYPES), Terms("organization_types")]
@@ -35,9 +36,6 @@ Response = literal_of(vocab.RESPONSES)
 DecisionModel = literal_of(vocab.DECISION_MODELS)
 ManagementRole = Annotated[literal_of(vocab.MANAGEMENT_ROLES), Terms("roles")]
 StatementKind = literal_of(vocab.STATEMENT_KINDS)
-PartnerId = Annotated[Id, Refers("partner")]
-PersonId = Annotated[Id, Refers("person")]
-WorkingGroupId = Annotated[Id, Refers("working_group")]
 
 
 # -- coalition.yaml ----------------------------------------------------------
