@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import typing
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
                       WrapValidator)
@@ -58,6 +58,19 @@ class Translations(dict):
     """A translatable field written as a map of language code to text (content-format v1.1)."""
 
 
+class _PublicMark:
+    """Marks a field that content-format.md "What is public" names: site/public.py copies these, and only these,
+    from a record the site may show (a member, a person who consented, a public statement or meeting)."""
+
+    def __repr__(self) -> str:
+        return "public"
+
+
+PUBLIC = _PublicMark()
+T = TypeVar("T")
+Public = Annotated[T, PUBLIC]  # Public[OneLineText]: the field reaches the site
+
+
 class _TranslatableMark:
     """Marks a translatable field; languages.py finds every one through it."""
 
@@ -66,6 +79,11 @@ class _TranslatableMark:
 
 
 TRANSLATABLE = _TranslatableMark()
+
+
+def is_public(info: Any) -> bool:
+    """Whether a pydantic field (model_fields value) is marked public (Public[...])."""
+    return marks(info, _PublicMark) is not None
 
 
 def is_translatable(info: Any) -> bool:

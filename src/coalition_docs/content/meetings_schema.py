@@ -16,8 +16,8 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
 from coalition_docs.errors import describe
-from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, PersonId, Strict, Terms,
-                                           TOneLineText, TStr, Url, literal_of)
+from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, PersonId, Public, Strict,
+                                           Terms, TOneLineText, TStr, Url, literal_of)
 
 LaunchActivity = Annotated[literal_of(vocab.LAUNCH_ACTIVITIES), Terms("launch_activities")]
 
@@ -70,8 +70,9 @@ class CommunicationEntry(Strict):
 class AgreementEntry(Strict):
     """v1.2: the working agreement the coalition reaches in its launch meetings."""
 
-    norms: list[TOneLineText] = Field(default_factory=list, description="How members treat one another (public)")
-    decisions: TStr | None = Field(None, description="Markdown: who gives input and who has the final say (public)")
+    norms: Public[list[TOneLineText]] = Field(default_factory=list, description="How members treat one another (public)")
+    decisions: Public[TStr] | None = Field(
+        None, description="Markdown: who gives input and who has the final say (public)")
     communication: list[CommunicationEntry] = Field(
         default_factory=list, description="Which platform is used for what (internal)")
 
@@ -80,8 +81,8 @@ class AgreementEntry(Strict):
 
 
 class PlaceEntry(Strict):
-    name: OneLine | None = None
-    address: MultiLine | None = Field(None, description="Multi-line postal address")
+    name: Public[OneLine] | None = None
+    address: Public[MultiLine] | None = Field(None, description="Multi-line postal address")
     online: Url | None = Field(None, description="The video call's address; internal")
 
 
@@ -95,13 +96,13 @@ class AgendaItemEntry(Strict):
 class MeetingFile(Strict):
     """meetings/ID.yaml: one meeting (v1.2)."""
 
-    title: TOneLineText
-    group: Id = Field("coalition", description="coalition, management-team, champions or a working group id")
-    launch_activity: LaunchActivity | None = None
-    starts: LocalDateTime | None = Field(None, description="Required unless draft")
-    ends: ClockTime | None = Field(None, description="Default: starts plus the agenda's minutes")
-    place: PlaceEntry | None = None
-    accessibility: list[TOneLineText] = Field(default_factory=list)
+    title: Public[TOneLineText]
+    group: Public[Id] = Field("coalition", description="coalition, management-team, champions or a working group id")
+    launch_activity: Public[LaunchActivity] | None = None
+    starts: Public[LocalDateTime] | None = Field(None, description="Required unless draft")
+    ends: Public[ClockTime] | None = Field(None, description="Default: starts plus the agenda's minutes")
+    place: Public[PlaceEntry] | None = None  # its name and address
+    accessibility: Public[list[TOneLineText]] = Field(default_factory=list)
     facilitator: PersonId | None = Field(None, description="Person id")
     note_taker: PersonId | None = Field(None, description="Person id")
     attendees: list[PersonId] | None = Field(None, description="Person ids; overrides the group's people")

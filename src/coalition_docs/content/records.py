@@ -17,46 +17,62 @@ What each field holds in the model follows from its declaration in the schema
 - a list: a tuple; anything else: the value as written.
 
 Every field defaults as it does in the file: None, (), {}, False, a record of its defaults.
+
+The site's view (site/public.py) makes its records the same way, with
+`public=True`: only the fields the schema marks public (fields.Public, the
+allow-list of content-format.md "What is public"), copied by `_Texts.copy`
+in the site's language; a reference is never copied, the view says what it
+shows of it (a public person, a member's name).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from coalition_docs.content import fields as kinds
+
 T = TypeVar("T")
 
-# The schema's maps and the record that holds each in the model (filled by @record).
+# The schema's maps and the record that holds each in the model, and in the public view (filled by @record).
 RECORDS: dict[type[BaseModel], type] = {}
+PUBLIC_RECORDS: dict[type[BaseModel], type] = {}
 
 
-def record(source: type[BaseModel], *, omit: Mapping[str, str] | None = None,
+def record(source: type[BaseModel], *, public: bool = False, omit: Mapping[str, str] | None = None,
            **options: Any) -> Callable[[type[T]], type[T]]:
     """A dataclass (with `options`, keyword-only) holding the fields of `source` beside the class's own.
 
-    `omit` names the schema fields the record leaves out, each with where the model holds it instead.
+    `public`: only the fields marked public (fields.Public), for the site's view (site/public.py), and
+    with no defaults: every one is copied. `omit` names the schema fields the record leaves out, each
+    with where it holds them instead.
     """
+    taken = [name for name, info in source.model_fields.items() if not public or kinds.is_public(info)]
     omitted = dict(omit or {})
-    unknown = set(omitted) - set(source.model_fields)
-    if unknown:
-        raise TypeError(f"{source.__name__} has no field {sorted(unknown)}")
+    if set(omitted) - set(taken):
+        raise TypeError(f"{source.__name__} has no {'public ' if public else ''}field {sorted(set(omitted) - set(taken))}")
 
     def make(cls: type[T]) -> type[T]:
         own = dict(cls.__dict__.get("__annotations__", {}))
-        fields = dict(own)
-        for name, info in source.model_fields.items():
+        annotations = dict(own)
+        for name in taken:
             if name in own or name in omitted:
                 continue
-            fields[name] = "Any"
-            setattr(cls, name, _default(info))
-        cls.__annotations__ = fields
+            annotations[name] = "Any"
+            if not public:
+                setattr(cls, name, _default(source.model_fields[name]))
+        cls.__annotations__ = annotations
         cls.SCHEMA = source  # type: ignore[attr-defined]
+        cls.FIELDS = tuple(name for name in taken if name not in omitted)  # type: ignore[attr-defined]
         cls.OMITTED = omitted  # type: ignore[attr-defined]
         made = dataclasses.dataclass(cls, kw_only=True, **options)
-        RECORDS.setdefault(source, made)  # the first record of a map is what the map becomes inside another
+        # the first record of a map is what the map becomes inside another
+        (PUBLIC_RECORDS if public else RECORDS).setdefault(source, made)
         return made
 
     return make
@@ -75,6 +91,28 @@ def _default(info: Any) -> Any:
     return dataclasses.field(default_factory=lambda: RECORDS[type(default)]())
 
 
-def schema_fields(kind: type) -> tuple[str, ...]:
-    """The fields a record takes from the schema: the schema's, less what it omits."""
-    return tuple(name for name in kind.SCHEMA.model_fields if name not in kind.OMITTED)
+# How a field of the schema becomes a value of the model, or of the public view: decided once per record.
+PLAIN, TEXT, TERMS, REFERS, RECORD, MAP = range(6)
+
+
+@functools.cache
+def how(kind: type) -> tuple[tuple[str, int, Any], ...]:
+    """(field, how, its fields.Terms or fields.Refers mark) for each schema field of the record `kind`."""
+    found = []
+    for name in kind.FIELDS:
+        info = kind.SCHEMA.model_fields[name]
+        terms, refers = kinds.marks(info, kinds.Terms), kinds.marks(info, kinds.Refers)
+        inner = typing.get_args(info.annotation) or (info.annotation,)
+        if kinds.is_translatable(info):
+            found.append((name, TEXT, None))
+        elif terms is not None:
+            found.append((name, TERMS, terms))
+        elif refers is not None:
+            found.append((name, REFERS, refers))
+        elif any(isinstance(t, type) and issubclass(t, BaseModel) for t in (info.annotation, *inner)):
+            found.append((name, RECORD, None))
+        elif typing.get_origin(info.annotation) is dict:
+            found.append((name, MAP, None))
+        else:
+            found.append((name, PLAIN, None))
+    return tuple(found)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import functools
-import typing
-
 from pydantic import BaseModel
 
-from coalition_docs.content import fields, model, records
+from coalition_docs.content import model, records
 from coalition_docs.content import times, vocab
 from coalition_docs.content.meeting_model import AgendaItem, Meeting, Place
 from collections.abc import Iterator, Mapping
@@ -90,13 +87,13 @@ class Builder:
         `own` (what the model adds) beside them. A reference to a kind of record not yet made waits for link()."""
         values = dict(own)
         waiting = []
-        for name, how, mark in _how(kind):
+        for name, how, mark in records.how(kind):
             if name in own:
                 continue
             value = getattr(entry, name)
             if value is None:
                 values[name] = None
-            elif how == _REFERS and mark.kind not in self.index:
+            elif how == records.REFERS and mark.kind not in self.index:
                 waiting.append((name, value))
                 values[name] = None
             elif type(value) is list:
@@ -108,22 +105,22 @@ class Builder:
         return made
 
     def value(self, how: int, mark: Any, value: Any) -> Any:
-        if how == _PLAIN:
+        if how == records.PLAIN:
             return value
-        if how == _TEXT:
+        if how == records.TEXT:
             return self.t(value)
-        if how == _TERMS:
+        if how == records.TERMS:
             return getattr(self.vocabulary, mark.kind)[value]
-        if how == _REFERS:
+        if how == records.REFERS:
             return self.index[mark.kind][value]
-        if how == _RECORD:
+        if how == records.RECORD:
             return self.record(records.RECORDS[type(value)], value)
-        return dict(value)  # _MAP
+        return dict(value)  # records.MAP
 
     def link(self) -> None:
         """Set the references that waited for their records (a partner's invitation sender, a group's lead)."""
         for made, name, value in self.waiting:
-            how, mark = next((how, mark) for field, how, mark in _how(type(made)) if field == name)
+            how, mark = next((how, mark) for field, how, mark in records.how(type(made)) if field == name)
             setattr(made, name, tuple(self.value(how, mark, v) for v in value) if type(value) is list
                     else self.value(how, mark, value))
         self.waiting.clear()
@@ -178,32 +175,6 @@ class Builder:
         if isinstance(value, Translations):
             return model.Text(value.get(self.primary, ""), {str(k): v for k, v in value.items()})
         return model.Text(value, {self.primary: value})
-
-
-# How a field of the schema becomes a value of the model (records.py): decided once per record and field.
-_PLAIN, _TEXT, _TERMS, _REFERS, _RECORD, _MAP = range(6)
-
-
-@functools.cache
-def _how(kind: type) -> tuple[tuple[str, int, Any], ...]:
-    found = []
-    for name in records.schema_fields(kind):
-        info = kind.SCHEMA.model_fields[name]
-        terms, refers = fields.marks(info, fields.Terms), fields.marks(info, fields.Refers)
-        inner = typing.get_args(info.annotation) or (info.annotation,)
-        if fields.is_translatable(info):
-            found.append((name, _TEXT, None))
-        elif terms is not None:
-            found.append((name, _TERMS, terms))
-        elif refers is not None:
-            found.append((name, _REFERS, refers))
-        elif any(isinstance(t, type) and issubclass(t, BaseModel) for t in (info.annotation, *inner)):
-            found.append((name, _RECORD, None))
-        elif typing.get_origin(info.annotation) is dict:
-            found.append((name, _MAP, None))
-        else:
-            found.append((name, _PLAIN, None))
-    return tuple(found)
 
 
 def _terms(fixed, extra, primary: str) -> dict[str, model.Term]:

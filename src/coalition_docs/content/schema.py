@@ -24,7 +24,7 @@ from pydantic import Field, StrictBool
 from coalition_docs.content import vocab
 from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, AreaIds, AssetIds,  # noqa: F401
                                            Email, Id, Language, MultiLine, OneLine, OneLineText, PartnerId,
-                                           PersonId, PopulationIds, Refers, Strict, Terms, Text, TOneLine,
+                                           PersonId, PopulationIds, Public, Refers, Strict, Terms, Text, TOneLine,
                                            TOneLineText, Translations, TStr, TText, Url, WorkingGroupId,
                                            is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
@@ -79,17 +79,17 @@ class PrintSettings(Strict):
 
 class WorkingGroupEntry(Strict):
     id: Id
-    name: TOneLineText
-    description: TStr | None = None
-    lead: PersonId | None = None
-    areas: AreaIds = vocab_ids("Areas the group works on")
-    meets: TOneLine | None = None
+    name: Public[TOneLineText]
+    description: Public[TStr] | None = None
+    lead: Public[PersonId] | None = None  # if that person is public
+    areas: Public[AreaIds] = vocab_ids("Areas the group works on")
+    meets: Public[TOneLine] | None = None
 
 
 class MeetingsEntry(Strict):
-    management_team: TStr | None = None
-    working_groups: TStr | None = None
-    champions: TStr | None = None
+    management_team: Public[TStr] | None = None
+    working_groups: Public[TStr] | None = None
+    champions: Public[TStr] | None = None
 
 
 class ExtraVocabulary(Strict):
@@ -101,23 +101,23 @@ class ExtraVocabulary(Strict):
 class CoalitionFile(Strict):
     """coalition.yaml: the coalition itself."""
 
-    name: TOneLineText
-    community: OneLineText
-    convener: PartnerId = Field(description="Partner id of the convening (backbone) organization")
+    name: Public[TOneLineText]
+    community: Public[OneLineText]
+    convener: Public[PartnerId] = Field(description="Partner id of the convening (backbone) organization")  # its name
     project_manager: PersonId = Field(description="Person id, introduced in every invitation letter")
-    decision_model: DecisionModel | None = None
-    mission: TText
+    decision_model: Public[DecisionModel] | None = None
+    mission: Public[TText]
     site: SiteSettings = Field(default_factory=SiteSettings)
     needs: Needs = Field(default_factory=Needs)
     data_points: list[DataPointEntry] = Field(default_factory=list)
     invitation: InvitationDefaults = Field(default_factory=InvitationDefaults)
     print: PrintSettings = Field(default_factory=PrintSettings)
-    working_groups: list[WorkingGroupEntry] = Field(default_factory=list)
-    meetings: MeetingsEntry = Field(default_factory=MeetingsEntry)
+    working_groups: Public[list[WorkingGroupEntry]] = Field(default_factory=list)
+    meetings: Public[MeetingsEntry] = Field(default_factory=MeetingsEntry)
     extra_vocabulary: ExtraVocabulary = Field(default_factory=ExtraVocabulary)
-    timezone: TimeZone | None = Field(None, description="v1.2: the IANA time zone of meeting times, e.g. "
-                                      "America/Detroit; required once a meeting is not a draft")
-    agreement: AgreementEntry = Field(default_factory=AgreementEntry)
+    timezone: Public[TimeZone] | None = Field(None, description="v1.2: the IANA time zone of meeting times, e.g. "
+                                              "America/Detroit; required once a meeting is not a draft")
+    agreement: Public[AgreementEntry] = Field(default_factory=AgreementEntry)
 
 
 # -- partners/ID.yaml --------------------------------------------------------
@@ -144,15 +144,15 @@ class PartnerInvitation(Strict):
 class PartnerFile(Strict):
     """partners/ID.yaml: one organization of the inventory."""
 
-    name: OneLineText
-    type: OrganizationType
+    name: Public[OneLineText]
+    type: Public[OrganizationType]
     relationship: Relationship
     stage: Stage = "inventory"
-    website: Url | None = None
-    summary: TStr | None = None
-    populations: PopulationIds = vocab_ids("Target populations served")
-    domains: AreaIds = vocab_ids("Domains of work")
-    assets: AssetIds = vocab_ids("Assets")
+    website: Public[Url] | None = None
+    summary: Public[TStr] | None = None
+    populations: Public[PopulationIds] = vocab_ids("Target populations served")
+    domains: Public[AreaIds] = vocab_ids("Domains of work")
+    assets: Public[AssetIds] = vocab_ids("Assets")
     asset_notes: MultiLine | None = None
     aligned_initiatives: MultiLine | None = None
     motivations: MultiLine | None = None
@@ -170,16 +170,16 @@ class PartnerFile(Strict):
 
 class PersonEntry(Strict):
     id: Id
-    name: OneLineText
-    organization: PartnerId | None = None
-    title: TOneLine | None = None
-    pronouns: OneLine | None = None
-    bio: TStr | None = None
+    name: Public[OneLineText]
+    organization: Public[PartnerId] | None = None  # its name, if a member
+    title: Public[TOneLine] | None = None
+    pronouns: Public[OneLine] | None = None
+    bio: Public[TStr] | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
-    roles: list[ManagementRole] = Field(default_factory=list)
-    working_groups: list[WorkingGroupId] = Field(default_factory=list)
-    champion: StrictBool = False
+    roles: Public[list[ManagementRole]] = Field(default_factory=list)
+    working_groups: Public[list[WorkingGroupId]] = Field(default_factory=list)
+    champion: Public[StrictBool] = False
     email: Email | None = None
     phone: OneLine | None = None
     public: StrictBool = False
@@ -202,12 +202,13 @@ class ReflectionEntry(Strict):
 class StatementFile(Strict):
     """positionality/ID.yaml: one positionality statement."""
 
-    kind: StatementKind
-    author: OneLineText = Field(description="Person id (individual), partner id (institutional) or free text (team)")
-    title: TOneLine | None = None
+    kind: Public[StatementKind]
+    author: Public[OneLineText] = Field(  # its name, where the author is public
+        description="Person id (individual), partner id (institutional) or free text (team)")
+    title: Public[TOneLine] | None = None
     identities: dict[str, OneLine] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
-    statement: TText
+    statement: Public[TText]
     public: StrictBool = False
 
 
@@ -217,10 +218,10 @@ class StatementFile(Strict):
 class PageFrontMatter(Strict):
     """The YAML front matter of pages/NAME.md."""
 
-    title: OneLineText
-    order: int | None = None
+    title: Public[OneLineText]
+    order: Public[int] | None = None
     draft: StrictBool = False
-    description: OneLine | None = Field(None, description="addition: a one-line summary for search engines")
+    description: Public[OneLine] | None = Field(None, description="addition: a one-line summary for search engines")
 
 
 FILE_SCHEMAS: dict[str, type[Strict]] = {
