@@ -70,7 +70,8 @@ class CommunicationEntry(Strict):
 class AgreementEntry(Strict):
     """v1.2: the working agreement the coalition reaches in its launch meetings."""
 
-    norms: Public[list[TOneLineText]] = Field(default_factory=list, description="How members treat one another (public)")
+    norms: Public[list[TOneLineText]] = Field(
+        default_factory=list, description="How members treat one another (public)")
     decisions: Public[TStr] | None = Field(
         None, description="Markdown: who gives input and who has the final say (public)")
     communication: list[CommunicationEntry] = Field(

@@ -4,8 +4,9 @@
 with one field for every field of partners/ID.yaml, in the schema's order,
 after the fields the class declares itself (what the model adds: its id, where
 it was written, the people who work there). A class may also declare a schema
-field itself, to give it another default; and it may leave a schema field out
-(`omit`), saying where the model holds it instead.
+field itself, to give it another type or default (the site's view: what it
+shows of it); and it may leave a schema field out (`omit`), saying where the
+model holds it instead.
 
 What each field holds in the model follows from its declaration in the schema
 (resolve.py does it, `Builder.record`):
@@ -54,8 +55,9 @@ def record(source: type[BaseModel], *, public: bool = False, omit: Mapping[str, 
     """
     taken = [name for name, info in source.model_fields.items() if not public or kinds.is_public(info)]
     omitted = dict(omit or {})
-    if set(omitted) - set(taken):
-        raise TypeError(f"{source.__name__} has no {'public ' if public else ''}field {sorted(set(omitted) - set(taken))}")
+    unknown = sorted(set(omitted) - set(taken))
+    if unknown:
+        raise TypeError(f"{source.__name__} has no {'public ' if public else ''}field {unknown}")
 
     def make(cls: type[T]) -> type[T]:
         own = dict(cls.__dict__.get("__annotations__", {}))
