@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from coalition_docs.content import meetings_schema, schema, vocab
 from coalition_docs.content.records import record
+from coalition_docs.content.texts import AsWritten, Text, text_in  # noqa: F401 - the model's texts
 
 
 @dataclass(frozen=True, order=True)
@@ -43,52 +44,6 @@ class Located:
                 return self.positions[dotted]
             dotted = dotted.rpartition(".")[0]
         return self.source
-
-
-class Text(str):
-    """A translatable text (content-format v1.1): the primary language's words, as a plain string.
-
-    `translations` maps every language it is written in (the primary's too)
-    to its text; `get(code)` is the text in one language, or None. Code that
-    knows nothing of languages reads it as the string it is.
-    """
-
-    translations: Mapping[str, str]
-
-    def __new__(cls, value: str, translations: Mapping[str, str] | None = None):
-        text = super().__new__(cls, value)
-        text.translations = dict(translations or {})
-        return text
-
-    def __reduce__(self):
-        return (Text, (str(self), self.translations))
-
-    def get(self, language: str) -> str | None:
-        return self.translations.get(language)
-
-
-def text_in(value: str | None, language: str, primary: str) -> str | None:
-    """`value` in `language`: its translation, the text itself in the primary language, else None."""
-    if value is None:
-        return None
-    if isinstance(value, Text):
-        return value.get(language)
-    return str(value) if language == primary else None
-
-
-class AsWritten(str):
-    """A text the coalition wrote, in `language`: shown as written, never looked up in the theme's
-    catalog (the catalog is for the theme's own words; a custom label "Get involved" stays as it is)."""
-
-    language: str
-
-    def __new__(cls, value: str, language: str):
-        text = super().__new__(cls, value)
-        text.language = language
-        return text
-
-    def __reduce__(self):
-        return (type(self), (str(self), self.language))
 
 
 @dataclass(frozen=True)
