@@ -252,3 +252,19 @@ def test_check_finds_a_markdown_link_to_a_member_page_the_site_does_not_make(cap
     code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
     assert code == 1 and err.splitlines()[:3] == expected
     assert not (tmp_path / "out").exists()
+
+
+def test_check_finds_a_link_to_a_page_of_the_site_this_coalition_has_none_of(capsys, content, tmp_path):
+    # The minimal coalition has no meetings: the site makes no meetings page, though the name is the site's.
+    page = content / "pages" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines) + "\n\nSee [our meetings](meetings/) and [members](members/).\n",
+                    encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", content)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == (
+        f"pages/about.md:{len(lines) + 2}:1: link 'meetings/' points at a page the site does not have (expected "
+        "one of about, coverage, members, people, statements, structure, working-groups, found 'meetings')")
+    code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
+    assert code == 1 and "link 'meetings/' points at a page the site does not have" in err
+    assert not (tmp_path / "out").exists()

@@ -338,3 +338,11 @@ def test_a_translation_in_a_list_is_named_with_its_index(content):
         load_coalition(content)
     assert caught.value.problems[0].format().startswith(
         "roster.yaml:7:7: people[0].title.es: es is not a language of the coalition (expected one of en, found es)")
+
+
+def test_a_letters_page_footer_is_in_its_language(built):
+    reader = pypdf.PdfReader(built / "documents/letters/city-hall.pdf")
+    assert len(reader.pages) >= 2, "the letter's later pages carry the footer"
+    pages = [page.extract_text() for page in reader.pages]
+    assert f"Para Alex Mayor · página 2 de {len(pages)}" in pages[1]
+    assert "To Alex Mayor" not in "".join(pages) and "página 1 de" not in pages[0]  # a clean first page

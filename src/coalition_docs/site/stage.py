@@ -58,10 +58,13 @@ def _markdown(coalition: model.Coalition) -> Iterator[tuple[model.Source, str | 
 def page_link_problems(coalition: model.Coalition, pages: Iterable[str]) -> list[Problem]:
     """A located problem for each Markdown link to a page below a folder of the site that the site does not make.
 
-    `pages` are the site's planned files ("members/harbor/index.html"). Links to
-    top-level pages and to static/ were checked with the content (content/links.py).
+    `pages` are the site's planned files ("members/harbor/index.html"). Links to static/ and to
+    names no site has were checked with the content (content/links.py); here a link to a page of
+    the site's own that this coalition has none of (`statements/` without a public statement) too.
     """
     made = set(pages)
+    top = {p.split("/", 1)[0].removesuffix(".html") for p in made}  # "members", "about", "404", "sitemap.xml"
+    sections = sorted({p.split("/", 1)[0] for p in made if p.count("/") == 1 and p.endswith("/index.html")})
     problems = []
     for where, name, text, base, first_line in _markdown(coalition):
         if not isinstance(text, str) or "](" not in text and "]:" not in text:
@@ -71,13 +74,20 @@ def page_link_problems(coalition: model.Coalition, pages: Iterable[str]) -> list
             if path is None:
                 continue
             folder, _, rest = path.removesuffix("index.html").strip("/").partition("/")
-            if not rest or folder == "static" or path in made or f"{path.rstrip('/')}/index.html" in made:
+            if not folder or folder == "static" or path in made or f"{path.rstrip('/')}/index.html" in made:
                 continue
-            siblings = sorted({p.removesuffix("index.html") for p in made
-                               if p.startswith(f"{folder}/") and p.count("/") == 2})
-            message = (f"link '{target}' points at a page the site does not have (expected one of the pages "
-                       f"under {folder}/, found '{path}')")
-            hint = did_you_mean(path, siblings) if siblings else None
+            if not rest:  # a page of the site's own that this coalition has none of (no public statement)
+                if folder.removesuffix(".html") in top:
+                    continue
+                message = (f"link '{target}' points at a page the site does not have (expected one of "
+                           f"{', '.join(sections)}, found '{folder}')")
+                hint = did_you_mean(folder, sections)
+            else:
+                siblings = sorted({p.removesuffix("index.html") for p in made
+                                   if p.startswith(f"{folder}/") and p.count("/") == 2})
+                message = (f"link '{target}' points at a page the site does not have (expected one of the pages "
+                           f"under {folder}/, found '{path}')")
+                hint = did_you_mean(path, siblings) if siblings else None
             if first_line is not None:
                 problems.append(Problem(where.path, first_line + offset, 1, message, hint))
             else:
