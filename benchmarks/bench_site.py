@@ -32,13 +32,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
+from generate import generated
 from versions import baseline_source, coalition_docs, load_average
 
 from coalition_docs.site.render import build_site
@@ -174,10 +173,8 @@ def main() -> None:
     baseline = baseline_source(args.baseline)
     print(load_average(), flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        content = tmp_path / "content"
-        generate(content, args.partners, seed=1)
+    with generated(args.partners) as content:
+        tmp_path = content.parent
         coalition = load_coalition(content)
         theme = Theme(content)
         members = sum(1 for p in coalition.partners if p.is_member)
