@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-test system-build bytecode
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_letters.py
 	$(BIN)/python benchmarks/bench_build.py --partners 100 1000
+	$(BIN)/python benchmarks/bench_rename.py
 
 # The theme's words: extract every template word and vocabulary label (babel.cfg)
 # into locale/messages.pot and add new ones, untranslated, to every catalog.

@@ -1,6 +1,6 @@
 """Time the public site build against Hugo on the same machine, in the same run.
 
-    python benchmarks/bench_site.py [--partners 1000] [--repeat 5] [--no-hugo]
+    python benchmarks/bench_site.py [--partners 1000] [--repeat 5] [--no-hugo] [--baseline DIR]
 
 1. Generates a coalition of N partners with benchmarks/generate.py, loads it
    once, and times `build_site` (render every page, copy assets, write the
@@ -12,8 +12,14 @@
    templates that print the same lists, and times Debian's `hugo` building
    them (process start included, as a user would run it).
 
-Prints the best and median of each, and the ratio our site / Hugo (the
-project's budget is 2.0 at 1,000 partners).
+3. Times `coalition-docs build --only site --clean` of the same N member
+   pages as a person runs it (a new process: start-up included), alternating
+   with Hugo; with --baseline DIR (a checkout of another version, e.g.
+   `git archive main | tar -x -C DIR`), that version's command too, in turn,
+   run from DIR/src by this Python.
+
+Prints the best and median of each, CPU seconds of the command (its workers
+included), and the ratio of the command to Hugo against the goal (at most 2.5).
 """
 
 from __future__ import annotations
@@ -26,13 +32,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
+from generate import generated
+from versions import baseline_source, coalition_docs, load_average
 
 from coalition_docs.site.render import build_site
 from coalition_docs.templating import Theme
@@ -134,13 +140,15 @@ def run_site(coalition, theme: Theme, dest: Path) -> tuple[float, int]:
     return time.perf_counter() - started, sum(1 for p in written if p.endswith(".html"))
 
 
-def run_cli(content: Path, out: Path) -> float:
-    """`coalition-docs build --only site --clean` as a person runs it: Python start-up included."""
-    command = [sys.executable, "-m", "coalition_docs", "build", str(content), "--only", "site", "--clean",
-               "--out", str(out), "--quiet"]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+GOAL = 2.5  # build --only site, start-up included, against Hugo
+
+
+def run_cli(content: Path, out: Path, source: Path | None = None) -> tuple[float, float]:
+    """`coalition-docs build --only site --clean` as a person runs it: Python start-up included.
+    Wall and CPU seconds; `source`: the src folder of another version to run instead."""
+    seconds, cpu, _ = coalition_docs("build", str(content), "--only", "site", "--clean", "--out", str(out),
+                                     "--quiet", source=source)
+    return seconds, cpu
 
 
 def all_members(source: Path, target: Path) -> None:
@@ -160,12 +168,13 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="a checkout of another version to time in turn")
     args = parser.parse_args()
+    baseline = baseline_source(args.baseline)
+    print(load_average(), flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        content = tmp_path / "content"
-        generate(content, args.partners, seed=1)
+    with generated(args.partners) as content:
+        tmp_path = content.parent
         coalition = load_coalition(content)
         theme = Theme(content)
         members = sum(1 for p in coalition.partners if p.is_member)
@@ -186,15 +195,24 @@ def main() -> None:
         everyone: list[float] = []
         hugo_times: list[float] = []
         cli_times: list[float] = []
+        cli_cpu: list[float] = []
+        base_times: list[float] = []
+        base_cpu: list[float] = []
         all_content = tmp_path / "all-members"
         all_members(content, all_content)
         for run in range(args.repeat + 1):
             seconds, all_pages = run_site(coalition, theme, tmp_path / f"b{run}")
             if run:
                 everyone.append(seconds)
-            seconds = run_cli(all_content, tmp_path / f"c{run}")
+            seconds, cpu = run_cli(all_content, tmp_path / f"c{run}")
             if run:
                 cli_times.append(seconds)
+                cli_cpu.append(cpu)
+            if baseline is not None:
+                seconds, cpu = run_cli(all_content, tmp_path / f"d{run}", baseline)
+                if run:
+                    base_times.append(seconds)
+                    base_cpu.append(cpu)
             if not args.no_hugo:
                 seconds = run_hugo(hugo_root, run)
                 if run:
@@ -204,7 +222,14 @@ def main() -> None:
               f"{platform.python_implementation()} {platform.python_version()}")
         print(f"site, {args.partners} partners as generated ({members} members, {pages} pages): {_fmt(as_generated)}")
         print(f"site, all {args.partners} partners members ({all_pages} pages): {_fmt(everyone)}")
-        print(f"coalition-docs build --only site, the same pages, start-up included: {_fmt(cli_times)}")
+        print(f"coalition-docs build --only site, the same pages, start-up included: {_fmt(cli_times)}; "
+              f"CPU median {statistics.median(cli_cpu):.3f} s")
+        if baseline is not None:
+            print(f"the baseline ({args.baseline}), the same command: {_fmt(base_times)}; "
+                  f"CPU median {statistics.median(base_cpu):.3f} s; this version / baseline, medians: "
+                  f"{statistics.median(cli_times) / statistics.median(base_times):.3f} "
+                  f"(CPU {statistics.median(cli_cpu) / statistics.median(base_cpu):.3f})")
+        print(load_average())
         if args.no_hugo:
             return
         version = subprocess.run(["hugo", "version"], capture_output=True, text=True, check=True).stdout.split()[1]
@@ -212,7 +237,10 @@ def main() -> None:
         ratio = statistics.median(everyone) / statistics.median(hugo_times)
         print(f"ratio (site with {all_pages} pages / hugo, medians): {ratio:.2f}")
         ratio = statistics.median(cli_times) / statistics.median(hugo_times)
-        print(f"ratio (build --only site, start-up included / hugo, medians): {ratio:.2f} (budget 3.00)")
+        print(f"ratio (build --only site, start-up included / hugo, medians): {ratio:.2f} (goal at most {GOAL:.1f})")
+        if baseline is not None:
+            ratio = statistics.median(base_times) / statistics.median(hugo_times)
+            print(f"the baseline's ratio, the same run: {ratio:.2f}")
 
 
 if __name__ == "__main__":

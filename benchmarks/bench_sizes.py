@@ -18,13 +18,12 @@ import io
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
+from generate import generated
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = ("한빛 가족 재단", "आशफ़ोर्ड आवास प्राधिकरण", "Mạng lưới Quyền Người khuyết tật")
@@ -86,10 +85,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--compare", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        content = root / "content"
-        generate(content, args.partners, seed=args.seed)
+    with generated(args.partners, seed=args.seed) as content:
+        root = content.parent
         rename_some(content)
         baseline = checkout(args.baseline, root / "baseline")
         results = {}

@@ -23,13 +23,16 @@ Importable: `from generate import generate; generate(out_dir, partners, seed)`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import random
 import re
 import shutil
 import sys
+import tempfile
 import textwrap
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -657,6 +660,15 @@ def generate(out_dir: Path, partners: int, seed: int = 1, *, force: bool = False
         f"and it is still growing.\n"
     )
     (out / "pages" / "about.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8", newline="\n")
+
+
+@contextlib.contextmanager
+def generated(partners: int, seed: int = 1) -> Iterator[Path]:
+    """A generated coalition in a temporary folder: yields its content folder, `content/` in that folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        generate(content, partners, seed=seed)
+        yield content
 
 
 def main(argv: list[str] | None = None) -> int:

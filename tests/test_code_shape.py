@@ -114,3 +114,14 @@ def test_no_module_is_over_400_lines():
     long = {name: n for name, path in MODULES.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def test_starting_the_command_line_loads_no_schema():
+    """The model builds its records from the schema (pydantic); the command line and the theme start without
+    either, so `--help`, `docs` and `serve` start quickly."""
+    import subprocess
+
+    code = ("import sys, coalition_docs.cli; "
+            "print(sorted({'pydantic', 'coalition_docs.content.model'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -211,3 +211,33 @@ def test_deeply_nested_lists_are_located_not_a_crash(content, capsys):
     assert "partners/deep.yaml:2:59: lists and maps nested too deeply (expected at most 50 levels, found more)" in err
     assert "internal error" not in err
 
+
+
+SCALARS = ["hello", "Ashford Chamber of Commerce", "Yes", "no", "On", "off", "~", "null", "", "12", "-1", "+3",
+           ".5", "0x1F", "0o17", "1_000", "1:30", "2024-01-02", "<<", "=", "true", "NaN", ".inf", "éclair", "_x",
+           "[a, b]", "{a: 1}", "x # c", "!!str 12", "!!int 3", ">\n  folded", "|\n  kept", "'quoted'", '"dq"']
+
+
+@pytest.mark.parametrize("value", SCALARS)
+def test_the_loader_tags_every_scalar_as_pyyaml_does(value):
+    # scalars.Loader answers the scalars no implicit resolver can claim in one step; every tag
+    # it gives is the one PyYAML's own resolver gives, wherever the scalar stands.
+    import yaml
+
+    from coalition_docs.content.scalars import Loader
+
+    def tags(node) -> list:
+        if node is None:
+            return [None]
+        found = [node.tag]
+        for item in node.value if isinstance(node.value, list) else []:
+            for part in item if isinstance(item, tuple) else (item,):
+                found += tags(part)
+        return found
+
+    for text in (f"k: {value}\n", f"- {value}\n", f"{value}\n", f"{value}: x\n", f"k: '{value}'\n"):
+        try:
+            theirs = tags(yaml.compose(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            continue
+        assert tags(yaml.compose(text, Loader=Loader)) == theirs, text

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import typing
 from pathlib import Path
 
 import pytest
 
+from coalition_docs.content.fields import OneLine, PersonId, Public, TOneLine
+from coalition_docs.content.model import Text
+from coalition_docs.content.records import record
+from coalition_docs.content.schema import PartnerFile
 from coalition_docs.site import public
 from coalition_docs.site.public import (
     GroupRef,
@@ -211,3 +216,74 @@ def test_the_agreements_norms_and_decisions_and_the_time_zone_are_public(view):
     assert view.coalition.timezone == "America/Chicago"
     assert view.coalition.agreement.norms == ("Start and end on time.", "Speak from your own experience.")
     assert view.coalition.agreement.decisions.startswith("The management team proposes")
+
+
+# ---------------------------------------------------------------- the schema marks what is public
+
+
+def test_the_schema_marks_public_exactly_what_the_content_format_names():
+    """content-format.md "What is public", field by field: a change here is a change of the contract."""
+    from coalition_docs.content import fields, meetings_schema as ms, schema
+
+    expected = {
+        schema.CoalitionFile: {"name", "community", "convener", "decision_model", "mission", "working_groups",
+                               "meetings", "timezone", "agreement"},
+        schema.WorkingGroupEntry: {"name", "description", "lead", "areas", "meets"},
+        schema.MeetingsEntry: {"management_team", "working_groups", "champions"},
+        ms.AgreementEntry: {"norms", "decisions"},
+        schema.PartnerFile: {"name", "type", "website", "summary", "populations", "domains", "assets"},
+        schema.PersonEntry: {"name", "organization", "title", "pronouns", "bio", "roles", "working_groups",
+                             "champion"},
+        schema.StatementFile: {"kind", "author", "title", "statement"},
+        schema.PageFrontMatter: {"title", "order", "description"},
+        ms.MeetingFile: {"title", "group", "launch_activity", "starts", "ends", "place", "accessibility"},
+        ms.PlaceEntry: {"name", "address"},
+    }
+    maps = set()
+    todo = list(schema.FILE_SCHEMAS.values())
+    while todo:
+        kind = todo.pop()
+        maps.add(kind)
+        for info in kind.model_fields.values():
+            inner = [info.annotation]
+            while inner:
+                arg = inner.pop()
+                inner += typing.get_args(arg)
+                if isinstance(arg, type) and issubclass(arg, fields.Strict) and arg not in maps:
+                    todo.append(arg)
+    assert set(expected) <= maps and schema.ContactEntry in maps
+    for kind in maps:
+        marked = {name for name, info in kind.model_fields.items() if fields.is_public(info)}
+        assert marked == expected.get(kind, set()), kind.__name__
+
+
+class _Extended(PartnerFile):
+    motto: Public[TOneLine] | None = None  # marked: reaches the site
+    budget: OneLine | None = None  # not marked: internal
+    patron: Public[PersonId] | None = None  # a reference: the view must say what of it is shown
+
+
+@record(_Extended, eq=False)
+class _Model:
+    id: str
+
+
+@record(_Extended, public=True, frozen=True)
+class _Public:
+    id: str
+    website: str | None
+
+
+def test_a_field_the_schema_marks_public_reaches_the_view_and_no_other(coalition):
+    partner = _Model(id="x", name="Riverside Arts", type=coalition.vocabulary.organization_types["nonprofit"],
+                     relationship="new", motto=Text("Art for all", {"en": "Art for all", "es": "Arte para todos"}),
+                     budget="12,000", patron=coalition.people[0])
+    t = public._Texts(coalition, "es", None)
+    with pytest.raises(TypeError, match="_Public.patron names another record"):
+        t.copy(_Public, partner, id="x", website=None)
+    shown = t.copy(_Public, partner, id="x", website=None, patron=None)
+    assert {f.name for f in dataclasses.fields(_Public)} == {
+        "id", "name", "type", "website", "summary", "populations", "domains", "assets", "motto", "patron"}
+    assert (shown.motto, shown.name, shown.type.id, shown.patron) == ("Arte para todos", "Riverside Arts",
+                                                                     "nonprofit", None)
+    assert not hasattr(shown, "budget")

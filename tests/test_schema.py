@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 
 import pytest
 
+from coalition_docs import load_coalition
 from coalition_docs.content import vocab
-from coalition_docs.content.schema import FILE_GLOBS, json_schema
+from coalition_docs.content.records import record
+from coalition_docs.content.schema import (FILE_GLOBS, AreaIds, PartnerFile, PersonId, TOneLine, json_schema,
+                                           vocab_ids)
 
 from .conftest import EXAMPLE, FIXTURES, run_cli
 
@@ -110,3 +115,65 @@ def test_a_number_where_text_is_expected_is_valid_but_not_where_an_address_is():
     partner = jsonschema.Draft202012Validator(json_schema("partner"))
     errors = {e.path[0]: e.message for e in partner.iter_errors({"name": 44, "website": 44}) if e.path}
     assert errors == {"website": "44 is not valid under any of the given schemas"}
+
+
+# ---------------------------------------------------------------- the schema is the source of the model
+
+
+def test_every_field_of_every_file_is_in_the_model_or_said_where_it_is_instead():
+    """Each map of the content files' schemas has its record in the model, with every one of its fields but
+    those it omits, each saying where the model holds it (a map inside an omitted field needs no record)."""
+    from coalition_docs.content import fields, meeting_model, model, records, schema
+
+    def maps(kind):
+        yield kind
+        omitted = records.RECORDS[kind].OMITTED if kind in records.RECORDS else {}
+        for name, info in kind.model_fields.items():
+            for inner in (info.annotation, *typing.get_args(info.annotation)):
+                for found in (inner, *typing.get_args(inner)):
+                    if name not in omitted and isinstance(found, type) and issubclass(found, fields.Strict):
+                        yield from maps(found)
+
+    files = [file for kind, file in schema.FILE_SCHEMAS.items() if kind != "roster"]  # the model holds people
+    kinds = {kind for file in (*files, schema.PersonEntry) for kind in maps(file)}
+    assert kinds - set(records.RECORDS) == set()
+    assert {schema.AgreementEntry, schema.ContactEntry, schema.MeetingFile} <= kinds
+    assert schema.SiteSettings not in kinds
+    assert records.RECORDS[schema.MeetingFile] is meeting_model.Meeting
+    for kind in (*(records.RECORDS[kind] for kind in kinds), model.PageTranslation):
+        made = {field.name for field in dataclasses.fields(kind)}
+        assert set(kind.SCHEMA.model_fields) - made == set(kind.OMITTED), kind
+        assert all(kind.OMITTED.values()), kind  # each says where the model holds it
+
+
+class _Extended(PartnerFile):
+    """partners/ID.yaml with three more fields, as a contributor would add them to schema.py."""
+
+    motto: TOneLine | None = None
+    focus: AreaIds = vocab_ids("Areas the partner focuses on")
+    ally: PersonId | None = None
+
+
+@record(_Extended, eq=False)
+class _Probe:
+    id: str
+
+
+def test_a_field_added_to_the_schema_reaches_the_model_resolved(monkeypatch):
+    from coalition_docs.content import resolve
+
+    builders = []
+    build = resolve.Builder.build
+    monkeypatch.setattr(resolve.Builder, "build", lambda self: builders.append(self) or build(self))
+    load_coalition(EXAMPLE)
+    entry = _Extended(name="Riverside Arts", type="nonprofit", relationship="new", summary="Murals.",
+                      motto={"en": "Art for all", "es": "Arte para todos"}, focus=["housing-stability"],
+                      ally="rosa-delgado", populations=["young-people"])
+    probe = builders[0].record(_Probe, entry, id="riverside-arts")
+    assert {field.name for field in dataclasses.fields(_Probe)} == {"id", *_Extended.model_fields}
+    assert (probe.motto, probe.motto.get("es")) == ("Art for all", "Arte para todos")
+    assert [(term.id, term.label) for term in probe.focus] == [("housing-stability", "Housing stability")]
+    assert probe.ally.name == "Rosa Delgado" and probe.ally.id == "rosa-delgado"
+    assert (probe.type.label, probe.summary.get("en"), probe.contact, probe.stage) == (
+        vocab.ORGANIZATION_TYPES["nonprofit"], "Murals.", None, "inventory")
+    assert [term.label for term in probe.populations] == [vocab.POPULATIONS["young-people"]]

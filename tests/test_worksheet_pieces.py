@@ -28,7 +28,7 @@ from .test_pdfjoin import structure_problems
 pytestmark = pytest.mark.xdist_group("pieces")  # with --dist loadgroup (Makefile)
 
 
-SMALL = {"PIECES_FROM_ROWS": 5, "RUN": 4, "MIN_RUN": 3, "MAX_RUN": 8}
+SMALL = {"PIECES_FROM_ROWS": 5, "RUN": 4, "MIN_CHARS": 3 * 300, "MAX_CHARS": 8 * 300}
 
 
 @pytest.fixture
@@ -140,11 +140,12 @@ def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, 
 
 @pytest.mark.parametrize("count", [0, 1, 11, 12, 13, 40, 119, 120, 121, 500])
 def test_runs_of_rows_keep_every_row_once_in_order(count):
-    rows = [f"<tr><td>row {i}</td></tr>" for i in range(count)]
+    rows = [f"<tr><td>row {i} {'x' * (i * 37 % 900)}</td></tr>" for i in range(count)]
     runs = pieces._runs(rows)
     assert [row for run in runs for row in run] == rows
-    assert all(len(run) <= pieces.MAX_RUN + pieces.MIN_RUN for run in runs)
-    assert all(len(run) >= pieces.MIN_RUN for run in runs[1:])
+    longest = max(map(len, rows), default=0)
+    assert all(sum(map(len, run)) < pieces.MAX_CHARS + pieces.MIN_CHARS + longest for run in runs)
+    assert all(sum(map(len, run)) >= pieces.MIN_CHARS for run in runs[1:])
 
 
 def test_a_worksheet_without_parts_or_body_stays_one_document(small_pieces):

@@ -25,7 +25,8 @@ from typing import Any
 
 from coalition_docs import __version__
 from coalition_docs.content import model
-from coalition_docs.documents.stage import DocumentsStage
+from coalition_docs.content.cache import FileCache
+from coalition_docs.documents import DocumentsStage
 from coalition_docs.engine import policy, runner
 from coalition_docs.engine.manifest import Manifest, OutputRecords, inputs_fingerprint, tool_fingerprint
 from coalition_docs.engine.outputs import RenderProgress, make
@@ -109,24 +110,26 @@ def plan_stages(stages: Sequence[Stage], coalition: model.Coalition, theme: Them
 
 
 def build(content: Path, out: Path, only: str | None = None, *, clean: bool = False, jobs: int | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, files: FileCache | None = None) -> BuildResult:
     """Build `content` into `out`; only what changed since the last build is rendered again.
 
     `clean` ignores the previous build (everything is rendered); `jobs` is the
-    number of processes that render (default: every core).
+    number of processes that render (default: every core); `files`, the content
+    files a process that builds again and again has read (serve.py).
     """
     with policy.batch_work():
         return _build(Path(content), Path(out), only, clean, max(1, jobs or runner.default_jobs()),
-                      progress or Progress())
+                      progress or Progress(), files)
 
 
-def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, progress: Progress) -> BuildResult:
+def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, progress: Progress,
+           files: FileCache | None) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(out, content)
     theme = Theme(content)
     previous = None if clean else Manifest.read(out)
     tool = tool_fingerprint()
-    fingerprint, files = inputs_fingerprint([content.resolve(), *theme.search_path],
+    fingerprint, table = inputs_fingerprint([content.resolve(), *theme.search_path],
                                             {"tool": tool, "only": only or "all"},
                                             previous.files if previous else None)
     result = BuildResult(out)
@@ -139,12 +142,12 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, p
     cpu = _cpu()
     with ExitStack() as stack:
         workers = start_workers(stack, stages, content, theme, jobs)
-        coalition = load_content(content, theme, jobs=1 if workers is not None else jobs)
+        coalition = load_content(content, theme, jobs=1 if workers is not None else jobs, files=files)
         staged = Staging(out)
         records = OutputRecords(previous, staged, tool)
         plans = plan_stages(stages, coalition, theme, records)
         # the content's own warnings (an agenda longer than its meeting), then each stage's
-        warnings = {"content": content_warnings(coalition), **_warnings(plans, previous)}
+        warnings = {"content": content_warnings(coalition), **stage_warnings(plans, previous)}
         result.warnings = [warning for said in warnings.values() for warning in said]
         result.cpu["check"], cpu = _cpu() - cpu, _cpu()
         staging = stack.enter_context(staged)  # nothing of the output folder is touched before the content passed
@@ -156,7 +159,7 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, p
         progress.stage("Checking links")
         check_output(plans, staging)
         result.cpu["links"] = _cpu() - cpu
-        Manifest(tool, fingerprint, files, records.records, warnings, __version__).write(staging)
+        Manifest(tool, fingerprint, table, records.records, warnings, __version__).write(staging)
     if previous is not None:
         result.removed = sorted(set(previous.outputs) - set(records.records))
     result.rendered = sorted(records.rendered)
@@ -197,12 +200,14 @@ def _warm_all(set_ups: tuple[tuple[Callable[..., Any], tuple], ...]) -> None:
         function(*args)
 
 
-def load_content(content: Path, theme: Theme, jobs: int) -> model.Coalition:
-    """The checked coalition, and every language it is written in has the theme's words; ContentErrors else."""
+def load_content(content: Path, theme: Theme, jobs: int, files: FileCache | None = None) -> model.Coalition:
+    """The checked coalition, and every language it is written in has the theme's words; ContentErrors else.
+
+    `files`: what an earlier build of this process read (content/cache.py); only changed files are read again."""
     from coalition_docs.content.validate import load_coalition
     from coalition_docs.i18n import check_languages
 
-    coalition = load_coalition(content, jobs=jobs)
+    coalition = load_coalition(content, jobs=jobs, cache=files)
     check_languages(coalition, theme)
     return coalition
 
@@ -214,7 +219,7 @@ def content_warnings(coalition: model.Coalition) -> list[str]:
     return meeting_warnings(coalition)
 
 
-def _warnings(plans: dict[str, Plan], previous: Manifest | None) -> dict[str, list[str]]:
+def stage_warnings(plans: dict[str, Plan], previous: Manifest | None) -> dict[str, list[str]]:
     """What each stage warns of: a planned stage's plan says; a stage `--only` left as it was, the last build."""
     kept = previous.stage_warnings if previous is not None else {}
     return {stage.name: plans[stage.name].warnings if stage.name in plans else list(kept.get(stage.name, []))

@@ -263,12 +263,14 @@ def _ignored(change, path: str) -> bool:
 
 
 def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
-          documents: bool = False, allow_hosts: tuple[str, ...] = (), stream=None) -> int:
+          documents: bool = False, allow_hosts: tuple[str, ...] = (), stream=None, incremental: bool = True) -> int:
     """Serve until interrupted (Ctrl+C); returns the exit status.
 
     Requests are answered only when their Host names this computer, `host` or one of `allow_hosts`.
+    After the first build, a change reads again only the files that changed and writes only the pages
+    it changed (incremental.py); `incremental=False` builds as `build --only site` does every time.
     """
-    from coalition_docs.phases import build
+    from coalition_docs.incremental import Session
 
     stream = stream or sys.stdout
     content = Path(content)
@@ -278,11 +280,12 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
     out = Path(tempfile.mkdtemp(prefix="coalition-docs-serve-")) / "build" if out is None else Path(out)
     state = BuildState()
     building = threading.Lock()
+    session = Session(content, out, documents=documents, incremental=incremental)
 
     def rebuild(reason: str) -> None:
         with building:
             try:
-                result = build(content, out, only=None if documents else "site")
+                result = session.build()
             except Exception as exc:  # noqa: BLE001 - shown in the browser; the server keeps running
                 error = _describe(exc)
                 print(f"{reason}: build failed\n{error}", file=stream, flush=True)
@@ -290,6 +293,7 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
                 return
             print(f"{reason}: {result.summary()}", file=stream, flush=True)
             state.finished(None)
+            session.settle()  # the manifest, once the browser was told
 
     allowed = frozenset(host_name(name) for name in (*allow_hosts, host))
     handler = functools.partial(Handler, state=state, allowed_hosts=allowed, directory=str(out / "site"))
@@ -323,7 +327,8 @@ def serve(content: Path, *, host: str = "127.0.0.1", port: int = 8000, out: Path
         while not stop.is_set():
             watching = present()
             try:
-                for changes in watch_changes(*watching, stop_event=stop, debounce=200, step=50,
+                # A change is handed over once 20 ms pass without another (an editor's save is one burst).
+                for changes in watch_changes(*watching, stop_event=stop, debounce=200, step=20,
                                              watch_filter=lambda change, path: not _ignored(change, path)):
                     # Editors save through temporary files that are gone by now: name what is there.
                     existing = {Path(p).name for _, p in changes if Path(p).exists()}

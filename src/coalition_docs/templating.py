@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
-from coalition_docs.content.model import AsWritten
+from coalition_docs.content.texts import AsWritten
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
 if TYPE_CHECKING:  # Babel is imported when a language other than English is first used

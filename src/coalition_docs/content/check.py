@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 import re
 
 from coalition_docs.content import vocab
+from coalition_docs.content.cache import FileCache
 from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
 from coalition_docs.content.load import Document, LoadError, load_yaml_file
 from coalition_docs.content.schema_errors import schema_problems
@@ -39,8 +40,17 @@ class Checker:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     refused: set[Path] = field(default_factory=set)  # links to other content files, already reported
+    cache: FileCache | None = None  # what an earlier load of the same folder read (serve): files read again only if changed
 
     def load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
+        if self.cache is None:
+            loaded, problems = _load_one(self.root, path, model_cls)
+        else:
+            loaded, problems = self.cache.file(path, model_cls, lambda: _load_one(self.root, path, model_cls))
+        self.problems.extend(problems)
+        return loaded
+
+    def _load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
         try:
             document = load_yaml_file(path, self.root)
         except LoadError as exc:
@@ -57,33 +67,57 @@ class Checker:
 
         A thousand partner files take a fifth of a second to read and check on
         one core. With at least PARALLEL_FILES for each, forked workers take a
-        share each while this process reads the first; their problems are
-        added after its own, so the order is the same as on one core.
+        share each while this process reads the first; the problems are added
+        in the order of `paths`, after those of `first`, as on one core. With a
+        cache, only the files that changed since they were read are read again.
         """
+        results: dict[Path, tuple[Loaded | None, list[Problem]]] = {}
+        todo = list(paths)
+        if self.cache is not None:
+            todo = []
+            for path in paths:
+                known = self.cache.lookup(path, model_cls)
+                if known is None:
+                    todo.append(path)
+                else:
+                    results[path] = known
+            before = {path: self.cache.before_reading(path) for path in todo}
+        results.update(self._read(todo, model_cls, jobs, first))
+        if self.cache is not None:
+            for path in todo:
+                self.cache.remember(path, model_cls, before[path], results[path])
+        loaded = []
+        for path in paths:
+            value, problems = results[path]
+            self.problems.extend(problems)
+            loaded.append(value)
+        return loaded
+
+    def _read(self, paths: list[Path], model_cls: type[BaseModel], jobs: int,
+              first: Callable[[], None] | None) -> dict[Path, tuple[Loaded | None, list[Problem]]]:
         from coalition_docs.engine import policy, runner  # the generic runner: it knows nothing of content
 
         shares = min(jobs, len(paths) // PARALLEL_FILES)
         if shares < 2 or not policy.can_fork():
             if first is not None:
                 first()
-            return [self.load(path, model_cls) for path in paths]
+            return {path: _load_one(self.root, path, model_cls) for path in paths}
         # This process's share is a little larger: a worker first starts, and sends its files back.
         own = round(len(paths) * 1.12 / shares)
         size = -(-(len(paths) - own) // (shares - 1))
         chunks = [paths[:own]] + [paths[start:start + size] for start in range(own, len(paths), size)]
         tasks = [runner.Task(f"load {index}", _load_share, (self.root, chunk, model_cls))
                  for index, chunk in enumerate(chunks[1:], 1)]
-        mine: list[Loaded | None] = []
+        mine: list[tuple[Loaded | None, list[Problem]]] = []
         theirs: dict[str, list[tuple[Loaded | None, list[Problem]]]] = {}
         with runner.Workers(len(tasks)) as workers:
             runner.run(tasks, len(tasks), lambda task, result: theirs.__setitem__(task.name, result), workers,
                        meanwhile=lambda: (first() if first else None,
-                                          mine.extend(self.load(path, model_cls) for path in chunks[0])))
-        for task in tasks:
-            for loaded, problems in theirs[task.name]:
-                mine.append(loaded)
-                self.problems.extend(problems)
-        return mine
+                                          mine.extend(_load_one(self.root, path, model_cls) for path in chunks[0])))
+        results = dict(zip(chunks[0], mine))
+        for task, chunk in zip(tasks, chunks[1:]):
+            results.update(zip(chunk, theirs[task.name]))
+        return results
 
     def check(self, document: Document, model_cls: type[BaseModel]) -> Loaded:
         self.problems.extend(document.problems)
@@ -113,34 +147,48 @@ class Checker:
                             "in the content folder; it may be empty)")
                 )
             return []
-        paths = []
-        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-            if entry.name.startswith(".") or _is_dir(entry):
-                continue
-            path = folder / entry.name
-            if path in self.refused:
-                continue
-            rel = f"{name}/{entry.name}"
-            if path.suffix == ".yml" and suffix == ".yaml":
-                self.problems.append(Problem(rel, 1, 1, f"file is ignored: wrong extension (expected "
-                                             f"{path.stem}.yaml, found {path.name})"))
-                continue
-            if path.suffix != suffix:
-                continue
-            base, dot, _ = path.stem.partition(".")
-            if suffix == ".md" and dot and ID_RE.match(base):
-                # pages/NAME.LANG.md: a translation; languages.py checks the language (one error for
-                # about.e$.md, not a second one for its name)
-                paths.append(path)
-                continue
-            if not ID_RE.match(path.stem):
-                hint = f"rename it to {slugify(path.stem)}{suffix}" if slugify(path.stem) else None
-                self.problems.append(
-                    Problem(rel, 1, 1, f"file name is not a valid id (expected {ID_RULE}, found "
-                            f"'{path.stem}')", hint)
-                )
+        entries = tuple(sorted((entry.name, _is_dir(entry)) for entry in os.scandir(folder)
+                               if not entry.name.startswith(".")))
+        refused = frozenset(path for path in self.refused if path.parent == folder)
+        if self.cache is None:
+            paths, problems = _listing(folder, name, suffix, entries, refused)
+        else:
+            paths, problems = self.cache.folder((folder, suffix, entries, refused),
+                                                lambda: _listing(folder, name, suffix, entries, refused))
+        self.problems.extend(problems)
+        return list(paths)
+
+
+def _listing(folder: Path, name: str, suffix: str, entries: tuple[tuple[str, bool], ...],
+             refused: frozenset[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files of `folder` that hold records (`entries`: each name and whether it is a folder), and the
+    problems of their names."""
+    paths, problems = [], []
+    for entry, is_dir in entries:
+        if is_dir:
+            continue
+        path = folder / entry
+        if path in refused:
+            continue
+        rel = f"{name}/{entry}"
+        if path.suffix == ".yml" and suffix == ".yaml":
+            problems.append(Problem(rel, 1, 1, f"file is ignored: wrong extension (expected "
+                                    f"{path.stem}.yaml, found {path.name})"))
+            continue
+        if path.suffix != suffix:
+            continue
+        base, dot, _ = path.stem.partition(".")
+        if suffix == ".md" and dot and ID_RE.match(base):
+            # pages/NAME.LANG.md: a translation; languages.py checks the language (one error for
+            # about.e$.md, not a second one for its name)
             paths.append(path)
-        return paths
+            continue
+        if not ID_RE.match(path.stem):
+            hint = f"rename it to {slugify(path.stem)}{suffix}" if slugify(path.stem) else None
+            problems.append(Problem(rel, 1, 1, f"file name is not a valid id (expected {ID_RULE}, found "
+                                    f"'{path.stem}')", hint))
+        paths.append(path)
+    return paths, problems
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -150,12 +198,12 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+def _load_one(root: Path, path: Path, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
+    """One file loaded and checked against its schema, with the problems it has on its own."""
+    checker = Checker(root)
+    return checker._load(path, model_cls), checker.problems
+
+
 def _load_share(root: Path, paths: list[Path], model_cls: type[BaseModel]) -> list[tuple[Loaded | None, list[Problem]]]:
     """A worker's share of Checker.load_all: each file's result with its own problems."""
-    checker = Checker(root)
-    results = []
-    for path in paths:
-        before = len(checker.problems)
-        loaded = checker.load(path, model_cls)
-        results.append((loaded, checker.problems[before:]))
-    return results
+    return [_load_one(root, path, model_cls) for path in paths]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import typing
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
                       WrapValidator)
@@ -57,6 +58,19 @@ class Translations(dict):
     """A translatable field written as a map of language code to text (content-format v1.1)."""
 
 
+class _PublicMark:
+    """Marks a field that content-format.md "What is public" names: site/public.py copies these, and only these,
+    from a record the site may show (a member, a person who consented, a public statement or meeting)."""
+
+    def __repr__(self) -> str:
+        return "public"
+
+
+PUBLIC = _PublicMark()
+T = TypeVar("T")
+Public = Annotated[T, PUBLIC]  # Public[OneLineText]: the field reaches the site
+
+
 class _TranslatableMark:
     """Marks a translatable field; languages.py finds every one through it."""
 
@@ -65,6 +79,11 @@ class _TranslatableMark:
 
 
 TRANSLATABLE = _TranslatableMark()
+
+
+def is_public(info: Any) -> bool:
+    """Whether a pydantic field (model_fields value) is marked public (Public[...])."""
+    return marks(info, _PublicMark) is not None
 
 
 def is_translatable(info: Any) -> bool:
@@ -138,15 +157,56 @@ Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format
 Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
 
 
-def vocab_ids(table: dict | Any, what: str) -> Any:
-    """A list of ids from `table`, open to the coalition's own extra ids."""
-    return Field(
-        default_factory=list,
-        description=f"{what}: ids from the fixed vocabulary or coalition.yaml extra_vocabulary",
-        json_schema_extra={
-            "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}
-        },
-    )
+# How the model (content/model.py) holds a field, where it is not the value as written: marks in
+# the field's type, read by content/records.py. A translatable field is a model.Text (TRANSLATABLE).
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Marks vocabulary ids: the model holds each as its model.Term, from model.Vocabulary's `kind`."""
+
+    kind: str  # populations, areas, assets, organization_types, roles
+
+
+@dataclass(frozen=True)
+class Refers:
+    """Marks the id of another record (`kind`: partner, person, working_group): the model holds that record."""
+
+    kind: str
+
+
+PartnerId = Annotated[Id, Refers("partner")]
+PersonId = Annotated[Id, Refers("person")]
+WorkingGroupId = Annotated[Id, Refers("working_group")]
+
+
+def _term_ids(kind: str, table: dict) -> Any:
+    """A list of ids of the vocabulary `kind`, open to the coalition's own extra ids."""
+    return Annotated[list[Id], Terms(kind), Field(json_schema_extra={
+        "items": {"anyOf": [{"enum": list(table)}, {"type": "string", "pattern": vocab.ID_PATTERN}]}})]
+
+
+PopulationIds = _term_ids("populations", vocab.POPULATIONS)
+AreaIds = _term_ids("areas", vocab.AREAS)
+AssetIds = _term_ids("assets", vocab.ASSETS)
+
+
+def vocab_ids(what: str) -> Any:
+    """The default and description of a list of vocabulary ids (PopulationIds, AreaIds, AssetIds)."""
+    return Field(default_factory=list, description=f"{what}: ids from the fixed vocabulary or coalition.yaml "
+                 "extra_vocabulary")
+
+
+def marks(info: Any, kind: type) -> Any:
+    """The mark of class `kind` on a pydantic field (a model_fields value) or on what it holds (an optional
+    value, the items of a list), else None."""
+    found = [*info.metadata]
+    inner = [*typing.get_args(info.annotation)]
+    while inner:
+        arg = inner.pop()
+        found += getattr(arg, "__metadata__", ())
+        inner += typing.get_args(arg)
+    return next((mark for mark in found if isinstance(mark, kind)), None)
 
 
 def literal_of(table: dict) -> Any:
@@ -154,5 +214,7 @@ def literal_of(table: dict) -> Any:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+    # Each model's validator is made when it is first used, not when the module is imported: a build
+    # makes only those of the files it reads (the schemas import in about half the time).
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True, defer_build=True)
 

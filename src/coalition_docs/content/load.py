@@ -20,14 +20,11 @@ from typing import Any, Iterator, NamedTuple
 
 import yaml
 
-from coalition_docs.content.scalars import CONTROL, char_name, resolve_plain
+from coalition_docs.content.scalars import CONTROL, Loader, char_name, resolve_plain
 from coalition_docs.errors import Problem, field_path
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
 
-try:  # libyaml is about ten times faster; the pure-Python parser is a fallback
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+_Loader = Loader  # scalars.py: the safe loader, libyaml when present
 
 MAX_FILE_BYTES = MAX_CONTENT_BYTES
 MAX_EXPANDED_NODES = 500_000
@@ -129,25 +126,27 @@ def relative_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _resolved(root: Path) -> Path:
+def _real_root(root: Path) -> str:
+    """The content folder's real path, as a prefix of the real paths of the files inside it."""
     # keyed on the absolute path: a relative "content" means another folder after a chdir
-    return _resolved_absolute(Path(os.path.abspath(root)))
+    return _real_absolute(os.path.abspath(root))
 
 
 @lru_cache(maxsize=64)
-def _resolved_absolute(root: Path) -> Path:
-    return root.resolve()
+def _real_absolute(root: str) -> str:
+    real = os.path.normcase(os.path.realpath(root))
+    return real if real.endswith(os.sep) else real + os.sep
 
 
-def read_text(path: Path, root: Path) -> str:
+def read_text(path: Path, root: Path, name: str | None = None) -> str:
     """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
-    without control characters."""
-    name = relative_name(path, root)
+    without control characters. `name` is its name relative to `root`, when known."""
+    name = name or relative_name(path, root)
     try:
-        resolved = path.resolve(strict=True)
+        resolved: str | None = os.path.realpath(path, strict=True)  # what Path.resolve(strict=True) does
     except (OSError, RuntimeError):
         resolved = None
-    if resolved is not None and not resolved.is_relative_to(_resolved(root)):
+    if resolved is not None and not os.path.normcase(resolved + os.sep).startswith(_real_root(root)):
         raise LoadError(
             Problem(name, 1, 1, f"file resolves outside the content folder (a link to {resolved}); "
                     "content files must live inside the content folder")
@@ -184,7 +183,7 @@ def line_column(text: str, index: int) -> tuple[int, int]:
 def load_yaml_file(path: Path, root: Path) -> Document:
     """Load one YAML file into a Document, or raise LoadError."""
     name = relative_name(path, root)
-    return parse_yaml(read_text(path, root), name)
+    return parse_yaml(read_text(path, root, name), name)
 
 
 def parse_yaml(text: str, name: str, line_offset: int = 0) -> Document:
@@ -372,7 +371,7 @@ class FrontMatterPage:
 def load_page_file(path: Path, root: Path) -> FrontMatterPage:
     """A Markdown page: YAML front matter between --- lines, then the body."""
     name = relative_name(path, root)
-    text = read_text(path, root)
+    text = read_text(path, root, name)
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise LoadError(

@@ -13,52 +13,37 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from coalition_docs.content.model import Coalition, Located, Person, Source, Term, Text, WorkingGroup
+from coalition_docs.content import meetings_schema
+from coalition_docs.content.model import Coalition, Located, Person, Source, Text, WorkingGroup
+from coalition_docs.content.records import record
 
 
-@dataclass(frozen=True)
+@record(meetings_schema.PlaceEntry, frozen=True)
 class Place:
-    name: str | None = None
-    address: str | None = None  # multi-line
-    online: str | None = None  # the video call's address: internal
+    """A meeting's `place`: `online` (the video call's address) is internal."""
 
 
-@dataclass(eq=False)
+@record(meetings_schema.AgendaItemEntry, eq=False)
 class AgendaItem:
-    topic: Text
-    minutes: int
-    lead: Person | None = None
-    notes: Text | None = None  # Markdown; internal
+    """An item of a meeting's `agenda` (its `notes` are internal), and its clock times."""
+
     starts: dt.datetime | None = None  # its clock time; None while the meeting has no time (a draft)
     ends: dt.datetime | None = None
 
 
-@dataclass(eq=False)
+@record(meetings_schema.MeetingFile, eq=False)
 class Meeting(Located):
+    """meetings/ID.yaml; `group` is as written, `notes` and `decisions` are internal."""
+
     id: str  # the file's stem
-    title: Text
     source: Source
-    group: str = "coalition"  # coalition, management-team, champions or a working group id
     group_name: str = ""  # the working group's name (a Text), else the vocabulary label
     working_group: WorkingGroup | None = None  # when `group` is a working group
-    launch_activity: Term | None = None
     starts: dt.datetime | None = None  # aware, in the coalition's zone; None for a draft without one
     ends: dt.datetime | None = None  # as written, else starts + the agenda's minutes
     ends_written: bool = False
-    place: Place | None = None
-    accessibility: tuple[Text, ...] = ()
-    facilitator: Person | None = None
-    note_taker: Person | None = None
-    attendees: tuple[Person, ...] | None = None  # as written (None: not written)
     invitees: tuple[Person, ...] = ()  # attendees if written, else the group's people
-    languages: tuple[str, ...] = ()  # as written: more languages the agenda is printed in
     agenda_languages: tuple[str, ...] = ()  # the primary language, then `languages`
-    preparation: Text | None = None  # Markdown
-    agenda: tuple[AgendaItem, ...] = ()
-    notes: str | None = None  # Markdown; internal
-    decisions: tuple[str, ...] = ()  # internal
-    public: bool = False
-    draft: bool = False
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
 
     @property

@@ -16,10 +16,10 @@ from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import times, vocab
 from coalition_docs.errors import describe
-from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, Strict, TOneLineText, TStr, Url,
-                                           literal_of)
+from coalition_docs.content.fields import (Id, Language, MultiLine, OneLine, OneLineText, PersonId, Public, Strict,
+                                           Terms, TOneLineText, TStr, Url, literal_of)
 
-LaunchActivity = literal_of(vocab.LAUNCH_ACTIVITIES)
+LaunchActivity = Annotated[literal_of(vocab.LAUNCH_ACTIVITIES), Terms("launch_activities")]
 
 
 def _checked(parse):
@@ -70,8 +70,10 @@ class CommunicationEntry(Strict):
 class AgreementEntry(Strict):
     """v1.2: the working agreement the coalition reaches in its launch meetings."""
 
-    norms: list[TOneLineText] = Field(default_factory=list, description="How members treat one another (public)")
-    decisions: TStr | None = Field(None, description="Markdown: who gives input and who has the final say (public)")
+    norms: Public[list[TOneLineText]] = Field(
+        default_factory=list, description="How members treat one another (public)")
+    decisions: Public[TStr] | None = Field(
+        None, description="Markdown: who gives input and who has the final say (public)")
     communication: list[CommunicationEntry] = Field(
         default_factory=list, description="Which platform is used for what (internal)")
 
@@ -80,31 +82,31 @@ class AgreementEntry(Strict):
 
 
 class PlaceEntry(Strict):
-    name: OneLine | None = None
-    address: MultiLine | None = Field(None, description="Multi-line postal address")
+    name: Public[OneLine] | None = None
+    address: Public[MultiLine] | None = Field(None, description="Multi-line postal address")
     online: Url | None = Field(None, description="The video call's address; internal")
 
 
 class AgendaItemEntry(Strict):
     topic: TOneLineText
     minutes: Minutes
-    lead: Id | None = Field(None, description="Person id")
+    lead: PersonId | None = Field(None, description="Person id")
     notes: TStr | None = Field(None, description="Markdown; internal")
 
 
 class MeetingFile(Strict):
     """meetings/ID.yaml: one meeting (v1.2)."""
 
-    title: TOneLineText
-    group: Id = Field("coalition", description="coalition, management-team, champions or a working group id")
-    launch_activity: LaunchActivity | None = None
-    starts: LocalDateTime | None = Field(None, description="Required unless draft")
-    ends: ClockTime | None = Field(None, description="Default: starts plus the agenda's minutes")
-    place: PlaceEntry | None = None
-    accessibility: list[TOneLineText] = Field(default_factory=list)
-    facilitator: Id | None = Field(None, description="Person id")
-    note_taker: Id | None = Field(None, description="Person id")
-    attendees: list[Id] | None = Field(None, description="Person ids; overrides the group's people")
+    title: Public[TOneLineText]
+    group: Public[Id] = Field("coalition", description="coalition, management-team, champions or a working group id")
+    launch_activity: Public[LaunchActivity] | None = None
+    starts: Public[LocalDateTime] | None = Field(None, description="Required unless draft")
+    ends: Public[ClockTime] | None = Field(None, description="Default: starts plus the agenda's minutes")
+    place: Public[PlaceEntry] | None = None  # its name and address
+    accessibility: Public[list[TOneLineText]] = Field(default_factory=list)
+    facilitator: PersonId | None = Field(None, description="Person id")
+    note_taker: PersonId | None = Field(None, description="Person id")
+    attendees: list[PersonId] | None = Field(None, description="Person ids; overrides the group's people")
     languages: list[Language] = Field(
         default_factory=list, description="More languages the agenda is printed in, beside the primary one")
     preparation: TStr | None = Field(None, description="Markdown: what to read or bring")

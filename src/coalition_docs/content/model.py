@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from coalition_docs.content import vocab
+from coalition_docs.content import meetings_schema, schema, vocab
+from coalition_docs.content.records import record
+from coalition_docs.content.texts import AsWritten, Text, text_in  # noqa: F401 - the model's texts
+
 
 @dataclass(frozen=True, order=True)
 class Source:
@@ -43,52 +46,6 @@ class Located:
         return self.source
 
 
-class Text(str):
-    """A translatable text (content-format v1.1): the primary language's words, as a plain string.
-
-    `translations` maps every language it is written in (the primary's too)
-    to its text; `get(code)` is the text in one language, or None. Code that
-    knows nothing of languages reads it as the string it is.
-    """
-
-    translations: Mapping[str, str]
-
-    def __new__(cls, value: str, translations: Mapping[str, str] | None = None):
-        text = super().__new__(cls, value)
-        text.translations = dict(translations or {})
-        return text
-
-    def __reduce__(self):
-        return (Text, (str(self), self.translations))
-
-    def get(self, language: str) -> str | None:
-        return self.translations.get(language)
-
-
-def text_in(value: str | None, language: str, primary: str) -> str | None:
-    """`value` in `language`: its translation, the text itself in the primary language, else None."""
-    if value is None:
-        return None
-    if isinstance(value, Text):
-        return value.get(language)
-    return str(value) if language == primary else None
-
-
-class AsWritten(str):
-    """A text the coalition wrote, in `language`: shown as written, never looked up in the theme's
-    catalog (the catalog is for the theme's own words; a custom label "Get involved" stays as it is)."""
-
-    language: str
-
-    def __new__(cls, value: str, language: str):
-        text = super().__new__(cls, value)
-        text.language = language
-        return text
-
-    def __reduce__(self):
-        return (type(self), (str(self), self.language))
-
-
 @dataclass(frozen=True)
 class Term:
     """A vocabulary entry: its fixed id and the label people read."""
@@ -101,49 +58,25 @@ class Term:
         return self.label
 
 
-@dataclass(eq=False)
+# -- the records of the content files: their fields come from the schema (records.py) ----------
+
+
+@record(schema.ContactEntry, eq=False)
 class Contact:
-    name: str | None = None
-    title: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    address: str | None = None
+    """A partner's `contact`."""
 
 
-@dataclass(eq=False)
+@record(schema.PartnerInvitation, eq=False)
 class Invitation:
     """A partner's own invitation details; None means "use the coalition default"."""
 
-    sender: Person | None = None
-    rationale: str | None = None
-    resources_offered: str | None = None
-    power_sharing: str | None = None
-    what_is_different: str | None = None
-    sent: dt.date | None = None
-    response: str | None = None
 
-
-@dataclass(eq=False)
+@record(schema.PartnerFile, eq=False)
 class Partner(Located):
+    """partners/ID.yaml."""
+
     id: str
-    name: str
-    type: Term
-    relationship: str
-    stage: str
     source: Source
-    website: str | None = None
-    summary: str | None = None
-    populations: tuple[Term, ...] = ()
-    domains: tuple[Term, ...] = ()
-    assets: tuple[Term, ...] = ()
-    asset_notes: str | None = None
-    aligned_initiatives: str | None = None
-    motivations: str | None = None
-    roles: str | None = None
-    considerations: str | None = None
-    contact: Contact | None = None
-    invitation: Invitation | None = None
-    language: str | None = None  # v1.1: the language of its letter (None: the coalition's primary language)
     # dotted field path -> where it was written (for errors raised later)
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
     # filled by validate: people whose organization is this partner, roster order
@@ -166,96 +99,58 @@ class Partner(Located):
         return vocab.STAGES[self.stage]
 
 
-@dataclass(eq=False)
+@record(schema.PersonEntry, eq=False)
 class Person:
-    id: str
-    name: str
+    """A person of roster.yaml."""
+
     source: Source
-    organization: Partner | None = None
-    title: str | None = None
-    pronouns: str | None = None
-    bio: str | None = None
-    community_member: bool = False
-    compensated: bool = False
-    roles: tuple[Term, ...] = ()
-    working_groups: list[WorkingGroup] = field(default_factory=list, repr=False)
-    champion: bool = False
-    email: str | None = None
-    phone: str | None = None
-    public: bool = False
 
 
-@dataclass(eq=False)
+@record(schema.WorkingGroupEntry, eq=False)
 class WorkingGroup:
-    id: str
-    name: str
+    """One of coalition.yaml's `working_groups`."""
+
     source: Source
-    description: str | None = None
-    lead: Person | None = None
-    areas: tuple[Term, ...] = ()
-    meets: str | None = None
     # filled by validate: roster people who list this group, roster order
     members: list[Person] = field(default_factory=list, repr=False)
 
 
-@dataclass(frozen=True)
+@record(schema.DataPointEntry, frozen=True)
 class DataPoint:
-    text: str
-    source: str | None = None
+    """One of coalition.yaml's `data_points`."""
 
 
-@dataclass(frozen=True)
+@record(schema.InvitationDefaults, frozen=True)
 class CoalitionInvitation:
-    """Defaults for every invitation letter."""
-
-    what_is_different: str | None = None
-    resources_offered: str | None = None
-    power_sharing: str | None = None
-    respond_by: dt.date | None = None
-    date: dt.date | None = None  # printed on letters whose partner has no sent date
+    """Defaults for every invitation letter (coalition.yaml `invitation`)."""
 
 
-@dataclass(frozen=True)
+@record(schema.MeetingsEntry, frozen=True)
 class Meetings:
-    management_team: str | None = None
-    working_groups: str | None = None
-    champions: str | None = None
+    """How often each body meets (coalition.yaml `meetings`)."""
 
 
-@dataclass(frozen=True)
+@record(meetings_schema.CommunicationEntry, frozen=True)
 class Channel:
     """agreement.communication: a platform and what it is used for (internal)."""
 
-    channel: str
-    use: str
 
-
-@dataclass(frozen=True)
+@record(schema.AgreementEntry, frozen=True)
 class Agreement:
-    """v1.2: the working agreement (coalition.yaml `agreement`)."""
-
-    norms: tuple[Text, ...] = ()  # public
-    decisions: Text | None = None  # Markdown; public
-    communication: tuple[Channel, ...] = ()  # internal
+    """v1.2: the working agreement (coalition.yaml `agreement`): norms and decisions are public."""
 
 
-@dataclass(frozen=True)
+@record(schema.ReflectionEntry, frozen=True)
 class Reflection:
-    prompt: str
-    answer: str
+    """One of a statement's `reflections`."""
 
 
-@dataclass(eq=False)
+@record(schema.StatementFile, eq=False)
 class Statement:
+    """positionality/ID.yaml; `author` is as written (an id, or the team's free text)."""
+
     id: str
-    kind: str
-    author: str  # the id (individual, institutional) or the team's free text
-    statement: str
     source: Source
-    title: str | None = None
-    identities: Mapping[str, str] = field(default_factory=dict)
-    reflections: tuple[Reflection, ...] = ()
-    public: bool = False
     author_person: Person | None = None  # kind individual
     author_partner: Partner | None = None  # kind institutional
 
@@ -272,25 +167,21 @@ class Statement:
         return self.author
 
 
-@dataclass(frozen=True)
+@record(schema.PageFrontMatter, frozen=True, omit={"order": "the primary page's", "draft": "the primary page's"})
 class PageTranslation:
     """pages/NAME.LANG.md: a page in another language of the coalition."""
 
-    title: str
     body: str  # Markdown
     source: Source
-    description: str | None = None
 
 
-@dataclass(eq=False)
+@record(schema.PageFrontMatter, eq=False)
 class Page:
+    """pages/NAME.md: its front matter, and:"""
+
     name: str  # the file's stem; the page's URL slug
-    title: str
     body: str  # Markdown
     source: Source
-    order: int | None = None
-    draft: bool = False
-    description: str | None = None
     translations: Mapping[str, PageTranslation] = field(default_factory=dict)  # language -> NAME.LANG.md
     body_line: int = 1  # the line of the file where the body starts (after the front matter)
 
@@ -304,40 +195,33 @@ class Vocabulary:
     assets: Mapping[str, Term]
     organization_types: Mapping[str, Term]
     roles: Mapping[str, Term]
+    launch_activities: Mapping[str, Term]
 
 
-@dataclass(eq=False)
+@record(schema.CoalitionFile, eq=False, omit={
+    "site": "site_url; language, languages", "needs": "needs_populations, needs_areas, needs_assets",
+    "print": "paper, duplex", "extra_vocabulary": "vocabulary (with the fixed vocabularies)"})
 class Coalition(Located):
-    name: str
-    community: str
-    mission: str
-    convener: Partner
-    project_manager: Person
+    """coalition.yaml, and every other file of the content folder."""
+
     content_dir: Path
     source: Source
     vocabulary: Vocabulary
-    decision_model: str | None = None
     site_url: str | None = None
     language: str = "en"  # the primary language (site.language)
     languages: tuple[str, ...] = ("en",)  # v1.1: the primary language, then site.languages
     needs_populations: tuple[Term, ...] = ()
     needs_areas: tuple[Term, ...] = ()
     needs_assets: tuple[Term, ...] = ()
-    data_points: tuple[DataPoint, ...] = ()
-    invitation: CoalitionInvitation = field(default_factory=CoalitionInvitation)
     paper: str = "letter"  # print.paper: "letter" or "a4", the page size of every PDF
     duplex: bool = False  # print.duplex: every letter in letters.pdf starts on a right-hand page
-    working_groups: tuple[WorkingGroup, ...] = ()
-    meetings: Meetings = field(default_factory=Meetings)
     partners: tuple[Partner, ...] = ()  # sorted by id
     people: tuple[Person, ...] = ()  # roster order
     statements: tuple[Statement, ...] = ()  # sorted by id
     pages: tuple[Page, ...] = ()  # by order, then title
     static_files: tuple[str, ...] = ()  # paths relative to content/static, sorted
     positions: Mapping[str, Source] = field(default_factory=dict, repr=False)
-    timezone: str | None = None  # v1.2: the IANA name meeting times are in
-    tz: ZoneInfo | None = None  # v1.2: that time zone
-    agreement: Agreement = field(default_factory=Agreement)  # v1.2
+    tz: ZoneInfo | None = None  # v1.2: the time zone of `timezone`
     # v1.2: every file of meetings/ (meeting_model.Meeting, which builds on this module), drafts
     # too, by start (meetings without one last), then id
     meeting_list: tuple[Meeting, ...] = ()  # noqa: F821

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coalition_docs.content import model
-from coalition_docs.content import schema, times, vocab
+from pydantic import BaseModel
+
+from coalition_docs.content import model, records
+from coalition_docs.content import times, vocab
 from coalition_docs.content.meeting_model import AgendaItem, Meeting, Place
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -29,6 +31,8 @@ class Builder:
         self.page_files = pages
         self.static = static
         self.primary, self.languages = coalition_languages(coalition)
+        self.index: dict[str, dict[str, Any]] = {}  # kind of record (fields.Refers) -> id -> the record
+        self.waiting: list[tuple[Any, str, Any]] = []  # (record, field, id) that link() sets
         extra = self.c.value.extra_vocabulary
         self.vocabulary = model.Vocabulary(
             populations=_terms(vocab.POPULATIONS, extra.populations, self.primary),
@@ -36,80 +40,94 @@ class Builder:
             assets=_terms(vocab.ASSETS, extra.assets, self.primary),
             organization_types=_terms(vocab.ORGANIZATION_TYPES, {}, self.primary),
             roles=_terms(vocab.MANAGEMENT_ROLES, {}, self.primary),
+            launch_activities=_terms(vocab.LAUNCH_ACTIVITIES, {}, self.primary),
         )
 
     def build(self) -> model.Coalition:
-        v = self.vocabulary
-        partners = {pid: self.partner(pid, loaded) for pid, loaded in sorted(self.partner_files.items())}
-        c = self.c.value
-        groups = {
-            g.id: model.WorkingGroup(
-                id=g.id, name=self.t(g.name), description=self.t(g.description),
-                areas=tuple(v.areas[a] for a in g.areas),
-                meets=self.t(g.meets), source=_source(self.c.document, ("working_groups", i)),
-            )
-            for i, g in enumerate(c.working_groups)
-        }
-        people = []
+        c, doc, v = self.c.value, self.c.document, self.vocabulary
+        partners = self.index["partner"] = {
+            pid: self.record(model.Partner, loaded.value, id=pid, source=model.Source(loaded.document.path),
+                             positions=_Positions(loaded.document))
+            for pid, loaded in sorted(self.partner_files.items())}
+        groups = self.index["working_group"] = {
+            g.id: self.record(model.WorkingGroup, g, source=_source(doc, ("working_groups", i)))
+            for i, g in enumerate(c.working_groups)}
+        people = self.index["person"] = {}
         for index, entry in enumerate(self.roster.value.people):
-            person = model.Person(
-                id=entry.id, name=entry.name, source=_source(self.roster.document, ("people", index)),
-                organization=partners.get(entry.organization) if entry.organization else None,
-                title=self.t(entry.title), pronouns=entry.pronouns, bio=self.t(entry.bio),
-                community_member=entry.community_member, compensated=entry.compensated,
-                roles=tuple(v.roles[r] for r in entry.roles), champion=entry.champion,
-                email=entry.email, phone=entry.phone, public=entry.public,
-                working_groups=[groups[g] for g in entry.working_groups],
-            )
-            people.append(person)
+            person = people[entry.id] = self.record(
+                model.Person, entry, source=_source(self.roster.document, ("people", index)))
             for group in person.working_groups:
                 group.members.append(person)
             if person.organization is not None:
                 person.organization.people.append(person)
-        by_id = {p.id: p for p in people}
-        for entry in c.working_groups:
-            if entry.lead:
-                groups[entry.id].lead = by_id[entry.lead]
-        for pid, loaded in self.partner_files.items():
-            invitation = loaded.value.invitation
-            if invitation and invitation.sender:
-                partners[pid].invitation.sender = by_id[invitation.sender]
-        statements = tuple(self.statement(sid, loaded, by_id, partners)
+        self.link()
+        statements = tuple(self.statement(sid, loaded, people, partners)
                            for sid, loaded in sorted(self.statement_files.items()))
         pages = sorted(
             (self.page(name, loaded, page) for name, (loaded, page) in self.page_files.items() if "." not in name),
             key=lambda p: (p.order is None, p.order or 0, p.title.lower(), p.name),
         )
-        doc = self.c.document
-        agreement = model.Agreement(
-            norms=tuple(self.t(n) for n in c.agreement.norms), decisions=self.t(c.agreement.decisions),
-            communication=tuple(model.Channel(e.channel, e.use) for e in c.agreement.communication))
-        coalition = model.Coalition(
-            name=self.t(c.name), community=c.community, mission=self.t(c.mission),
-            convener=partners[c.convener], project_manager=by_id[c.project_manager],
-            content_dir=self.root, source=model.Source(doc.path), vocabulary=v,
-            decision_model=c.decision_model, site_url=c.site.url, language=self.primary,
-            languages=tuple(self.languages),
+        coalition = self.record(
+            model.Coalition, c, content_dir=self.root, source=model.Source(doc.path), vocabulary=v,
+            site_url=c.site.url, language=self.primary, languages=tuple(self.languages),
             needs_populations=tuple(v.populations[t] for t in c.needs.populations),
             needs_areas=tuple(v.areas[t] for t in c.needs.areas),
             needs_assets=tuple(v.assets[t] for t in c.needs.assets),
-            data_points=tuple(model.DataPoint(self.t(d.text), self.t(d.source)) for d in c.data_points),
-            invitation=model.CoalitionInvitation(**self.fields(c.invitation)),
-            paper=c.print.paper, duplex=c.print.duplex,
-            working_groups=tuple(groups.values()),
-            meetings=model.Meetings(**self.fields(c.meetings)),
-            partners=tuple(partners.values()), people=tuple(people), statements=statements,
+            paper=c.print.paper, duplex=c.print.duplex, working_groups=tuple(groups.values()),
+            partners=tuple(partners.values()), people=tuple(people.values()), statements=statements,
             pages=tuple(pages), static_files=self.static, positions=_Positions(doc),
-            timezone=c.timezone, tz=times.zone(c.timezone) if c.timezone else None, agreement=agreement,
+            tz=times.zone(c.timezone) if c.timezone else None,
         )
         meetings = [self.meeting(mid, loaded, coalition) for mid, loaded in sorted(self.meeting_files.items())]
         coalition.meeting_list = tuple(sorted(meetings, key=lambda m: (m.starts is None, m.starts or 0, m.id)))
         return coalition
 
+    def record(self, kind: type, entry: BaseModel, **own: Any) -> Any:
+        """The model's record `kind` made from a schema entry: each of its fields as records.py says, and
+        `own` (what the model adds) beside them. A reference to a kind of record not yet made waits for link()."""
+        values = dict(own)
+        waiting = []
+        for name, how, mark in records.how(kind):
+            if name in own:
+                continue
+            value = getattr(entry, name)
+            if value is None:
+                values[name] = None
+            elif how == records.REFERS and mark.kind not in self.index:
+                waiting.append((name, value))
+                values[name] = None
+            elif type(value) is list:
+                values[name] = tuple(self.value(how, mark, item) for item in value)
+            else:
+                values[name] = self.value(how, mark, value)
+        made = kind(**values)
+        self.waiting.extend((made, name, value) for name, value in waiting)
+        return made
+
+    def value(self, how: int, mark: Any, value: Any) -> Any:
+        if how == records.PLAIN:
+            return value
+        if how == records.TEXT:
+            return self.t(value)
+        if how == records.TERMS:
+            return getattr(self.vocabulary, mark.kind)[value]
+        if how == records.REFERS:
+            return self.index[mark.kind][value]
+        if how == records.RECORD:
+            return self.record(records.RECORDS[type(value)], value)
+        return dict(value)  # records.MAP
+
+    def link(self) -> None:
+        """Set the references that waited for their records (a partner's invitation sender, a group's lead)."""
+        for made, name, value in self.waiting:
+            how, mark = next((how, mark) for field, how, mark in records.how(type(made)) if field == name)
+            setattr(made, name, tuple(self.value(how, mark, v) for v in value) if type(value) is list
+                    else self.value(how, mark, value))
+        self.waiting.clear()
+
     def meeting(self, mid: str, loaded: Loaded, coalition: model.Coalition) -> Meeting:
         """meetings/ID.yaml, its times in the coalition's zone (drafts without one: no times)."""
         m, tz = loaded.value, coalition.tz
-        person = {p.id: p for p in coalition.people}.get
         group = next((g for g in coalition.working_groups if g.id == m.group), None)
         starts = times.local(m.starts, tz) if m.starts is not None and tz is not None else None
         ends = None
@@ -117,72 +135,38 @@ class Builder:
             ends = times.local(dt.datetime.combine(starts.date(), m.ends), tz)
         items, running = [], 0
         for entry in m.agenda:
-            items.append(AgendaItem(
-                topic=self.t(entry.topic), minutes=entry.minutes, lead=person(entry.lead) if entry.lead else None,
-                notes=self.t(entry.notes), starts=times.later(starts, running) if starts else None,
+            items.append(self.record(
+                AgendaItem, entry, starts=times.later(starts, running) if starts else None,
                 ends=times.later(starts, running + entry.minutes) if starts else None))
             running += entry.minutes
         if starts is not None and ends is None:
             ends = times.later(starts, running)
-        attendees = tuple(person(p) for p in m.attendees) if m.attendees is not None else None
-        return Meeting(
-            id=mid, title=self.t(m.title), source=model.Source(loaded.document.path), group=m.group,
+        meeting = self.record(
+            Meeting, m, id=mid, source=model.Source(loaded.document.path),
             group_name=group.name if group else vocab.MEETING_GROUPS[m.group], working_group=group,
-            launch_activity=model.Term(m.launch_activity, vocab.LAUNCH_ACTIVITIES[m.launch_activity])
-            if m.launch_activity else None,
-            starts=starts, ends=ends, ends_written=m.ends is not None,
-            place=Place(m.place.name, m.place.address, m.place.online) if m.place else None,
-            accessibility=tuple(self.t(a) for a in m.accessibility),
-            facilitator=person(m.facilitator) if m.facilitator else None,
-            note_taker=person(m.note_taker) if m.note_taker else None,
-            attendees=attendees, invitees=attendees if attendees is not None else coalition.people_in(m.group),
-            languages=tuple(m.languages), agenda_languages=tuple(dict.fromkeys((self.primary, *m.languages))),
-            preparation=self.t(m.preparation), agenda=tuple(items), notes=m.notes, decisions=tuple(m.decisions),
-            public=m.public, draft=m.draft, positions=_Positions(loaded.document),
-        )
-
-    def partner(self, pid: str, loaded: Loaded) -> model.Partner:
-        v, p, doc = self.vocabulary, loaded.value, loaded.document
-        invitation = None
-        if p.invitation is not None:
-            invitation = model.Invitation(**self.fields(p.invitation, exclude="sender"))
-        return model.Partner(
-            id=pid, name=p.name, type=v.organization_types[p.type], relationship=p.relationship,
-            stage=p.stage, source=model.Source(doc.path), website=p.website, summary=self.t(p.summary),
-            populations=tuple(v.populations[t] for t in p.populations),
-            domains=tuple(v.areas[t] for t in p.domains),
-            assets=tuple(v.assets[t] for t in p.assets),
-            asset_notes=p.asset_notes, aligned_initiatives=p.aligned_initiatives,
-            motivations=p.motivations, roles=p.roles, considerations=p.considerations,
-            contact=model.Contact(**self.fields(p.contact)) if p.contact else None,
-            invitation=invitation, language=p.language, positions=_Positions(doc),
-        )
+            starts=starts, ends=ends, ends_written=m.ends is not None, agenda=tuple(items),
+            agenda_languages=tuple(dict.fromkeys((self.primary, *m.languages))), positions=_Positions(loaded.document))
+        meeting.invitees = meeting.attendees if meeting.attendees is not None else coalition.people_in(m.group)
+        return meeting
 
     def statement(self, sid, loaded: Loaded, people, partners) -> model.Statement:
         s = loaded.value
-        return model.Statement(
-            id=sid, kind=s.kind, author=s.author, statement=self.t(s.statement),
-            source=model.Source(loaded.document.path), title=self.t(s.title), identities=dict(s.identities),
-            reflections=tuple(model.Reflection(r.prompt, r.answer) for r in s.reflections),
-            public=s.public,
+        return self.record(
+            model.Statement, s, id=sid, source=model.Source(loaded.document.path),
             author_person=people.get(s.author) if s.kind == "individual" else None,
             author_partner=partners.get(s.author) if s.kind == "institutional" else None,
         )
 
     def page(self, name: str, loaded: Loaded, page) -> model.Page:
-        front = loaded.value
         translations = {}
         for other, (other_loaded, other_page) in sorted(self.page_files.items()):
             stem, _, code = other.partition(".")
             if stem == name and code:
-                translations[code] = model.PageTranslation(
-                    title=other_loaded.value.title, body=other_page.body, description=other_loaded.value.description,
-                    source=model.Source(other_loaded.document.path))
-        return model.Page(
-            name=name, title=front.title, body=page.body, order=front.order, draft=front.draft,
-            description=front.description, source=model.Source(loaded.document.path), translations=translations,
-            body_line=page.body_line,
-        )
+                translations[code] = self.record(model.PageTranslation, other_loaded.value, body=other_page.body,
+                                                 source=model.Source(other_loaded.document.path))
+        return self.record(model.Page, loaded.value, name=name, body=page.body,
+                           source=model.Source(loaded.document.path), translations=translations,
+                           body_line=page.body_line)
 
     def t(self, value: Any) -> model.Text | None:
         """A translatable field's value as a model.Text (v1 content: the string, in the primary language)."""
@@ -191,20 +175,6 @@ class Builder:
         if isinstance(value, Translations):
             return model.Text(value.get(self.primary, ""), {str(k): v for k, v in value.items()})
         return model.Text(value, {self.primary: value})
-
-    def fields(self, entry: Any, exclude: str = "") -> dict[str, Any]:
-        """A schema entry's fields, translatable ones as model.Text."""
-        return {name: self.t(value) if name in TRANSLATABLE_FIELDS.get(type(entry), ()) else value
-                for name in type(entry).model_fields if name != exclude
-                for value in (getattr(entry, name),)}
-
-
-def _translatable_fields(cls) -> tuple[str, ...]:
-    return tuple(name for name, info in cls.model_fields.items() if schema.is_translatable(info))
-
-
-TRANSLATABLE_FIELDS = {cls: _translatable_fields(cls) for cls in (
-    schema.InvitationDefaults, schema.MeetingsEntry, schema.PartnerInvitation, schema.ContactEntry)}
 
 
 def _terms(fixed, extra, primary: str) -> dict[str, model.Term]:

@@ -17,23 +17,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool
 
 from coalition_docs.content import vocab
-from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, Email, Id, Language, MultiLine,  # noqa: F401
-                                           OneLine, OneLineText, Strict,
-                                           Text, TOneLine, TOneLineText, Translations, TStr, TText, Url,
+from coalition_docs.content.fields import (NOT_MULTI_LINE, TRANSLATABLE, AreaIds, AssetIds,  # noqa: F401
+                                           Email, Id, Language, MultiLine, OneLine, OneLineText, PartnerId,
+                                           PersonId, PopulationIds, Public, Refers, Strict, Terms, Text, TOneLine,
+                                           TOneLineText, Translations, TStr, TText, Url, WorkingGroupId,
                                            is_translatable, literal_of, vocab_ids)
 from coalition_docs.content.meetings_schema import AgreementEntry, MeetingFile, TimeZone
 
-OrganizationType = literal_of(vocab.ORGANIZATION_TYPES)
+OrganizationType = Annotated[literal_of(vocab.ORGANIZATION_TYPES), Terms("organization_types")]
 Relationship = literal_of(vocab.RELATIONSHIPS)
 Stage = literal_of(vocab.STAGES)
 Response = literal_of(vocab.RESPONSES)
 DecisionModel = literal_of(vocab.DECISION_MODELS)
-ManagementRole = literal_of(vocab.MANAGEMENT_ROLES)
+ManagementRole = Annotated[literal_of(vocab.MANAGEMENT_ROLES), Terms("roles")]
 StatementKind = literal_of(vocab.STATEMENT_KINDS)
 
 
@@ -48,9 +49,9 @@ class SiteSettings(Strict):
 
 
 class Needs(Strict):
-    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Worksheet part 1, question 1")
-    areas: list[Id] = vocab_ids(vocab.AREAS, "Worksheet part 1, question 2")
-    assets: list[Id] = vocab_ids(vocab.ASSETS, "Worksheet part 1, question 3")
+    populations: PopulationIds = vocab_ids("Worksheet part 1, question 1")
+    areas: AreaIds = vocab_ids("Worksheet part 1, question 2")
+    assets: AssetIds = vocab_ids("Worksheet part 1, question 3")
 
 
 class DataPointEntry(Strict):
@@ -78,17 +79,17 @@ class PrintSettings(Strict):
 
 class WorkingGroupEntry(Strict):
     id: Id
-    name: TOneLineText
-    description: TStr | None = None
-    lead: Id | None = None
-    areas: list[Id] = vocab_ids(vocab.AREAS, "Areas the group works on")
-    meets: TOneLine | None = None
+    name: Public[TOneLineText]
+    description: Public[TStr] | None = None
+    lead: Public[PersonId] | None = None  # if that person is public
+    areas: Public[AreaIds] = vocab_ids("Areas the group works on")
+    meets: Public[TOneLine] | None = None
 
 
 class MeetingsEntry(Strict):
-    management_team: TStr | None = None
-    working_groups: TStr | None = None
-    champions: TStr | None = None
+    management_team: Public[TStr] | None = None
+    working_groups: Public[TStr] | None = None
+    champions: Public[TStr] | None = None
 
 
 class ExtraVocabulary(Strict):
@@ -100,23 +101,23 @@ class ExtraVocabulary(Strict):
 class CoalitionFile(Strict):
     """coalition.yaml: the coalition itself."""
 
-    name: TOneLineText
-    community: OneLineText
-    convener: Id = Field(description="Partner id of the convening (backbone) organization")
-    project_manager: Id = Field(description="Person id, introduced in every invitation letter")
-    decision_model: DecisionModel | None = None
-    mission: TText
+    name: Public[TOneLineText]
+    community: Public[OneLineText]
+    convener: Public[PartnerId] = Field(description="Partner id of the convening (backbone) organization")  # its name
+    project_manager: PersonId = Field(description="Person id, introduced in every invitation letter")
+    decision_model: Public[DecisionModel] | None = None
+    mission: Public[TText]
     site: SiteSettings = Field(default_factory=SiteSettings)
     needs: Needs = Field(default_factory=Needs)
     data_points: list[DataPointEntry] = Field(default_factory=list)
     invitation: InvitationDefaults = Field(default_factory=InvitationDefaults)
     print: PrintSettings = Field(default_factory=PrintSettings)
-    working_groups: list[WorkingGroupEntry] = Field(default_factory=list)
-    meetings: MeetingsEntry = Field(default_factory=MeetingsEntry)
+    working_groups: Public[list[WorkingGroupEntry]] = Field(default_factory=list)
+    meetings: Public[MeetingsEntry] = Field(default_factory=MeetingsEntry)
     extra_vocabulary: ExtraVocabulary = Field(default_factory=ExtraVocabulary)
-    timezone: TimeZone | None = Field(None, description="v1.2: the IANA time zone of meeting times, e.g. "
-                                      "America/Detroit; required once a meeting is not a draft")
-    agreement: AgreementEntry = Field(default_factory=AgreementEntry)
+    timezone: Public[TimeZone] | None = Field(None, description="v1.2: the IANA time zone of meeting times, e.g. "
+                                              "America/Detroit; required once a meeting is not a draft")
+    agreement: Public[AgreementEntry] = Field(default_factory=AgreementEntry)
 
 
 # -- partners/ID.yaml --------------------------------------------------------
@@ -131,7 +132,7 @@ class ContactEntry(Strict):
 
 
 class PartnerInvitation(Strict):
-    sender: Id | None = None
+    sender: PersonId | None = None
     rationale: TStr | None = None
     resources_offered: TStr | None = None
     power_sharing: TStr | None = None
@@ -143,15 +144,15 @@ class PartnerInvitation(Strict):
 class PartnerFile(Strict):
     """partners/ID.yaml: one organization of the inventory."""
 
-    name: OneLineText
-    type: OrganizationType
+    name: Public[OneLineText]
+    type: Public[OrganizationType]
     relationship: Relationship
     stage: Stage = "inventory"
-    website: Url | None = None
-    summary: TStr | None = None
-    populations: list[Id] = vocab_ids(vocab.POPULATIONS, "Target populations served")
-    domains: list[Id] = vocab_ids(vocab.AREAS, "Domains of work")
-    assets: list[Id] = vocab_ids(vocab.ASSETS, "Assets")
+    website: Public[Url] | None = None
+    summary: Public[TStr] | None = None
+    populations: Public[PopulationIds] = vocab_ids("Target populations served")
+    domains: Public[AreaIds] = vocab_ids("Domains of work")
+    assets: Public[AssetIds] = vocab_ids("Assets")
     asset_notes: MultiLine | None = None
     aligned_initiatives: MultiLine | None = None
     motivations: MultiLine | None = None
@@ -169,16 +170,16 @@ class PartnerFile(Strict):
 
 class PersonEntry(Strict):
     id: Id
-    name: OneLineText
-    organization: Id | None = None
-    title: TOneLine | None = None
-    pronouns: OneLine | None = None
-    bio: TStr | None = None
+    name: Public[OneLineText]
+    organization: Public[PartnerId] | None = None  # its name, if a member
+    title: Public[TOneLine] | None = None
+    pronouns: Public[OneLine] | None = None
+    bio: Public[TStr] | None = None
     community_member: StrictBool = False
     compensated: StrictBool = False
-    roles: list[ManagementRole] = Field(default_factory=list)
-    working_groups: list[Id] = Field(default_factory=list)
-    champion: StrictBool = False
+    roles: Public[list[ManagementRole]] = Field(default_factory=list)
+    working_groups: Public[list[WorkingGroupId]] = Field(default_factory=list)
+    champion: Public[StrictBool] = False
     email: Email | None = None
     phone: OneLine | None = None
     public: StrictBool = False
@@ -201,12 +202,13 @@ class ReflectionEntry(Strict):
 class StatementFile(Strict):
     """positionality/ID.yaml: one positionality statement."""
 
-    kind: StatementKind
-    author: OneLineText = Field(description="Person id (individual), partner id (institutional) or free text (team)")
-    title: TOneLine | None = None
+    kind: Public[StatementKind]
+    author: Public[OneLineText] = Field(  # its name, where the author is public
+        description="Person id (individual), partner id (institutional) or free text (team)")
+    title: Public[TOneLine] | None = None
     identities: dict[str, OneLine] = Field(default_factory=dict)
     reflections: list[ReflectionEntry] = Field(default_factory=list)
-    statement: TText
+    statement: Public[TText]
     public: StrictBool = False
 
 
@@ -216,10 +218,10 @@ class StatementFile(Strict):
 class PageFrontMatter(Strict):
     """The YAML front matter of pages/NAME.md."""
 
-    title: OneLineText
-    order: int | None = None
+    title: Public[OneLineText]
+    order: Public[int] | None = None
     draft: StrictBool = False
-    description: OneLine | None = Field(None, description="addition: a one-line summary for search engines")
+    description: Public[OneLine] | None = Field(None, description="addition: a one-line summary for search engines")
 
 
 FILE_SCHEMAS: dict[str, type[Strict]] = {

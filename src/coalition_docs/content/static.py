@@ -75,6 +75,37 @@ def _target(path: Path) -> str:
         return "?"
 
 
+def _links(root: Path) -> list[tuple[Path, bool]]:
+    """Every symbolic link below `root` and whether it stands for a folder, in the order of os.walk (top
+    down, folders sorted; a folder's files before its folders; hidden folders skipped, links to folders
+    not followed). The kinds come from the folder listing, without a call per file."""
+    found: list[tuple[Path, bool]] = []
+    stack = [root]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        files, dirs = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry)
+            elif not entry.name.startswith("."):
+                dirs.append(entry)
+        files.sort(key=lambda entry: entry.name)
+        dirs.sort(key=lambda entry: entry.name)
+        found += [(here / entry.name, False) for entry in files if entry.is_symlink()]
+        found += [(here / entry.name, True) for entry in dirs if entry.is_symlink()]
+        stack += [here / entry.name for entry in reversed(dirs) if not entry.is_symlink()]
+    return found
+
+
 def content_links(root: Path, run: Checker) -> set[Path]:
     """A link inside the content folder that points at another content file is an error.
 
@@ -84,22 +115,16 @@ def content_links(root: Path, run: Checker) -> set[Path]:
     """
     real_root = root.resolve()
     refused: set[Path] = set()
-    for directory, dirs, names in os.walk(root):
-        here = Path(directory)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names) + sorted(dirs):
-            path = here / name
-            if not path.is_symlink():
-                continue
-            real = _real(path)
-            rel = relative_name(path, root) + ("/" if name in dirs else "")
-            if real is None or not real.is_relative_to(real_root):
-                continue  # a missing target or one outside: reported where the file is read
-            if path.is_relative_to(root / "static"):
-                continue  # static/ and what it holds are checked by static_files
-            shown = relative_name(real, real_root) if real != real_root else "the content folder itself"
-            run.problems.append(Problem(
-                rel, 1, 1, f"link to another content file ({shown}) (expected a file of its own, "
-                "found a link inside the content folder)", "replace the link by a copy, or remove it"))
-            refused.add(path)
+    for path, is_dir in _links(root):
+        real = _real(path)
+        rel = relative_name(path, root) + ("/" if is_dir else "")
+        if real is None or not real.is_relative_to(real_root):
+            continue  # a missing target or one outside: reported where the file is read
+        if path.is_relative_to(root / "static"):
+            continue  # static/ and what it holds are checked by static_files
+        shown = relative_name(real, real_root) if real != real_root else "the content folder itself"
+        run.problems.append(Problem(
+            rel, 1, 1, f"link to another content file ({shown}) (expected a file of its own, "
+            "found a link inside the content folder)", "replace the link by a copy, or remove it"))
+        refused.add(path)
     return refused

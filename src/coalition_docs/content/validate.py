@@ -14,6 +14,7 @@ from pathlib import Path
 from coalition_docs.content import model
 from coalition_docs.content import schema
 from coalition_docs.content import vocab
+from coalition_docs.content.cache import FileCache
 from coalition_docs.content.check import Checker, Loaded
 from coalition_docs.content.languages import LanguageCheck
 from coalition_docs.content.load import LoadError, load_page_file, relative_name
@@ -25,16 +26,18 @@ from coalition_docs.content.static import content_links, static_files
 from coalition_docs.errors import ContentErrors, Problem, UsageError
 
 
-def load_coalition(content_dir: Path | str, jobs: int = 1) -> model.Coalition:
+def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | None = None) -> model.Coalition:
     """Load, validate and cross-reference a content folder; raise ContentErrors with all problems.
 
-    `jobs` > 1 reads a large folder of partners in that many processes.
+    `jobs` > 1 reads a large folder of partners in that many processes. `cache` (kept by
+    `serve` from one build to the next) holds the files read before: only those that changed
+    are read again; every check of several files runs again on the whole coalition.
     """
     root = Path(content_dir)
     if not root.is_dir():
         raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml, "
                          "or a project folder holding content/coalition.yaml)")
-    run = Checker(root)
+    run = Checker(root, cache=cache)
     run.refused = content_links(root, run)
 
     files: dict[str, Loaded | None] = {}

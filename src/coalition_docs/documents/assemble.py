@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coalition_docs.documents.fontshare import share_fonts
+from coalition_docs.documents.outline import Item, merge, names_entry, own_outline, write_outline
 from coalition_docs.documents.rawpdf import (Memo, RawPdf, dictionary, info_title, pdf_string, renumber,
                                              renumber_many, stream_data, write)
 
@@ -113,9 +114,12 @@ class Placed:
     nums: list[bytes]  # its ParentTree entries, already shifted
     keys: int  # ParentTree keys it uses (the next piece's keys start that much later)
     pages: list[int]
+    outline: list[Item]  # its own bookmarks and named destinations (outline.py), renumbered
+    names: list[tuple[bytes, bytes]]
 
     def to_tuple(self) -> tuple:
-        return (self.numbers, self.bodies, self.next, self.role_map, self.parts, self.nums, self.keys, self.pages)
+        return (self.numbers, self.bodies, self.next, self.role_map, self.parts, self.nums, self.keys, self.pages,
+                self.outline, self.names)
 
 
 # The numbers every assembly reserves first, in this order (see assemble).
@@ -197,8 +201,9 @@ def place(pdf: RawPdf, index: int, first: int, offset: int, language: str) -> Pl
     for key, value in _parent_tree(pdf, old_parent_tree):
         highest = max(highest, int(key))
         nums.append(b"%d %s" % (int(key) + offset, renumber(value, mapping)))
+    outline, names = own_outline(pdf, mapping)
     return Placed(list(objects), list(objects.values()), first + len(kept), found.group(1) if found else b"",
-                  parts, nums, highest + 1, [mapping[n] for n in pdf.refs(old_pages, b"/Kids")])
+                  parts, nums, highest + 1, [mapping[n] for n in pdf.refs(old_pages, b"/Kids")], outline, names)
 
 
 Placer = Callable[[int, int, int], Placed]  # (index, first number, first ParentTree key) -> the piece placed
@@ -222,7 +227,8 @@ FIRST = 6  # the first number of the pieces' objects (1-5 are the whole's: see a
 def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], bytes] | None, *, title: str,
              author: str, language: str, identifier: bytes, outline: Sequence[str | None] = (),
              duplex: bool = False, apart: tuple[int, int] | None = None,
-             faces: Sequence[tuple[str, str]] = (), memo: Memo | None = None) -> bytes:
+             faces: Sequence[tuple[str, str]] = (), memo: Memo | None = None,
+             own_outlines: Sequence[int] | None = None) -> bytes:
     """One tagged PDF from the pieces, in order; page i gets stamp page i drawn as an artifact.
     With `duplex`, every piece starts on an odd page (a blank page after a piece of odd length).
 
@@ -231,7 +237,9 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
     (`strides`), piece i is numbered from FIRST + i * objects, its ParentTree keys from i * keys;
     otherwise each piece follows the last. With `faces` ((family, file) of the faces the pieces
     embed), each font is written once (fontshare.py). The objects are packed in compressed object
-    streams (rawpdf.write); `memo` gives what an earlier assembly made and keeps this one's."""
+    streams (rawpdf.write); `memo` gives what an earlier assembly made and keeps this one's.
+    With `own_outlines` (the heading level each piece starts at), the whole keeps the pieces' own
+    bookmarks and named destinations (outline.py) instead of a bookmark per title of `outline`."""
     if apart is not None and duplex:
         raise ValueError("pieces numbered apart get no blank pages")
     a = Assembler()
@@ -243,6 +251,8 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
     offset = 0
     role_map = b""
     firsts: list[int] = []
+    own: list[tuple[int, list[Item]]] = []
+    names: list[tuple[bytes, bytes]] = []
     padded: set[int] = set()
     blank_content = None
     for index, piece in enumerate(pieces):
@@ -262,6 +272,8 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
         nums += placed.nums
         offset += placed.keys
         page_refs = placed.pages
+        own.append((own_outlines[index] if own_outlines else 1, placed.outline))
+        names += placed.names
         firsts.append(page_refs[0])
         all_pages += page_refs
         if duplex and len(page_refs) % 2:
@@ -291,11 +303,12 @@ def assemble(pieces: Sequence[RawPdf | Placer], stamps: bytes | Callable[[int], 
                      language=html.escape(language, quote=False)).encode()
     metadata = a.add(b"<</Type /Metadata/Subtype /XML/Length %d>>\nstream\n%s\nendstream" % (len(xmp), xmp))
     marks = [(t + BLANK_NOTE if i in padded else t, p) for i, (t, p) in enumerate(zip(outline, firsts)) if t]
-    outlines = _outlines(a, marks)
+    outlines = write_outline(a.objects, a.reserve, merge(own)) if own_outlines else _outlines(a, marks)
     a.objects[catalog] = (b"<</Type /Catalog/Pages %d 0 R/Lang %s/StructTreeRoot %d 0 R"
                           b"/ViewerPreferences <</DisplayDocTitle true>>/MarkInfo <</Marked true>>"
-                          b"/Metadata %d 0 R%s>>") % (pages_node, pdf_string(language), tree_root, metadata,
-                                                      b"/Outlines %d 0 R" % outlines if outlines else b"")
+                          b"/Metadata %d 0 R%s%s>>") % (pages_node, pdf_string(language), tree_root, metadata,
+                                                        b"/Outlines %d 0 R" % outlines if outlines else b"",
+                                                        names_entry(names) if own_outlines else b"")
     info = a.add(b"<</Title %s/Author %s/Creator (coalition-docs)/Producer (coalition-docs)>>"
                  % (pdf_string(title), pdf_string(author)))
     return write(a.objects, catalog, info, identifier, packed=True, memo=memo)

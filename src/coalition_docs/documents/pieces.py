@@ -2,12 +2,16 @@
 
 A long worksheet is cut, after its template is filled, at its parts
 (`<section class="part">`) and, inside a part, its long table into runs of
-rows. Each piece is a document of its own (the worksheet's head, a part or a
-run of rows; a run repeats the table's header row), laid out on any core and
-kept by the hash of its HTML: an edit to one partner changes the HTML of the
-pieces that show it, and only those are laid out again. Runs end where a
-row's hash says so (content-defined, like rsync's chunks), so adding a
-partner does not move every later boundary.
+rows. A long document without parts (the contact sheet) is cut only in its
+longest table. Each piece is a document of its own (the worksheet's head, a
+part or a run of rows; a run repeats the table's header row), laid out on any
+core and kept by the hash of its HTML: an edit to one partner changes the HTML
+of the pieces that show it, and only those are laid out again. Runs end where
+a row's hash says so (content-defined, like rsync's chunks), so adding a
+partner does not move every later boundary, and renaming one moves its row
+from one run to another: those two runs are laid out again. A run is a few
+pages (its size counted in characters of HTML, as the layout's time is), so
+that laying out two of them again is a small part of the whole.
 
 Pieces have no footer; at assembly (assemble.py) every page gets "Page N of M"
 from a small untagged PDF of M footer-only pages laid out with the same page
@@ -24,22 +28,27 @@ from dataclasses import dataclass
 PIECES_FOLDER = ".pieces"  # OUT/documents/.pieces/worksheet/KEY.pdf
 FOOTERS = "footers.pdf"  # beside the pieces: the last footers laid out, for the next assembly
 PLACEMENTS = "placements.bin"  # beside the pieces: each piece as the last assembly placed it (stage.py)
-# A worksheet with fewer table rows than this stays one document.
+# A document with fewer table rows than this stays one document.
 PIECES_FROM_ROWS = 150
-# Runs of rows: a boundary after a row whose hash is 0 modulo RUN, within MIN..MAX rows.
-RUN, MIN_RUN, MAX_RUN = 40, 12, 120
+# Runs of rows: a boundary after a row whose hash is 0 modulo RUN, once the run has MIN_CHARS of
+# HTML, and always at MAX_CHARS (about 3,700 characters of a table make a page).
+RUN, MIN_CHARS, MAX_CHARS = 10, 8_000, 30_000
 
-NO_FOOTER = ("<style>@page { @bottom-left { content: none } @bottom-right { content: none } }"
-             "@page worksheet { @bottom-left { content: none } @bottom-right { content: none } }</style>")
+NO_FOOTER = "<style>%s</style>" % "".join(
+    f"@page{name} {{ @bottom-left {{ content: none }} @bottom-right {{ content: none }} }}"
+    for name in ("", " worksheet", " launch"))  # page rules with footers, in print.css and in earlier themes
 
 _PART = re.compile(r'<section class="part"')
 _ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
 class Piece:
     html: str
     title: str | None  # a bookmark for the piece's first page (its part's heading), or None
+    level: int = 1  # the level of its first heading (h2: 2), where its own bookmarks go in the whole's
 
 
 def _text(fragment: str) -> str:
@@ -53,56 +62,102 @@ def _heading(body: str) -> str | None:
 
 def _runs(rows: list[str]) -> list[list[str]]:
     runs: list[list[str]] = [[]]
+    size = 0
     for row in rows:
         runs[-1].append(row)
-        size = len(runs[-1])
+        size += len(row)
         cut = int.from_bytes(hashlib.blake2b(row.encode(), digest_size=4).digest(), "big") % RUN == 0
-        if size >= MAX_RUN or (size >= MIN_RUN and cut):
+        if size >= MAX_CHARS or (size >= MIN_CHARS and cut):
             runs.append([])
+            size = 0
     if not runs[-1]:
         runs.pop()
-    if len(runs) > 1 and len(runs[-1]) < MIN_RUN:
+    if len(runs) > 1 and sum(map(len, runs[-1])) < MIN_CHARS:
         last = runs.pop()
         runs[-1] += last
     return runs
 
 
-def _split_part(part: str) -> list[tuple[str, bool]]:
-    """A part as (body, first) chunks: its one long table cut into runs of rows."""
-    if part.count("<tbody") != 1:
+def _open_section(html: str) -> re.Match | None:
+    """The opening tag of the element that `html` leaves open, if it is a <section> and the only one."""
+    stack: list[tuple[str, re.Match]] = []
+    for found in _TAG.finditer(html):
+        closing, name = found.group(1), found.group(2).lower()
+        if name in _VOID or found.group(3):
+            continue
+        if closing:
+            if not stack or stack[-1][0] != name:
+                return None
+            stack.pop()
+        else:
+            stack.append((name, found))
+    return stack[0][1] if len(stack) == 1 and stack[0][0] == "section" else None
+
+
+def _continued(opening: str) -> str:
+    """The opening tag of a run's section: its section's, without its id, with the class "continued"."""
+    tag = re.sub(r'\s+id="[^"]*"', "", opening)
+    if re.search(r'\sclass="', tag):
+        return re.sub(r'\sclass="([^"]*)"', lambda m: f' class="{m.group(1)} continued"', tag, count=1)
+    return tag[:-1] + ' class="continued">'
+
+
+def _split_part(part: str, longest: bool = False) -> list[tuple[str, bool]]:
+    """A part as (body, first) chunks: its one long table (or, `longest`, its longest) cut into runs of rows.
+
+    Cut only where the table sits right inside a <section> of the part, which each chunk closes
+    and the next opens again. With `longest`, what comes before that section is a chunk of its own
+    (the table's section starts a page), so that its first run is as short as the others."""
+    if part.count("<tbody") != 1 and not longest:
         return [(part, True)]
-    open_at = part.index("<tbody")
-    open_at = part.index(">", open_at) + 1
-    close_at = part.index("</tbody>", open_at)
+    bodies = [m.end() for m in re.finditer(r"<tbody\b[^>]*>", part)]
+    if not bodies:
+        return [(part, True)]
+    spans = [(open_at, part.index("</tbody>", open_at)) for open_at in bodies if "</tbody>" in part[open_at:]]
+    if not spans:
+        return [(part, True)]
+    open_at, close_at = max(spans, key=lambda span: len(_ROW.findall(part, span[0], span[1])))
     rows = _ROW.findall(part[open_at:close_at])
     runs = _runs(rows)
     if len(runs) < 2:
         return [(part, True)]
     before, after = part[:open_at], part[close_at:]
     table_at = before.rindex("<table")
+    section = _open_section(before[:table_at])
+    if section is None:
+        return [(part, True)]
     table_head = re.sub(r"<caption\b.*?</caption>", "", before[table_at:], flags=re.S)
-    continued = '<section class="part continued">' + table_head
+    continued = _continued(section.group(0)) + table_head
     closing = "</tbody></table></section>"
-    chunks = [(before + "".join(runs[0]) + closing, True)]
+    chunks = []
+    if longest and before[:section.start()].strip():
+        chunks.append((before[:section.start()], True))
+        before = before[section.start():]
+    chunks.append((before + "".join(runs[0]) + closing, not chunks))
     chunks += [(continued + "".join(run) + closing, False) for run in runs[1:-1]]
     chunks.append((continued + "".join(runs[-1]) + after, False))
     return chunks
 
 
-def split(html: str) -> list[Piece] | None:
-    """The worksheet's pieces, or None when it is short enough to stay one document."""
+def split(html: str, parts: bool = True) -> list[Piece] | None:
+    """A long document's pieces, or None when it is short enough to stay one document.
+
+    `parts`: cut at its parts too (the worksheet); else only its longest table is cut (the contact
+    sheet), and its pieces have no titles (the assembly keeps their own bookmarks)."""
     if len(_ROW.findall(html)) < PIECES_FROM_ROWS or "<body" not in html or "</body>" not in html:
         return None  # short, or a theme's worksheet without a body to cut: one document
     body_at = html.index(">", html.index("<body")) + 1
     end_at = html.rindex("</body>")
     head = html[:body_at].replace("</head>", NO_FOOTER + "</head>", 1)
     body = html[body_at:end_at]
-    starts = [m.start() for m in _PART.finditer(body)][1:]  # the first part stays with the header
+    starts = [m.start() for m in _PART.finditer(body)][1:] if parts else []  # the first part stays with the header
     bounds = [0, *starts, len(body)]
     pieces = []
     for start, end in zip(bounds, bounds[1:]):
-        for chunk, first in _split_part(body[start:end]):
-            pieces.append(Piece(head + chunk + html[end_at:], _heading(chunk) if first else None))
+        for chunk, first in _split_part(body[start:end], longest=not parts):
+            level = re.search(r"<h([1-6])\b", chunk)
+            pieces.append(Piece(head + chunk + html[end_at:], _heading(chunk) if first and parts else None,
+                                int(level.group(1)) if level else 1))
     return pieces
 
 

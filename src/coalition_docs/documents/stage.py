@@ -42,25 +42,17 @@ from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_dig
 from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
 from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
+from coalition_docs.launch.agreement import CONTACTS_TEMPLATE
 from coalition_docs.launch.plan import launch_documents, launch_files, write_file
 from coalition_docs.stage import Plan
 from coalition_docs.templating import Theme
 
 
-class DocumentsStage:
-    """The documents as a stage of the build (stage.py's protocol): PDFs and e-mail drafts under documents/."""
-
-    name = DOCUMENTS_FOLDER
-    folders = (DOCUMENTS_FOLDER,)
-    label = "PDFs"
-
-    def warm_up(self, content: Path, theme: Theme):
-        return warm_up, (theme, Path(content), paper_hint(content))
-
-    def plan(self, coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
-        # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
-        outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
-        return Plan(outputs, [], document_warnings(coalition))
+def plan_stage(coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
+    """The documents stage's plan (DocumentsStage.plan, in documents/__init__.py)."""
+    # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
+    outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
+    return Plan(outputs, [], document_warnings(coalition))
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
@@ -211,7 +203,9 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     planned: list[PlannedOutput] = []
     for d in plan.documents:
         identifier = pdf_identifier(coalition.name, d.path)
-        pieces = split(html[d.path]) if d.template == WORKSHEET_TEMPLATE else None
+        # Long documents in pieces: the worksheet cut at its parts and tables, the contact sheet in its long table.
+        pieces = split(html[d.path], parts=d.template == WORKSHEET_TEMPLATE) \
+            if d.template in (WORKSHEET_TEMPLATE, CONTACTS_TEMPLATE) else None
         if pieces is None:
             planned.append(PlannedOutput(prefix + d.path, keys[d.path], write_pdf,
                                          (theme, Path(coalition.content_dir), coalition.paper, html[d.path],
@@ -237,7 +231,7 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
                   html: str, previous: Path | None = None) -> list[PlannedOutput]:
-    """The worksheet's pieces (cached by the hash of their HTML) and their assembly into `path`."""
+    """A long document's pieces (cached by the hash of their HTML) and their assembly into `path`."""
     common = shared_key(coalition, theme, tool)
     folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}/{Path(path).stem}"
     outputs: dict[str, PlannedOutput] = {}
@@ -256,7 +250,8 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
     language = re.search(r'<html lang="([^"]*)"', html)
     head = html[:html.index(">", html.index("<body")) + 1]
     assembly = PlannedOutput(path, key, assemble_pieces,
-                             (tuple(order), tuple(p.title for p in pieces), head, html_kicker(html),
+                             (tuple(order), tuple(p.title for p in pieces), tuple(p.level for p in pieces), head,
+                              html_kicker(html),
                               unescape(title.group(1)) if title else "", unescape(author.group(1)) if author else "",
                               language.group(1) if language else coalition.language, identifier, theme,
                               Path(coalition.content_dir), coalition.paper, previous),
@@ -266,7 +261,8 @@ def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition
     return [*outputs.values(), assembly]
 
 
-def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None], head: str,
+def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequence[str | None],
+                    levels: Sequence[int], head: str,
                     owner: str, title: str, author: str, language: str, identifier: bytes, theme: Theme,
                     content_dir: Path, paper: str, previous: Path | None) -> None:
     """One tagged PDF from the pieces, each page stamped with its "Page N of M" footer.
@@ -320,7 +316,9 @@ def assemble_pieces(root: Path, path: str, parts: Sequence[str], titles: Sequenc
 
     (root / path).write_bytes(assemble([placer(part) for part in parts], stamps, title=title, author=author,
                                        language=language, identifier=identifier, outline=titles, apart=apart,
-                                       faces=font_sources(theme), memo=memo))
+                                       faces=font_sources(theme), memo=memo,
+                                       # pieces without titles keep their own bookmarks
+                                       own_outlines=None if any(titles) else levels))
     used = {Path(part).stem for part in parts}
     (root / folder / PLACEMENTS).write_bytes(marshal.dumps(
         (placed, {stem: size for stem, size in sizes.items() if stem in used}, memo.used)))

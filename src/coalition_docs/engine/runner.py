@@ -27,7 +27,6 @@ import shutil
 import signal
 import tempfile
 import sys
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, nullcontext

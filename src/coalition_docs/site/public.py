@@ -1,7 +1,12 @@
 """The allow-list: the only view of a coalition that the site's templates see.
 
-`public_view(coalition)` copies, field by field, what the content format's
-"What is public" section names, and nothing else:
+`public_view(coalition)` copies what the content format's "What is public"
+section names, and nothing else. The schema marks those fields
+(`Public[...]` in content/schema.py); each public record below holds the
+marked fields of its file (records.py, `public=True`) and `_Texts.copy`
+copies them in the view's language. A field the schema does not mark never
+reaches the site; a marked reference (a lead, an organization, an author) is
+never copied whole: the record says what of it is shown.
 
 - the coalition's name, community, mission, decision model, meeting rhythm,
   working groups (name, description, areas, meets; the lead only if public)
@@ -32,11 +37,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from coalition_docs.content import model
-from coalition_docs.content import vocab
-from coalition_docs.site.public_meetings import PublicAgreement, PublicMeeting, public_agreement, public_meetings
+from coalition_docs.content import model, records, schema, vocab
+from coalition_docs.content.records import record
+from coalition_docs.site.public_meetings import PublicMeeting, public_meetings
+
+T = TypeVar("T")
 
 
 class Fallback(model.AsWritten):
@@ -68,6 +76,27 @@ class _Texts:
     def terms(self, terms: Iterable[model.Term]) -> tuple["PublicTerm", ...]:
         return tuple(self.term(t) for t in terms)
 
+    def copy(self, kind: type[T], record: Any, **own: Any) -> T:
+        """The public record `kind` of a model record: its public fields in this language, and `own`."""
+        values = dict(own)
+        for name, how, _ in records.how(kind):
+            if name in own:
+                continue
+            if how == records.REFERS:  # a whole record is never public: the caller says what of it is
+                raise TypeError(f"{kind.__name__}.{name} names another record")
+            value = getattr(record, name)
+            if value is None or how == records.PLAIN:
+                values[name] = value
+            elif how == records.TEXT:
+                values[name] = tuple(map(self, value)) if isinstance(value, tuple) else self(value)
+            elif how == records.TERMS:
+                values[name] = self.terms(value) if isinstance(value, tuple) else self.term(value)
+            elif how == records.RECORD and not isinstance(value, tuple):
+                values[name] = self.copy(records.PUBLIC_RECORDS[type(value).SCHEMA], value)
+            else:
+                raise TypeError(f"{kind.__name__}.{name}: no public form of {type(value).__name__}")
+        return kind(**values)
+
 
 @dataclass(frozen=True)
 class PublicTerm:
@@ -89,30 +118,22 @@ class GroupRef:
     name: str
 
 
-@dataclass(frozen=True)
+# The public records: the fields the schema marks public (fields.Public), copied by _Texts.copy, beside
+# what each class declares itself (records.py).
+
+
+@record(schema.PersonEntry, public=True, frozen=True, omit={"organization": "organization_id, organization_name"})
 class PublicPerson:
     id: str
-    name: str
-    title: str | None
-    pronouns: str | None
-    bio: str | None  # Markdown
     organization_id: str | None  # set only when the organization is a member
     organization_name: str | None  # likewise
-    roles: tuple[PublicTerm, ...]
     working_groups: tuple[GroupRef, ...]
-    champion: bool
 
 
-@dataclass(frozen=True)
+@record(schema.PartnerFile, public=True, frozen=True)
 class PublicPartner:
     id: str
-    name: str
-    type: PublicTerm
     website: str | None  # http(s) URLs only
-    summary: str | None  # Markdown
-    populations: tuple[PublicTerm, ...]
-    domains: tuple[PublicTerm, ...]
-    assets: tuple[PublicTerm, ...]
     people: tuple[PublicPerson, ...]  # its public people, roster order
 
     @property
@@ -125,60 +146,42 @@ class PublicPartner:
         return shown.removeprefix("www.") or self.website
 
 
-@dataclass(frozen=True)
+@record(schema.WorkingGroupEntry, public=True, frozen=True)
 class PublicWorkingGroup:
     id: str
-    name: str
-    description: str | None  # Markdown
-    areas: tuple[PublicTerm, ...]
-    meets: str | None
     lead: PublicPerson | None  # None when there is no lead or the lead is not public
     members: tuple[PublicPerson, ...]  # public people who list the group, roster order
 
 
-@dataclass(frozen=True)
+@record(schema.StatementFile, public=True, frozen=True, omit={"author": "author_name"})
 class PublicStatement:
     anchor: str  # the statement's id when its author is named, else statement-N
-    kind: str
     kind_label: str
-    title: str | None
-    statement: str  # Markdown
     author_name: str | None  # None when the author may not be named
 
 
-@dataclass(frozen=True)
+@record(schema.PageFrontMatter, public=True, frozen=True)
 class PublicPage:
     name: str  # URL slug
-    title: str
     body: str  # Markdown
-    order: int | None
-    description: str | None
 
 
-@dataclass(frozen=True)
+@record(schema.MeetingsEntry, public=True, frozen=True)
 class PublicMeetings:
-    management_team: str | None
-    working_groups: str | None
-    champions: str | None
+    """How often each body meets."""
 
 
-@dataclass(frozen=True)
+@record(schema.CoalitionFile, public=True, frozen=True, omit={
+    "convener": "convener_name, convener_id", "working_groups": "PublicSite.working_groups"})
 class PublicCoalition:
-    name: str
-    community: str
-    mission: str  # Markdown
-    decision_model: str | None
     decision_model_label: str | None  # short name, "Consensus"
     decision_model_description: str | None  # one sentence, "Consensus: we work ..."
-    meetings: PublicMeetings
     convener_name: str
     convener_id: str | None  # set only when the convener is a member (for a link)
     site_url: str | None  # normalised to end with "/"
     language: str  # the language of this view (the primary language unless a translation's)
     primary_language: str
     languages: tuple[str, ...]  # every language the site is published in, the primary first
-    timezone: str | None  # v1.2: the IANA name the meetings' times are in
-    agreement: PublicAgreement  # v1.2: norms and decisions
 
 
 @dataclass(frozen=True)
@@ -241,26 +244,16 @@ def public_view(coalition: model.Coalition, language: str | None = None,
 
     convener = coalition.convener
     decision = coalition.decision_model
-    site = PublicCoalition(
-        name=t(coalition.name),
-        community=coalition.community,
-        mission=t(coalition.mission),
-        decision_model=decision,
+    site = t.copy(
+        PublicCoalition, coalition,
         decision_model_label=t.label(vocab.DECISION_MODEL_NAMES[decision]) if decision else None,
         decision_model_description=t.label(vocab.DECISION_MODELS[decision]) if decision else None,
-        meetings=PublicMeetings(
-            management_team=t(coalition.meetings.management_team),
-            working_groups=t(coalition.meetings.working_groups),
-            champions=t(coalition.meetings.champions),
-        ),
         convener_name=convener.name,
         convener_id=convener.id if convener.is_member else None,
         site_url=_site_url(coalition.site_url),
         language=t.language,
         primary_language=t.primary,
         languages=tuple(coalition.languages) or (t.primary,),
-        timezone=coalition.timezone,
-        agreement=public_agreement(coalition, t),
     )
 
     return PublicSite(
@@ -292,45 +285,23 @@ def _page(page: model.Page, t: _Texts) -> PublicPage:
 def _person(person: model.Person, member_ids: set[str], t: _Texts) -> PublicPerson:
     org = person.organization
     named_org = org is not None and org.id in member_ids
-    return PublicPerson(
-        id=person.id,
-        name=person.name,
-        title=t(person.title),
-        pronouns=person.pronouns,
-        bio=t(person.bio),
+    return t.copy(
+        PublicPerson, person, id=person.id,
         organization_id=org.id if named_org else None,
         organization_name=org.name if named_org else None,
-        roles=t.terms(person.roles),
         working_groups=tuple(GroupRef(g.id, t(g.name)) for g in person.working_groups),
-        champion=bool(person.champion),
     )
 
 
 def _partner(partner: model.Partner, people: dict[str, PublicPerson], t: _Texts) -> PublicPartner:
-    return PublicPartner(
-        id=partner.id,
-        name=partner.name,
-        type=t.term(partner.type),
-        website=_web_url(partner.website),
-        summary=t(partner.summary),
-        populations=t.terms(partner.populations),
-        domains=t.terms(partner.domains),
-        assets=t.terms(partner.assets),
-        people=tuple(people[p.id] for p in partner.people if p.id in people),
-    )
+    return t.copy(PublicPartner, partner, id=partner.id, website=_web_url(partner.website),
+                  people=tuple(people[p.id] for p in partner.people if p.id in people))
 
 
 def _working_group(group: model.WorkingGroup, people: dict[str, PublicPerson], t: _Texts) -> PublicWorkingGroup:
-    lead = people.get(group.lead.id) if group.lead is not None else None
-    return PublicWorkingGroup(
-        id=group.id,
-        name=t(group.name),
-        description=t(group.description),
-        areas=t.terms(group.areas),
-        meets=t(group.meets),
-        lead=lead,
-        members=tuple(people[p.id] for p in group.members if p.id in people),
-    )
+    return t.copy(PublicWorkingGroup, group, id=group.id,
+                  lead=people.get(group.lead.id) if group.lead is not None else None,
+                  members=tuple(people[p.id] for p in group.members if p.id in people))
 
 
 def _statement(statement: model.Statement, index: int, member_ids: set[str], t: _Texts) -> PublicStatement:
@@ -341,14 +312,8 @@ def _statement(statement: model.Statement, index: int, member_ids: set[str], t: 
         author = statement.author_person.name if statement.author_person.public else None
     elif statement.author_partner is not None:
         author = statement.author_partner.name if statement.author_partner.id in member_ids else None
-    return PublicStatement(
-        anchor=statement.id if author is not None else f"statement-{index}",
-        kind=statement.kind,
-        kind_label=t.label(vocab.STATEMENT_KINDS[statement.kind]),
-        title=t(statement.title),
-        statement=t(statement.statement),
-        author_name=author,
-    )
+    return t.copy(PublicStatement, statement, anchor=statement.id if author is not None else f"statement-{index}",
+                  kind_label=t.label(vocab.STATEMENT_KINDS[statement.kind]), author_name=author)
 
 
 def _web_url(url: str | None) -> str | None:

@@ -54,16 +54,23 @@ __all__ = ["RESERVED_NAMES", "SITE_FOLDER", "base_path", "build_site", "check_li
 _ROOT, _SITE_ROOT = "\ue000root\ue000", "\ue000site\ue000"
 
 
+_RENDERED: dict[str, str] = {}  # Markdown text -> its HTML with the stand-ins (render_markdown depends on nothing else)
+_MAX_RENDERED = 50_000
+
+
 def _markdown_filter() -> Any:
     """The site's `markdown` filter: Markdown as HTML, links rebased for the page's depth.
 
-    Each text is rendered once per build and process (a member's summary shows
-    on the directory and on the member's page): with stand-ins for the roots
-    that content/links.py puts before a link, which each page then replaces
-    with its own, escaped as markdown-it escapes an attribute. A text shown in
-    the primary language for want of a translation is marked with its language.
+    Each text is rendered once per process (a member's summary shows on the
+    directory and on the member's page, and `serve` builds again and again):
+    with stand-ins for the roots that content/links.py puts before a link,
+    which each page then replaces with its own, escaped as markdown-it escapes
+    an attribute. A text shown in the primary language for want of a
+    translation is marked with its language.
     """
-    rendered: dict[str, str] = {}
+    rendered = _RENDERED
+    if len(rendered) > _MAX_RENDERED:
+        rendered.clear()
 
     @jinja2.pass_context
     def markdown(context: Any, text: str | None) -> Markup:

@@ -8,7 +8,8 @@ reports a wrong id at its place in the Markdown, as `build` would refuse it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from coalition_docs.content import model
@@ -37,22 +38,24 @@ class SiteStage:
         return Plan(site.outputs, [site.check])
 
 
-def _markdown(coalition: model.Coalition) -> Iterator[tuple[model.Source, str | None, str | None, str, int | None]]:
+def _markdown(coalition: model.Coalition) -> Iterator[tuple[Callable[[], model.Source], str | None, str | None, str,
+                                                                int | None]]:
     """Every Markdown text the site shows: (where, its field or None for a page, the text, the folder its
-    links start from, a page's first line of text)."""
-    yield coalition.position("mission"), "mission", coalition.mission, "", None
+    links start from, a page's first line of text). Where is asked only of a text with a wrong link: a
+    record's positions are made on first use."""
+    yield partial(coalition.position, "mission"), "mission", coalition.mission, "", None
     for index, group in enumerate(coalition.working_groups):
-        yield (coalition.position(f"working_groups.{index}.description"), f"working_groups[{index}].description",
-               group.description, "", None)
+        yield (partial(coalition.position, f"working_groups.{index}.description"),
+               f"working_groups[{index}].description", group.description, "", None)
     for partner in coalition.partners:
-        yield partner.position("summary"), "summary", partner.summary, "", None
+        yield partial(partner.position, "summary"), "summary", partner.summary, "", None
     for person in coalition.people:
-        yield person.source, "bio", person.bio, "", None
+        yield partial(getattr, person, "source"), "bio", person.bio, "", None
     for statement in coalition.statements:
-        yield statement.source, "statement", statement.statement, "", None
+        yield partial(getattr, statement, "source"), "statement", statement.statement, "", None
     for page in coalition.pages:
         if not page.draft:
-            yield page.source, None, page.body, f"{page.name}/", page.body_line
+            yield partial(getattr, page, "source"), None, page.body, f"{page.name}/", page.body_line
 
 
 def page_link_problems(coalition: model.Coalition, pages: Iterable[str]) -> list[Problem]:
@@ -66,7 +69,7 @@ def page_link_problems(coalition: model.Coalition, pages: Iterable[str]) -> list
     top = {p.split("/", 1)[0].removesuffix(".html") for p in made}  # "members", "about", "404", "sitemap.xml"
     sections = sorted({p.split("/", 1)[0] for p in made if p.count("/") == 1 and p.endswith("/index.html")})
     problems = []
-    for where, name, text, base, first_line in _markdown(coalition):
+    for located, name, text, base, first_line in _markdown(coalition):
         if not isinstance(text, str) or "](" not in text and "]:" not in text:
             continue
         for offset, target in links(text):
@@ -88,6 +91,7 @@ def page_link_problems(coalition: model.Coalition, pages: Iterable[str]) -> list
                 message = (f"link '{target}' points at a page the site does not have (expected one of the pages "
                            f"under {folder}/, found '{path}')")
                 hint = did_you_mean(path, siblings) if siblings else None
+            where = located()
             if first_line is not None:
                 problems.append(Problem(where.path, first_line + offset, 1, message, hint))
             else:

@@ -70,10 +70,9 @@ def language_heading(name: str, code: str) -> str:
     return f"{title} ({code})"
 
 
-FIELD_ORDER = ("name", "type", "relationship", "stage", "website", "summary", "populations", "domains", "assets",
-               "asset_notes", "aligned_initiatives", "motivations", "roles", "considerations", "contact",
-               "invitation")
-CONTACT_ORDER = ("name", "title", "email", "phone", "address")
+# The order of the fields a written partner file follows: the schema's.
+FIELD_ORDER = tuple(schema.PartnerFile.model_fields)
+CONTACT_ORDER = tuple(schema.ContactEntry.model_fields)
 LIST_KINDS = ("populations", "areas", "assets")
 
 # What people type for a label that is not the worksheet's own wording.
