@@ -39,10 +39,10 @@ serve: $(VENV)/.installed system-build bytecode
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 test: $(VENV)/.installed-test system-build system-test node_modules/.installed bytecode
-	$(PYTEST) -q -n auto --dist loadgroup
+	$(PYTEST) -q -n auto --dist loadfile
 
 test-fast: $(VENV)/.installed-test system-build bytecode
-	$(PYTEST) -q -n auto --dist loadgroup -m "not slow and not browser"
+	$(PYTEST) -q -n auto --dist loadfile -m "not slow and not browser"
 
 bench: $(VENV)/.installed-test system-build bytecode
 	@dpkg -s $(APT_BENCH) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_BENCH); }

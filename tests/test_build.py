@@ -23,8 +23,6 @@ from coalition_docs.engine.manifest import MANIFEST
 from .conftest import CLI, EXAMPLE, edit, run_cli
 from .test_runner import children, children_before
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 
 @pytest.fixture
@@ -161,6 +159,7 @@ def test_a_template_that_appears_for_a_computed_include_rebuilds_the_pages_that_
     assert set(result.rendered) == members - {p for p in members if "/eastside-tenants-union/" in p}
 
 
+@pytest.mark.slow  # the example built again without a partner
 def test_a_removed_partner_takes_its_outputs_with_it(built):
     example, out = built
     (example / "partners" / "cafe-nandu-workers-cooperative.yaml").unlink()
@@ -338,6 +337,7 @@ class _Terminal:
         pass
 
 
+@pytest.mark.slow  # the example built twice, on a terminal and off it
 def test_progress_shows_on_a_terminal_only(content, tmp_path):
     import io
 

@@ -31,8 +31,6 @@ from coalition_docs.content.validate import load_coalition
 
 from .conftest import EXAMPLE, ROOT, edit
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 NAMES = ("Nguyễn Thị Hương", "Ifeoma Adébáyọ̀", "Zoë Ødegård")
 BLANKS = ("{{", "{%", "Dear ,", "Dear  ,", "undefined", ": ,")

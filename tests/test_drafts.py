@@ -26,8 +26,6 @@ from coalition_docs.templating import Theme
 from .conftest import EXAMPLE, ROOT, edit
 from .test_documents import built, example  # noqa: F401 - the example's documents, built once
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 
 def read(path: Path):
@@ -111,6 +109,7 @@ def sender_email(content: Path) -> None:
     edit(content / "roster.yaml", "    title: Director\n", "    title: Director\n    email: pat@example.org\n")
 
 
+@pytest.mark.slow  # letters and drafts built
 def test_no_draft_when_neither_the_sender_nor_the_project_manager_has_an_address(content, tmp_path, capsys):
     assert main(["build", str(content), "--out", str(tmp_path / "out"), "--only", "documents", "-j", "1"]) == 0
     err = capsys.readouterr().err
@@ -146,6 +145,7 @@ def test_a_contact_without_an_e_mail_address_gets_no_draft(content, tmp_path):
     assert "letters/city-hall.pdf" in written and not any(p.startswith("email/") for p in written)
 
 
+@pytest.mark.slow  # letters and drafts built twice
 def test_an_override_of_the_e_mail_template_is_used_and_its_mistakes_are_located(content, tmp_path):
     sender_email(content)
     templates = content.parent / "templates" / "documents"

@@ -17,8 +17,6 @@ from coalition_docs.templating import Theme
 
 from .conftest import EXAMPLE, edit
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 # Names in the scripts whose glyphs come from other faces than the theme's (CJK with CFF outlines,
 # Devanagari with its conjuncts) and Vietnamese (stacked diacritics), in more than one letter.
@@ -60,11 +58,13 @@ def _fonts(path: Path) -> dict[str, set[int]]:
     return found
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_letters_pdf_weighs_at_most_half_of_the_letters_it_joins(built):
     letters = sum(path.stat().st_size for path in _letters(built))
     assert (built / "letters.pdf").stat().st_size <= 0.5 * letters
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_each_font_is_in_the_joined_letters_once(built):
     """Once, but for the Devanagari face of the letter whose glyph reads as another text (OTHER_DEVANAGARI)."""
     joined = _fonts(built / "letters.pdf")
@@ -78,6 +78,7 @@ def test_each_font_is_in_the_joined_letters_once(built):
     assert len(listed) == sum(copies.values())
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_every_page_of_the_joined_letters_reads_as_its_letter(built):
     expected = [page.extract_text() for path in _letters(built) for page in PdfReader(path).pages]
     joined = [page.extract_text() for page in PdfReader(built / "letters.pdf").pages]
@@ -94,12 +95,14 @@ def _pictures(path: Path, folder: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(folder.glob("*.pgm"))]
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_every_page_of_the_joined_letters_looks_as_its_letter(built, tmp_path):
     expected = [picture for i, path in enumerate(_letters(built))
                 for picture in _pictures(path, tmp_path / f"letter{i}")]
     assert _pictures(built / "letters.pdf", tmp_path / "joined") == expected
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_a_font_that_is_not_the_faces_own_subset_stays_as_the_letter_wrote_it(built, tmp_path):
     letters = _letters(built)
     theme = Theme(EXAMPLE)
@@ -115,6 +118,7 @@ def test_a_font_that_is_not_the_faces_own_subset_stays_as_the_letter_wrote_it(bu
     assert joined == [page.extract_text() for path in letters for page in PdfReader(path).pages]
 
 
+@pytest.mark.slow  # letters in every script, built and joined
 def test_same_letters_same_joined_bytes(built, tmp_path):
     faces = font_sources(Theme(EXAMPLE))
     for name in ("a.pdf", "b.pdf"):

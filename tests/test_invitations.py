@@ -66,6 +66,7 @@ def _letter_text(content, tmp_path, capsys, partner="city-hall"):
     return reader.pages[0].extract_text()
 
 
+@pytest.mark.slow  # letters built
 def test_a_letter_prints_its_sent_date_else_the_coalition_date(content, tmp_path, capsys):
     assert "date: 2026-12-01" in (content / "coalition.yaml").read_text(encoding="utf-8")
     assert "December 1, 2026" in _letter_text(content, tmp_path, capsys)
@@ -74,6 +75,7 @@ def test_a_letter_prints_its_sent_date_else_the_coalition_date(content, tmp_path
     assert "December 3, 2026" in _letter_text(content, tmp_path, capsys)
 
 
+@pytest.mark.slow  # letters built
 def test_a_letter_without_any_date_has_no_date_line_and_check_warns(content, tmp_path, capsys):
     edit(content / "coalition.yaml", "  date: 2026-12-01\n", "")
     code, _, err = run_cli(capsys, "check", content)

@@ -13,8 +13,6 @@ from coalition_docs.content.validate import load_coalition
 
 from .conftest import edit, run_cli
 
-# This module's build is made once: the module runs in one test process
-pytestmark = pytest.mark.xdist_group("languages")  # with --dist loadgroup (Makefile)
 
 SPANISH = {
     "name: Test Mobility Coalition": "name:\n  en: Test Mobility Coalition\n  es: Coalición de Movilidad de Prueba",

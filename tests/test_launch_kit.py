@@ -29,8 +29,6 @@ from .test_build import keys, snapshot
 from .test_documents import pdf_text
 from .test_meetings import MEETING, with_meeting
 
-# This module's build is made once: the module runs in one test process
-pytestmark = pytest.mark.xdist_group("launch-kit")  # with --dist loadgroup (Makefile)
 
 DETROIT = ZoneInfo("America/Detroit")
 
@@ -187,6 +185,7 @@ def test_an_agenda_lacking_a_translation_fails_the_build_naming_every_missing_te
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow  # agendas built again on A4
 def test_a4_paper_for_agendas(content, tmp_path):
     with_meeting(content)
     coalition = content / "coalition.yaml"

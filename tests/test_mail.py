@@ -25,8 +25,6 @@ from coalition_docs.templating import Theme
 from .conftest import edit
 from .test_documents import built, example, flat, pdf_text  # noqa: F401 - the example's documents, built once
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 NO10 = (684.0, 297.0)  # 9.5 x 4.125 in
 DL = (623.62, 311.81)  # 220 x 110 mm
@@ -201,6 +199,7 @@ def test_no_letter_with_an_address_means_no_envelopes_or_labels(content, tmp_pat
     assert "envelopes.pdf" not in written and "labels.pdf" not in written and "letters.pdf" in written
 
 
+@pytest.mark.slow  # labels and envelopes built
 def test_an_address_too_long_even_at_the_smallest_size_is_cut_short_inside_its_label(content, tmp_path, capsys):
     absurd = "".join(f"    Building {i}, Wing {i}, Floor {i}, Corridor {i}\n" for i in range(40))
     edit(content / "partners" / "city-hall.yaml", "    1 Main St\n    Testville\n", absurd)

@@ -34,6 +34,7 @@ def set_print(content: Path, text: str) -> None:
     edit(content / "coalition.yaml", "working_groups:", f"print:\n{text}working_groups:")
 
 
+@pytest.mark.slow  # every document built on both papers
 def test_every_pdf_is_letter_by_default_and_a4_when_asked(content, tmp_path):
     build(content, tmp_path / "out", only="documents", jobs=1)
     letter = sizes(tmp_path / "out" / "documents")
@@ -50,6 +51,7 @@ def test_every_pdf_is_letter_by_default_and_a4_when_asked(content, tmp_path):
     assert not [p for p in result.reused if p.endswith(".pdf")], result.reused
 
 
+@pytest.mark.slow  # every document built on both papers
 def test_a4_margins_follow_the_paper(content, tmp_path):
     """The text block of a letter sits inside A4's width with the theme's A4 margins."""
     set_print(content, "  paper: a4\n")
@@ -83,6 +85,7 @@ def long_letter(content: Path) -> None:
     (content / "partners" / "aardvark.yaml").write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow  # every document built on both papers
 def test_duplex_starts_every_letter_on_a_right_hand_page(content, tmp_path):
     long_letter(content)
     assert "name: City Hall" in (content / "partners" / "city-hall.yaml").read_text(encoding="utf-8")
@@ -105,6 +108,7 @@ def test_duplex_starts_every_letter_on_a_right_hand_page(content, tmp_path):
     assert structure_problems(out / "letters.pdf") == []
 
 
+@pytest.mark.slow  # every document built on both papers
 def test_without_duplex_letters_follow_each_other(content, tmp_path):
     long_letter(content)
     build(content, tmp_path / "out", only="documents", jobs=1)

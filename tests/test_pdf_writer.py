@@ -20,6 +20,7 @@ def write(document) -> bytes:
     return target.getvalue()
 
 
+@pytest.mark.slow  # documents built twice
 def test_cached_page_references_write_the_same_bytes(monkeypatch):
     rows = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(400))
     document = weasyprint.HTML(string=TABLE.format(rows)).render(**pdf.PDF_OPTIONS)

@@ -10,8 +10,6 @@ from pypdf import PdfReader, PdfWriter
 
 from coalition_docs.documents.assemble import join_files as concatenate
 
-# The modules that read the example's build (conftest.py, made once per test process) run in one process
-pytestmark = pytest.mark.xdist_group("example")  # with --dist loadgroup (Makefile)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +60,7 @@ def structure_problems(path: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.slow  # every letter's structure tree read
 def test_the_joined_file_is_one_whole_structure_tree(letters, tmp_path):
     target = tmp_path / "letters.pdf"
     concatenate(letters, target, title="Letters", author="The coalition", language="en", identifier=b"x" * 32)

@@ -44,6 +44,7 @@ def pieces_of(result, document: str) -> list[str]:
     return [p for p in result.rendered if f"/.pieces/{document}/" in p]
 
 
+@pytest.mark.slow  # a coalition large enough to cut, built and renamed
 def test_a_rename_lays_out_only_the_runs_its_rows_leave_and_enter(small_pieces, example, tmp_path):
     out, clean = tmp_path / "out", tmp_path / "clean"
     full = build(example, out, jobs=1)
@@ -79,6 +80,7 @@ def outline(items, reader) -> list:
     return tree
 
 
+@pytest.mark.slow  # the contact sheet built whole and in pieces
 def test_the_contact_sheet_in_pieces_keeps_its_text_bookmarks_and_anchors(small_pieces, example, tmp_path,
                                                                         monkeypatch):
     whole, cut = tmp_path / "whole", tmp_path / "cut"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from coalition_docs.inventory.analysis import coverage
 from coalition_docs.inventory.report import render_text
 from coalition_docs.content.validate import load_coalition
@@ -80,6 +82,7 @@ def test_the_example_reports_its_gaps(capsys):
     assert data["management_roles_without_anyone"] == []
 
 
+@pytest.mark.slow  # the worksheet built
 def test_the_worksheet_carries_the_gaps(content, tmp_path):
     from pypdf import PdfReader
 
@@ -225,6 +228,7 @@ def test_report_of_content_with_mistakes_lists_them(capsys, content):
     assert err.splitlines()[-1] == "1 error found."
 
 
+@pytest.mark.slow  # a command in another process
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     # `coalition-docs report | head`: rich's own answer to a closed pipe is exit status 1.
     import subprocess

@@ -144,6 +144,7 @@ def test_the_first_failure_kills_the_running_work(tmp_path):
     assert not any(flag.exists() for flag in flags)
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_joins_start_after_their_parts_and_longest_work_goes_first():
     order: list[str] = []
     tasks = [runner.Task("join", _pid, after=("a", "b")), runner.Task("a", _pid, cost=1),
@@ -201,6 +202,7 @@ class Counting(Progress):
         self.advanced += count
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_progress_counts_every_output_reused_or_rendered(content, tmp_path):
     out = tmp_path / "out"
     edit(content / "roster.yaml", "    title: Director\n", "    title: Director\n    email: pat@example.org\n")
@@ -237,6 +239,7 @@ def _collector_state(_=None):
     return gc.get_threshold(), gc.get_freeze_count() > 0
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_a_build_collects_garbage_less_often_and_puts_the_collector_back(tmp_path):
     import gc
 
@@ -303,6 +306,7 @@ def _note_pid(folder: str) -> None:
     (Path(folder) / str(os.getpid())).touch()
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_workers_started_ahead_set_up_once_each_and_take_even_a_single_task(tmp_path):
     # A build starts its workers before it fills the documents, so that their set-up (WeasyPrint)
     # runs beside the filling; then even one letter to render goes to a worker that is ready.
@@ -326,6 +330,7 @@ def test_workers_started_ahead_end_at_once_when_the_build_fails_before_rendering
     assert children(os.getpid()) <= before
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_the_parts_of_a_join_go_before_bigger_work_that_nothing_waits_for():
     # The worksheet's last, smallest piece must not wait behind the letters: the assembly that
     # waits for it would then run alone at the end of the build.
@@ -352,6 +357,7 @@ def _note_setup(folder: str) -> None:
     (Path(folder) / f"{os.getpid()}.set-up").write_text("alone")
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_workers_set_up_one_at_a_time(tmp_path):
     # The build's own process reads the content meanwhile: one set-up beside it, not two.
     with runner.Workers(2, warm=(_note_setup, (str(tmp_path),))) as workers:
@@ -378,6 +384,7 @@ def _pid_after(seconds: float) -> int:
     return os.getpid()
 
 
+@pytest.mark.slow  # worker processes started and timed
 def test_the_build_renders_beside_its_own_workers_work_that_needs_its_state():
     # A pool the runner starts itself is forked after the state was shared: such work (site pages)
     # goes to its workers and to the build's process, which saves a worker; other work (PDFs)

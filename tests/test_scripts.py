@@ -9,8 +9,6 @@ import pytest
 
 from .conftest import edit, run_cli
 
-# This module's build is made once: the module runs in one test process
-pytestmark = pytest.mark.xdist_group("scripts")  # with --dist loadgroup (Makefile)
 
 # One name per script a coalition's communities may write in.
 NAMES = {
@@ -59,6 +57,7 @@ def built(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # letters in every script, built
 def test_every_script_prints_in_the_letter(built):
     reader = pypdf.PdfReader(built / "out/documents/letters/city-hall.pdf")
     text = "".join(page.extract_text() for page in reader.pages)
@@ -67,6 +66,7 @@ def test_every_script_prints_in_the_letter(built):
     assert EMOJI in text
 
 
+@pytest.mark.slow  # letters in every script, built
 def test_every_script_is_drawn_by_a_real_font(built):
     fonts = _fonts(pypdf.PdfReader(built / "out/documents/letters/city-hall.pdf"))
     for family in ("Noto-Sans-Print", "Noto-Sans-Arabic-Print", "Noto-Sans-Hebrew-Print",

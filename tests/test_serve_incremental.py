@@ -207,6 +207,7 @@ def test_a_warm_rebuild_reads_only_the_file_that_changed(tmp_path):
     assert session.files.misses == read + 2
 
 
+@pytest.mark.slow  # a serve process, edited through
 def test_serve_shows_each_save_once_and_its_mistakes_where_they_are(tmp_path):
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(MINIMAL, content)

@@ -289,6 +289,7 @@ print(json.dumps(result))
 """
 
 
+@pytest.mark.slow  # a large folder read in processes
 def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_path):
     # Checker.load_all gives forked workers a share of the partner files when there are many
     # (PARALLEL_FILES each); what they read crosses back by pickle: positions, numbers typed

@@ -24,8 +24,6 @@ from coalition_docs.phases import build
 from .conftest import EXAMPLE, ExampleBuild, edit
 from .test_pdfjoin import structure_problems
 
-# This module's build is made once: the module runs in one test process
-pytestmark = pytest.mark.xdist_group("pieces")  # with --dist loadgroup (Makefile)
 
 
 SMALL = {"PIECES_FROM_ROWS": 5, "RUN": 4, "MIN_CHARS": 3 * 300, "MAX_CHARS": 8 * 300}
@@ -57,6 +55,7 @@ def piece_files(out: Path) -> set[str]:
     return {p.name for p in (out / "documents" / ".pieces" / "worksheet").glob("*.pdf")}
 
 
+@pytest.mark.slow  # the worksheet of a large coalition, cut and assembled
 def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(cut):
     out, result = cut.out, cut.result
     assert len(piece_files(out)) >= 6  # it really was cut: parts and runs of rows
@@ -75,6 +74,7 @@ def test_every_page_of_the_assembled_worksheet_says_page_n_of_m(cut):
     assert len(starts) >= 3
 
 
+@pytest.mark.slow  # the worksheet of a large coalition, cut and assembled
 def test_the_assembled_worksheet_is_one_tagged_pdf(cut):
     out = cut.out
     assert structure_problems(out / "documents" / "worksheet.pdf") == []
@@ -103,6 +103,7 @@ def test_the_assembled_worksheet_is_one_tagged_pdf(cut):
     assert "Part 4 What each partner could add" in titles
 
 
+@pytest.mark.slow  # the worksheet of a large coalition, cut and assembled
 def test_each_font_is_in_the_assembled_worksheet_once(cut):
     # Each piece (and the footers) embeds its own subset of a face; the whole has one of each.
     out = cut.out
@@ -124,6 +125,7 @@ def test_same_content_same_worksheet_bytes(small_pieces, example, tmp_path):
     assert piece_files(tmp_path / "one") == piece_files(tmp_path / "two")
 
 
+@pytest.mark.slow  # the worksheet of a large coalition, cut and assembled
 def test_a_one_partner_edit_lays_out_only_the_pieces_that_show_it(small_pieces, cut):
     example, out = cut.copy()
     before = piece_files(out)
