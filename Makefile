@@ -33,13 +33,15 @@ serve: $(VENV)/.installed system-build bytecode
 	$(BIN)/coalition-docs serve $(CONTENT)
 
 # Tests run in a process per core (pytest-xdist); each test has its own folders and ports.
+# The fast loop hands each module whole to one process (--dist loadfile), so that a module's
+# shared build is made once; the whole suite spreads its tests one by one (the default).
 # pytest keeps the test modules with their asserts rewritten in __pycache__, as Python keeps
 # bytecode; on a machine that sets PYTHONDONTWRITEBYTECODE it would rewrite them, and every
 # module of hypothesis (a pytest plugin), again in each test process on every run.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 test: $(VENV)/.installed-test system-build system-test node_modules/.installed bytecode
-	$(PYTEST) -q -n auto --dist loadfile
+	$(PYTEST) -q -n auto
 
 test-fast: $(VENV)/.installed-test system-build bytecode
 	$(PYTEST) -q -n auto --dist loadfile -m "not slow and not browser"
