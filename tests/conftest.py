@@ -11,6 +11,7 @@ test that only reads the output reads that one, a test that edits gets its own c
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -30,6 +31,9 @@ FAST = False  # the fast loop (`make test-fast`: tests marked slow are left out)
 
 def pytest_configure(config) -> None:
     global FAST
+    # Ctrl-C as Python sets it in a terminal: a run started in the background of a shell inherits
+    # SIGINT ignored, and the commands that tests stop with Ctrl-C would inherit that in turn.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     FAST = "not slow" in (config.getoption("markexpr", "") or "")
 
 
@@ -129,3 +133,4 @@ def example_copy(example_build) -> tuple[Path, Path]:
 def example_coalition():
     """The example coalition, loaded (read only)."""
     return load_coalition(EXAMPLE)
+
