@@ -156,21 +156,18 @@ def test_a_document_keeps_its_positions_numbers_and_invalid_marks_through_pickle
 # ---------------------------------------------------------------- odd bytes and odd sizes are located
 
 
-def test_nul_byte_is_reported_at_its_own_line_and_column(content):
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    (b"Alex Mayor", b"Alex\x00Mayor",  # a NUL byte in the file, at its own line and column
+     "partners/city-hall.yaml:6:13: control character NUL (U+0000) in the file (expected text; a NUL byte "
+     "or other control character is often the sign of a binary file or a bad copy and paste)"),
+    (b"  name: Alex Mayor", b'  name: "Alex\\aMayor"',  # a control character escaped in quotes
+     "partners/city-hall.yaml:6:9: contact.name: control character U+0007 in the text "
+     "(expected printable text; remove the escape)"),
+])
+def test_a_control_character_is_located(content, old, new, expected):
     path = city_hall(content)
-    path.write_bytes(path.read_bytes().replace(b"Alex Mayor", b"Alex\x00Mayor"))
-    assert problems(content) == [
-        "partners/city-hall.yaml:6:13: control character NUL (U+0000) in the file (expected text; a NUL byte "
-        "or other control character is often the sign of a binary file or a bad copy and paste)"
-    ]
-
-
-def test_escaped_control_character_in_quotes_is_located(content):
-    edit(city_hall(content), "  name: Alex Mayor", '  name: "Alex\\aMayor"')
-    assert problems(content) == [
-        "partners/city-hall.yaml:6:9: contact.name: control character U+0007 in the text "
-        "(expected printable text; remove the escape)"
-    ]
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    assert problems(content) == [expected]
 
 
 def test_raw_control_character_in_markdown_page_is_located(content):
