@@ -55,9 +55,10 @@ def test_a_rename_lays_out_only_the_runs_its_rows_leave_and_enter(small_pieces, 
     edit(path, f"name: {name}", "name: Zzz Renamed To The End")
     result = build(example, out, jobs=1)
     # Its row leaves the first run of two tables of the worksheet (its relationship's and table 3)
-    # and enters their last; one in the contact sheet. A boundary that moves with it costs one more.
+    # and enters their last; one in the contact sheet, and the chunks before it that show its people
+    # (their organization): a group or two of them. A boundary that moves with it costs one more.
     assert 2 <= len(pieces_of(result, "worksheet")) <= 6
-    assert 1 <= len(pieces_of(result, "contacts")) <= 3
+    assert 1 <= len(pieces_of(result, "contacts")) <= 5
     assert {"documents/worksheet.pdf", "documents/contacts.pdf"} <= set(result.rendered)
     assert not [p for p in result.rendered if p.startswith("documents/letters")]
     build(example, clean, jobs=1, clean=True)

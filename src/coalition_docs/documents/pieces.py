@@ -2,8 +2,9 @@
 
 A long worksheet is cut, after its template is filled, at its parts
 (`<section class="part">`) and, inside a part, its long table into runs of
-rows. A long document without parts (the contact sheet) is cut only in its
-longest table. Each piece is a document of its own (the worksheet's head, a
+rows. A long document without parts (the contact sheet) is cut in its
+longest table, and what comes before that table's section at its sections and
+group headings, in chunks of a few pages. Each piece is a document of its own (the worksheet's head, a
 part or a run of rows; a run repeats the table's header row), laid out on any
 core and kept by the hash of its HTML: an edit to one partner changes the HTML
 of the pieces that show it, and only those are laid out again. Runs end where
@@ -31,8 +32,11 @@ PLACEMENTS = "placements.bin"  # beside the pieces: each piece as the last assem
 # A document with fewer table rows than this stays one document.
 PIECES_FROM_ROWS = 150
 # Runs of rows: a boundary after a row whose hash is 0 modulo RUN, once the run has MIN_CHARS of
-# HTML, and always at MAX_CHARS (about 3,700 characters of a table make a page).
-RUN, MIN_CHARS, MAX_CHARS = 10, 8_000, 30_000
+# HTML, and always at MAX_CHARS (about 3,700 characters of a table make a page). A row moved from
+# one run to another in the tables of 1,000 partners lays out 18,000 characters again on average
+# (29,000 with runs of at least 8,000 and a boundary every 10 rows); a lower MAX_CHARS cuts more
+# runs at a size, not at a row, and a boundary moved there moves the next ones too.
+RUN, MIN_CHARS, MAX_CHARS = 6, 6_000, 24_000
 
 NO_FOOTER = "<style>%s</style>" % "".join(
     f"@page{name} {{ @bottom-left {{ content: none }} @bottom-right {{ content: none }} }}"
@@ -102,12 +106,50 @@ def _continued(opening: str) -> str:
     return tag[:-1] + ' class="continued">'
 
 
+def _cuts(html: str) -> list[tuple[int, re.Match | None]]:
+    """Where a run of elements may be cut: before a <section> of its own, and before an <h3> right
+    inside one (with the opening tag of that section, which is closed before and opened again after).
+    None when its elements are not nested as they should be."""
+    cuts: list[tuple[int, re.Match | None]] = []
+    stack: list[tuple[str, re.Match]] = []
+    for found in _TAG.finditer(html):
+        closing, name = found.group(1), found.group(2).lower()
+        if name in _VOID or found.group(3):
+            continue
+        if closing:
+            if not stack or stack[-1][0] != name:
+                return []
+            stack.pop()
+            continue
+        if name == "section" and not stack:
+            cuts.append((found.start(), None))
+        elif name == "h3" and len(stack) == 1 and stack[0][0] == "section":
+            cuts.append((found.start(), stack[0][1]))
+        stack.append((name, found))
+    return cuts if not stack else []
+
+
+def _sections(html: str) -> list[str]:
+    """What comes before a long table's section (the contact sheet's team, leads, groups, ...) in
+    chunks of at least half MIN_CHARS of HTML (a page or two), cut at its sections and at the headings
+    of its groups, so that an edit lays out again only the chunk that shows it."""
+    chunks: list[str] = []
+    start, reopen, least = 0, "", MIN_CHARS // 2
+    for at, section in _cuts(html):
+        if at - start < least or len(html) - at < least:
+            continue
+        chunks.append(reopen + html[start:at] + ("</section>" if section else ""))
+        start, reopen = at, _continued(section.group(0)) if section else ""
+    return [*chunks, reopen + html[start:]]
+
+
 def _split_part(part: str, longest: bool = False) -> list[tuple[str, bool]]:
     """A part as (body, first) chunks: its one long table (or, `longest`, its longest) cut into runs of rows.
 
     Cut only where the table sits right inside a <section> of the part, which each chunk closes
-    and the next opens again. With `longest`, what comes before that section is a chunk of its own
-    (the table's section starts a page), so that its first run is as short as the others."""
+    and the next opens again. With `longest`, what comes before that section is cut apart from it
+    (the table's section starts a page), so that its first run is as short as the others, and into
+    chunks of its own sections (`_sections`)."""
     if part.count("<tbody") != 1 and not longest:
         return [(part, True)]
     bodies = [m.end() for m in re.finditer(r"<tbody\b[^>]*>", part)]
@@ -131,7 +173,7 @@ def _split_part(part: str, longest: bool = False) -> list[tuple[str, bool]]:
     closing = "</tbody></table></section>"
     chunks = []
     if longest and before[:section.start()].strip():
-        chunks.append((before[:section.start()], True))
+        chunks += [(chunk, not index) for index, chunk in enumerate(_sections(before[:section.start()]))]
         before = before[section.start():]
     chunks.append((before + "".join(runs[0]) + closing, not chunks))
     chunks += [(continued + "".join(run) + closing, False) for run in runs[1:-1]]

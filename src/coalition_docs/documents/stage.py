@@ -27,7 +27,8 @@ from coalition_docs.documents.assemble import Placed, assemble, join_files, meas
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
 from coalition_docs.documents.fonts import font_faces_css, font_sources
-from coalition_docs.documents.glyphs import check_glyphs, needed_families
+from coalition_docs.documents.filled import FILLED, filled_entries, fill_keys, read_filled, write_filled
+from coalition_docs.documents.glyphs import check_glyphs, needed_families, printed_characters
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
@@ -38,7 +39,7 @@ from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, 
 from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, PLACEMENTS, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
-from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_digest, tree_files
+from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_digest, tool_fingerprint, tree_files
 from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
 from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
@@ -196,11 +197,10 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     raises ContentErrors with every value any document lacks, before any layout.
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
     plan = plan_documents(coalition)
-    html = check_documents(theme, plan)
-    check_glyphs(html, coalition, theme)
+    html, kept = fill(plan, coalition, theme, tool, previous)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
-    planned: list[PlannedOutput] = []
+    planned: list[PlannedOutput] = [kept]
     for d in plan.documents:
         identifier = pdf_identifier(coalition.name, d.path)
         # Long documents in pieces: the worksheet cut at its parts and tables, the contact sheet in its long table.
@@ -227,6 +227,26 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
     for path, data in launch_files(coalition, theme).items():  # meetings.ics, contacts.vcf: keyed by their bytes
         planned.append(PlannedOutput(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
     return planned
+
+
+def fill(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, tool: str, previous: Path | None
+         ) -> tuple[dict[str, str], PlannedOutput]:
+    """Every document's HTML, its characters checked (ContentErrors for a value any lacks or a character
+    no font draws), and the output that keeps it for the next build. A document filled from the same
+    inputs by the last build (filled.py) is not filled again."""
+    folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}"
+    keys = fill_keys(plan, theme, tool)
+    last = read_filled(previous, folder)
+    reused = {path: last[key] for path, key in keys.items() if key in last}
+    html = check_documents(theme, plan, {path: text for path, (text, _) in reused.items()})
+    characters = {path: reused[path][1] if path in reused else "".join(sorted(printed_characters([html[path]])))
+                  for path in keys}
+    printed = set().union(*characters.values(), printed_characters(html[d.path] for d in plan.documents
+                                                                    if d.path not in keys))
+    check_glyphs(printed, coalition, theme)
+    entries = filled_entries(keys, html, characters)
+    return html, PlannedOutput(f"{folder}/{FILLED}", digest_bytes(*entries), write_filled, (tuple(entries.items()),),
+                               cost=0.01)
 
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
@@ -348,7 +368,7 @@ def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, output
     out = Path(dest) / DOCUMENTS_FOLDER
     if out.exists():
         shutil.rmtree(out)
-    outputs = outputs if outputs is not None else OutputRecords()
+    outputs = outputs if outputs is not None else OutputRecords(tool=tool_fingerprint())
     made = make(plan_outputs(coalition, theme, outputs.tool), outputs, Path(dest), label="PDFs",
                 jobs=jobs, progress=progress)
     return sorted(path.removeprefix(DOCUMENTS_FOLDER + "/") for path in made if "/." not in path)

@@ -1,0 +1,124 @@
+"""The documents' filled HTML, kept from one build for the next.
+
+Filling 200 letters with Jinja takes longer than anything else a build plans,
+and an edit changes few of them. Each document is keyed by everything its HTML
+is made from: its template's name and language, every file of the theme, the
+tool (its code and catalogs), the versions of the libraries that fill it, and
+its context, value by value. A build keeps, beside the pieces, the HTML of
+every document it filled (and the characters it prints, for the glyph check),
+by key; the next build fills again only the documents whose key is new.
+
+Only a build that succeeded keeps anything, and it fills every document without
+a missing value: a kept HTML is that of a document whose template found every
+value it asked for. A document that lacks one is never kept, so `check` and a
+failed `build` report it again, at the same place. A context that holds
+anything but plain values (text, numbers, dates without a time zone, lists and
+maps of them) is not keyed: that document is filled every build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from coalition_docs.documents.plan import DocumentPlan, Fields, PlannedDocument
+from coalition_docs.engine.manifest import digest_bytes, file_digest, tree_files
+from coalition_docs.files import UnreadableFile, read_regular
+from coalition_docs.templating import Theme
+
+FILLED = "filled.bin"  # beside the pieces: {key: (HTML, the characters it prints)}
+MAX_FILLED_BYTES = 1 << 30  # about 5 MB for 1,000 partners
+_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "babel")
+
+
+class _Unkeyed(Exception):
+    """A context holds a value that is not plain data: its document is filled every build."""
+
+
+def _plain(value: Any, out: list[str]) -> None:
+    """Append a description of `value` that two values share only if they are equal and of the same types."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float):
+        out.append(f"{kind.__name__}:{value!r}")
+    elif kind is str or kind is Markup:
+        out.append(f"{kind.__name__}:{len(value)}:{value}")
+    elif kind is dt.date or (kind is dt.datetime and value.tzinfo is None):
+        out.append(f"{kind.__name__}:{value.isoformat()}")
+    elif kind in (list, tuple):
+        out.append(f"{kind.__name__}:{len(value)}")
+        for item in value:
+            _plain(item, out)
+    elif kind is dict or kind is Fields:
+        out.append(f"{kind.__name__}:{getattr(value, '_field_prefix', '')}:{len(value)}")
+        for key, item in value.items():
+            _plain(key, out)
+            _plain(item, out)
+    else:
+        raise _Unkeyed(kind.__name__)
+
+
+def fill_keys(plan: DocumentPlan, theme: Theme, tool: str) -> dict[str, str]:
+    """The key of each document whose context is plain data (by path)."""
+    common = _environment_key(theme, tool)
+    keys = {}
+    for document in plan.documents:
+        key = _document_key(document, common)
+        if key is not None:
+            keys[document.path] = key
+    return keys
+
+
+def _document_key(document: PlannedDocument, common: str) -> str | None:
+    described: list[str] = []
+    try:
+        _plain(dict(document.context), described)
+    except (_Unkeyed, RecursionError):
+        return None
+    return digest_bytes(common, document.template, document.language, "\n".join(described))
+
+
+def _environment_key(theme: Theme, tool: str) -> str:
+    """What every document's filling depends on besides its own context and template's name."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [tool]
+    for library in _LIBRARIES:
+        try:
+            parts.append(f"{library}:{version(library)}")
+        except PackageNotFoundError:
+            parts.append(f"{library}:none")
+    for base in theme.search_path:  # the templates, their includes, the theme's catalogs
+        parts += [f"{path.relative_to(base).as_posix()}:{file_digest(path)}" for path in tree_files(base)]
+        parts.append(f"theme:{base}")
+    return digest_bytes(*parts)
+
+
+def read_filled(previous: Path | None, folder: str) -> dict[str, tuple[str, str]]:
+    """What the last build kept ({key: (HTML, characters)}); nothing when missing, damaged or not ours."""
+    if previous is None:
+        return {}
+    try:
+        kept = marshal.loads(read_regular(Path(previous) / folder / FILLED, MAX_FILLED_BYTES))
+    except (OSError, UnreadableFile, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(kept, dict):
+        return {}
+    return {key: entry for key, entry in kept.items()
+            if isinstance(key, str) and isinstance(entry, tuple) and len(entry) == 2
+            and all(isinstance(part, str) for part in entry)}
+
+
+def filled_entries(keys: Mapping[str, str], html: Mapping[str, str],
+                   characters: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """What this build keeps for the next: each keyed document's HTML and characters, by key."""
+    return {keys[path]: (html[path], characters[path]) for path in sorted(keys)}
+
+
+def write_filled(root: Path, path: str, entries: Iterable[tuple[str, tuple[str, str]]]) -> None:
+    """Write the kept HTML (an output of the engine, rendered as any other)."""
+    (root / path).write_bytes(marshal.dumps(dict(entries), 2))  # version 2: no references, the same bytes every time
