@@ -51,6 +51,21 @@ def test_an_edit_fills_again_only_the_letter_it_changes(example_copy, filling):
     assert letters == ["letters/cafe-nandu-workers-cooperative.pdf"]
 
 
+def test_an_edit_writes_again_only_the_e_mail_draft_it_changes(example_copy, monkeypatch):
+    from coalition_docs.documents import drafts
+
+    blocks: list[str] = []
+    real = drafts._block
+    monkeypatch.setattr(drafts, "_block", lambda template, name, context: blocks.append(
+        context["partner"]["id"]) or real(template, name, context))
+    content, out = example_copy
+    edit(content / "partners" / "marlow-falls-community-college.yaml", "name: Marcus Oyelaran", "name: Marcus Oye")
+    build(content, out, only="documents", jobs=1)
+    message = (out / "documents" / "email" / "marlow-falls-community-college.eml").read_text(encoding="utf-8")
+    assert "Dear Marcus Oye," in message and "To: Marcus Oye <moyelaran@mfcc.example.edu>" in message
+    assert set(blocks) == {"marlow-falls-community-college"}  # its subject and body; the others kept
+
+
 def test_a_value_a_kept_letter_now_lacks_is_reported_by_build_and_check(example_copy, filling, capsys):
     content, out = example_copy
     edit(content / CAFE, "  name: Inés Carvajal Rojas\n", "")
@@ -88,7 +103,7 @@ def test_a_damaged_file_of_kept_html_costs_only_time(example_copy, filling):
 def keys(*contexts) -> list[str | None]:
     plan = DocumentPlan(tuple(PlannedDocument(f"letters/{i}.pdf", "documents/letter.html", context)
                               for i, context in enumerate(contexts)), ())
-    found = filled.fill_keys(plan, Theme(EXAMPLE), "tool")
+    found = filled.fill_keys(plan, filled.Kept(Theme(EXAMPLE), "tool", None, "documents/.pieces"))
     return [found.get(f"letters/{i}.pdf") for i in range(len(contexts))]
 
 

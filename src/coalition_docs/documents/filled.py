@@ -26,8 +26,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from coalition_docs.documents.plan import DocumentPlan, Fields, PlannedDocument
+from coalition_docs.documents.plan import DocumentPlan, Fields
 from coalition_docs.engine.manifest import digest_bytes, file_digest, tree_files
+from coalition_docs.engine.outputs import PlannedOutput
 from coalition_docs.files import UnreadableFile, read_regular
 from coalition_docs.templating import Theme
 
@@ -62,24 +63,44 @@ def _plain(value: Any, out: list[str]) -> None:
         raise _Unkeyed(kind.__name__)
 
 
-def fill_keys(plan: DocumentPlan, theme: Theme, tool: str) -> dict[str, str]:
+class Kept:
+    """What the last build kept ({key: two texts}: a document's HTML and the characters it prints, an
+    e-mail draft's subject and body), and what this build keeps for the next."""
+
+    def __init__(self, theme: Theme, tool: str, previous: Path | None, folder: str):
+        self.common = _environment_key(theme, tool)
+        self.last = read_filled(previous, folder)
+        self.path = f"{folder}/{FILLED}"
+        self.entries: dict[str, tuple[str, str]] = {}
+
+    def key(self, template: str, language: str, context: Mapping[str, Any]) -> str | None:
+        """The key of a template filled with `context` in `language`; None if the context is not plain data."""
+        described: list[str] = []
+        try:
+            _plain(dict(context), described)
+        except (_Unkeyed, RecursionError):
+            return None
+        return digest_bytes(self.common, template, language, "\n".join(described))
+
+    def keep(self, key: str | None, first: str, second: str) -> None:
+        if key is not None:
+            self.entries[key] = (first, second)
+
+    def output(self) -> PlannedOutput:
+        """The file of what this build keeps, an output of the engine keyed by its keys."""
+        entries = tuple(sorted(self.entries.items()))
+        return PlannedOutput(self.path, digest_bytes(*(key for key, _ in entries)), write_filled, (entries,),
+                             cost=0.01)
+
+
+def fill_keys(plan: DocumentPlan, kept: Kept) -> dict[str, str]:
     """The key of each document whose context is plain data (by path)."""
-    common = _environment_key(theme, tool)
     keys = {}
     for document in plan.documents:
-        key = _document_key(document, common)
+        key = kept.key(document.template, document.language, document.context)
         if key is not None:
             keys[document.path] = key
     return keys
-
-
-def _document_key(document: PlannedDocument, common: str) -> str | None:
-    described: list[str] = []
-    try:
-        _plain(dict(document.context), described)
-    except (_Unkeyed, RecursionError):
-        return None
-    return digest_bytes(common, document.template, document.language, "\n".join(described))
 
 
 def _environment_key(theme: Theme, tool: str) -> str:
@@ -111,12 +132,6 @@ def read_filled(previous: Path | None, folder: str) -> dict[str, tuple[str, str]
     return {key: entry for key, entry in kept.items()
             if isinstance(key, str) and isinstance(entry, tuple) and len(entry) == 2
             and all(isinstance(part, str) for part in entry)}
-
-
-def filled_entries(keys: Mapping[str, str], html: Mapping[str, str],
-                   characters: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-    """What this build keeps for the next: each keyed document's HTML and characters, by key."""
-    return {keys[path]: (html[path], characters[path]) for path in sorted(keys)}
 
 
 def write_filled(root: Path, path: str, entries: Iterable[tuple[str, tuple[str, str]]]) -> None:

@@ -20,6 +20,7 @@ from dataclasses import astuple, fields
 import shutil
 from html import unescape
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 from coalition_docs.content import model
@@ -27,7 +28,7 @@ from coalition_docs.documents.assemble import Placed, assemble, join_files, meas
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
 from coalition_docs.documents.fonts import font_faces_css, font_sources
-from coalition_docs.documents.filled import FILLED, filled_entries, fill_keys, read_filled, write_filled
+from coalition_docs.documents.filled import Kept, fill_keys
 from coalition_docs.documents.glyphs import check_glyphs, needed_families, printed_characters
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
@@ -52,8 +53,10 @@ from coalition_docs.templating import Theme
 def plan_stage(coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
     """The documents stage's plan (DocumentsStage.plan, in documents/__init__.py)."""
     # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
-    outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
-    return Plan(outputs, [], document_warnings(coalition))
+    plan = plan_documents(coalition)
+    outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder, plan)
+    labels = next((d.context for d in plan.documents if d.template == LABELS_TEMPLATE), None)
+    return Plan(outputs, [], document_warnings(coalition, labels))
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
@@ -86,11 +89,12 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
 
 
 
-def document_warnings(coalition: model.Coalition) -> list[str]:
+def document_warnings(coalition: model.Coalition, labels: Mapping[str, Any] | None = None) -> list[str]:
     """What `build` says about the mail (the documents still build): letters that get
-    no envelope, label or e-mail draft, addresses too long for a label."""
+    no envelope, label or e-mail draft, addresses too long for a label (`labels`: the
+    labels' context, when planned)."""
     order = letter_order(coalition)
-    return mail_warnings(coalition, order) + draft_warnings(coalition, order)
+    return mail_warnings(coalition, order, labels) + draft_warnings(coalition, order)
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
@@ -191,16 +195,17 @@ def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: st
                identifier=identifier, duplex=duplex, faces=faces)
 
 
-def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
-                 ) -> list[PlannedOutput]:
+def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None,
+                 plan: DocumentPlan | None = None) -> list[PlannedOutput]:
     """Every PDF as an output of the engine. Fills every template once, first:
     raises ContentErrors with every value any document lacks, before any layout.
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
-    plan = plan_documents(coalition)
-    html, kept = fill(plan, coalition, theme, tool, previous)
+    plan = plan if plan is not None else plan_documents(coalition)
+    kept = Kept(theme, tool, previous, f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}")
+    html = fill(plan, coalition, theme, kept)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
-    planned: list[PlannedOutput] = [kept]
+    planned: list[PlannedOutput] = []
     for d in plan.documents:
         identifier = pdf_identifier(coalition.name, d.path)
         # Long documents in pieces: the worksheet cut at its parts and tables, the contact sheet in its long table.
@@ -219,34 +224,31 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
                                      (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
                                       b.duplex, font_sources(theme)),
                                      cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
-    for draft in plan_drafts(coalition, theme, letter_order(coalition)):
+    for draft in plan_drafts(coalition, theme, letter_order(coalition), kept):
         letter = prefix + draft.letter  # attached as it is: made (or reused) first
         planned.append(PlannedOutput(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
                                      write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
                                      batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
     for path, data in launch_files(coalition, theme).items():  # meetings.ics, contacts.vcf: keyed by their bytes
         planned.append(PlannedOutput(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
+    planned.append(kept.output())  # what was filled, for the next build
     return planned
 
 
-def fill(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, tool: str, previous: Path | None
-         ) -> tuple[dict[str, str], PlannedOutput]:
-    """Every document's HTML, its characters checked (ContentErrors for a value any lacks or a character
-    no font draws), and the output that keeps it for the next build. A document filled from the same
-    inputs by the last build (filled.py) is not filled again."""
-    folder = f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}"
-    keys = fill_keys(plan, theme, tool)
-    last = read_filled(previous, folder)
-    reused = {path: last[key] for path, key in keys.items() if key in last}
+def fill(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, kept: Kept) -> dict[str, str]:
+    """Every document's HTML, its characters checked: ContentErrors for a value any lacks or a character
+    no font draws. A document filled from the same inputs by the last build (`kept`) is not filled again."""
+    keys = fill_keys(plan, kept)
+    reused = {path: kept.last[key] for path, key in keys.items() if key in kept.last}
     html = check_documents(theme, plan, {path: text for path, (text, _) in reused.items()})
     characters = {path: reused[path][1] if path in reused else "".join(sorted(printed_characters([html[path]])))
                   for path in keys}
     printed = set().union(*characters.values(), printed_characters(html[d.path] for d in plan.documents
                                                                     if d.path not in keys))
     check_glyphs(printed, coalition, theme)
-    entries = filled_entries(keys, html, characters)
-    return html, PlannedOutput(f"{folder}/{FILLED}", digest_bytes(*entries), write_filled, (tuple(entries.items()),),
-                               cost=0.01)
+    for path, key in keys.items():
+        kept.keep(key, html[path], characters[path])
+    return html
 
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
