@@ -69,6 +69,22 @@ def check_regular(path: Path, limit: int = MAX_CONTENT_BYTES) -> os.stat_result:
     return info
 
 
+def user_cache(name: str) -> Path | None:
+    """The folder `name` of the tool's cache (made if missing, private to this user); None if it cannot be used.
+
+    The cache is $COALITION_DOCS_CACHE, else $XDG_CACHE_HOME/coalition-docs, else ~/.cache/coalition-docs.
+    Everything in it is an optimisation: a run without it does the same work again.
+    """
+    base = os.environ.get("COALITION_DOCS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "coalition-docs")
+    folder = os.path.join(base, name)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return Path(folder) if os.access(folder, os.W_OK | os.R_OK | os.X_OK) else None
+
+
 def read_regular(path: Path, limit: int = MAX_CONTENT_BYTES) -> bytes:
     """The bytes of a regular file, read without ever blocking on a FIFO or device."""
     check_regular(path, limit)
