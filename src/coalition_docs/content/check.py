@@ -43,6 +43,7 @@ class Checker:
     refused: set[Path] = field(default_factory=set)  # links to other content files, already reported
     cache: FileCache | None = None  # what an earlier load of the same folder read (serve): files read again only if changed
     store: ContentStore | None = None  # what earlier runs found reading each file (store.py), by its text
+    real_folders: dict[str, str | None] = field(default_factory=dict)  # load.read_text's, for this reading
 
     def load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
         if self.cache is None:
@@ -69,7 +70,7 @@ class Checker:
         """A file's text for the store (read and checked as every run does), or its problem."""
         name = relative_name(path, self.root)
         try:
-            text = read_text(path, self.root, name)
+            text = read_text(path, self.root, name, self.real_folders)
         except LoadError as exc:
             return None, [exc.problem]
         return _Text(path, name, text)

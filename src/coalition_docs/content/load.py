@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,14 +73,31 @@ def _real_absolute(root: str) -> str:
     return real if real.endswith(os.sep) else real + os.sep
 
 
-def read_text(path: Path, root: Path, name: str | None = None) -> str:
-    """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
-    without control characters. `name` is its name relative to `root`, when known."""
-    name = name or relative_name(path, root)
+def _real_path(path: str, folders: dict[str, str | None] | None) -> str | None:
+    """What Path.resolve(strict=True) gives, None where it fails; `folders`, the real paths of the folders
+    met so far in one reading of the content (a file that is no link is its folder's real path and its name)."""
+    if folders is not None:
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                folder, _, base = path.rpartition(os.sep)
+                if folder not in folders:
+                    folders[folder] = _real_path(folder, None) if folder else None
+                if folders[folder] is not None:
+                    return os.path.join(folders[folder], base)
+        except OSError:
+            return None
     try:
-        resolved: str | None = os.path.realpath(path, strict=True)  # what Path.resolve(strict=True) does
+        return os.path.realpath(path, strict=True)
     except (OSError, RuntimeError):
-        resolved = None
+        return None
+
+
+def read_text(path: Path, root: Path, name: str | None = None, folders: dict[str, str | None] | None = None) -> str:
+    """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
+    without control characters. `name` is its name relative to `root`, when known; `folders`,
+    what an earlier call of the same reading found (see _real_path)."""
+    name = name or relative_name(path, root)
+    resolved = _real_path(str(path), folders)
     if resolved is not None and not os.path.normcase(resolved + os.sep).startswith(_real_root(root)):
         raise LoadError(
             Problem(name, 1, 1, f"file resolves outside the content folder (a link to {resolved}); "
