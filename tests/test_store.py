@@ -137,3 +137,13 @@ def test_only_the_most_recently_used_content_folders_are_kept(tmp_path, monkeypa
     kept = sorted(p.name for p in _opened(folders[-1]).path.parent.glob("*.pickle"))
     assert len(kept) == 3
     assert _opened(folders[-1]).path.name in kept and _opened(folders[0]).path.name not in kept
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0"])
+def test_the_cache_can_be_turned_off(content, tmp_path, monkeypatch, capsys, value):
+    monkeypatch.setenv("COALITION_DOCS_CACHE", value)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "check", content)
+    assert (code, err) == (0, "")
+    assert user_cache("content") is None
+    assert not (tmp_path / value).exists()  # not taken for a folder name

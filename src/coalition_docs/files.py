@@ -69,12 +69,18 @@ def check_regular(path: Path, limit: int = MAX_CONTENT_BYTES) -> os.stat_result:
     return info
 
 
+CACHE_OFF = {"off", "0", "no", "none"}  # COALITION_DOCS_CACHE values that turn the cache off
+
+
 def user_cache(name: str) -> Path | None:
     """The folder `name` of the tool's cache (made if missing, private to this user); None if it cannot be used.
 
-    The cache is $COALITION_DOCS_CACHE, else $XDG_CACHE_HOME/coalition-docs, else ~/.cache/coalition-docs.
-    Everything in it is an optimisation: a run without it does the same work again.
+    The cache is $COALITION_DOCS_CACHE, else $XDG_CACHE_HOME/coalition-docs, else ~/.cache/coalition-docs;
+    COALITION_DOCS_CACHE=off keeps nothing. Everything in it is an optimisation: a run without it does the
+    same work again.
     """
+    if os.environ.get("COALITION_DOCS_CACHE", "").strip().lower() in CACHE_OFF:
+        return None
     base = os.environ.get("COALITION_DOCS_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "coalition-docs")
     folder = os.path.join(base, name)
