@@ -147,3 +147,23 @@ def test_the_cache_can_be_turned_off(content, tmp_path, monkeypatch, capsys, val
     assert (code, err) == (0, "")
     assert user_cache("content") is None
     assert not (tmp_path / value).exists()  # not taken for a folder name
+
+
+def test_without_a_home_folder_nothing_is_cached_where_the_command_runs(content, tmp_path, monkeypatch, capsys):
+    for name in ("COALITION_DOCS_CACHE", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as when no user entry is found
+    monkeypatch.chdir(tmp_path)
+    assert user_cache("content") is None
+    code, out, err = run_cli(capsys, "check", content)
+    assert (code, err) == (0, "")
+    assert not (tmp_path / "~").exists()
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.delenv("COALITION_DOCS_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert user_cache("content") == tmp_path / "home" / ".cache" / "coalition-docs" / "content"
+    assert not (tmp_path / "relative").exists()

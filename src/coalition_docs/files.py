@@ -81,8 +81,16 @@ def user_cache(name: str) -> Path | None:
     """
     if os.environ.get("COALITION_DOCS_CACHE", "").strip().lower() in CACHE_OFF:
         return None
-    base = os.environ.get("COALITION_DOCS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "coalition-docs")
+    base = os.environ.get("COALITION_DOCS_CACHE")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        home = os.path.expanduser("~")
+        if os.path.isabs(xdg):  # the XDG rule: a relative path is to be ignored
+            base = os.path.join(xdg, "coalition-docs")
+        elif os.path.isabs(home):  # no home at all: no cache, rather than a "~" folder made where we stand
+            base = os.path.join(home, ".cache", "coalition-docs")
+        else:
+            return None
     folder = os.path.join(base, name)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
