@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
 from coalition_docs.content.texts import AsWritten
-from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
+from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular, user_cache
 
 if TYPE_CHECKING:  # Babel is imported when a language other than English is first used
     from babel import Locale
@@ -185,15 +185,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 @lru_cache(maxsize=None)
 def _compiled_templates() -> _CompiledTemplates | None:
-    """The cache of compiled templates: $COALITION_DOCS_CACHE, else the user's cache folder; None if unusable."""
-    base = os.environ.get("COALITION_DOCS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "coalition-docs")
-    folder = os.path.join(base, "templates")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return _CompiledTemplates(folder) if os.access(folder, os.W_OK | os.R_OK | os.X_OK) else None
+    """The cache of compiled templates (files.user_cache: the user's cache folder); None if unusable."""
+    folder = user_cache("templates")
+    return _CompiledTemplates(str(folder)) if folder is not None else None
 
 
 class _RegularFileLoader(jinja2.FileSystemLoader):
