@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html as html_module
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PIECES_FOLDER = ".pieces"  # OUT/documents/.pieces/worksheet/KEY.pdf
@@ -100,8 +101,10 @@ def _runs(rows: list[str]) -> list[list[str]]:
     return runs
 
 
-def _open_section(html: str) -> re.Match | None:
-    """The opening tag of the element that `html` leaves open, if it is a <section> and the only one."""
+def _nesting(html: str, seen: Callable[[re.Match, list[tuple[str, re.Match]]], None] | None = None
+             ) -> list[tuple[str, re.Match]] | None:
+    """The elements `html` leaves open (name, opening tag), outermost first; None when a closing tag
+    does not close the element opened last. `seen` is told of each opening tag and the elements around it."""
     stack: list[tuple[str, re.Match]] = []
     for found in _TAG.finditer(html):
         closing, name = found.group(1), found.group(2).lower()
@@ -112,8 +115,16 @@ def _open_section(html: str) -> re.Match | None:
                 return None
             stack.pop()
         else:
+            if seen is not None:
+                seen(found, stack)
             stack.append((name, found))
-    return stack[0][1] if len(stack) == 1 and stack[0][0] == "section" else None
+    return stack
+
+
+def _open_section(html: str) -> re.Match | None:
+    """The opening tag of the element that `html` leaves open, if it is a <section> and the only one."""
+    stack = _nesting(html)
+    return stack[0][1] if stack is not None and len(stack) == 1 and stack[0][0] == "section" else None
 
 
 def _continued(opening: str) -> str:
@@ -129,22 +140,15 @@ def _cuts(html: str) -> list[tuple[int, re.Match | None]]:
     inside one (with the opening tag of that section, which is closed before and opened again after).
     None when its elements are not nested as they should be."""
     cuts: list[tuple[int, re.Match | None]] = []
-    stack: list[tuple[str, re.Match]] = []
-    for found in _TAG.finditer(html):
-        closing, name = found.group(1), found.group(2).lower()
-        if name in _VOID or found.group(3):
-            continue
-        if closing:
-            if not stack or stack[-1][0] != name:
-                return []
-            stack.pop()
-            continue
-        if name == "section" and not stack:
+
+    def seen(found: re.Match, around: list[tuple[str, re.Match]]) -> None:
+        name = found.group(2).lower()
+        if name == "section" and not around:
             cuts.append((found.start(), None))
-        elif name == "h3" and len(stack) == 1 and stack[0][0] == "section":
-            cuts.append((found.start(), stack[0][1]))
-        stack.append((name, found))
-    return cuts if not stack else []
+        elif name == "h3" and len(around) == 1 and around[0][0] == "section":
+            cuts.append((found.start(), around[0][1]))
+
+    return cuts if _nesting(html, seen) == [] else []
 
 
 def _sections(html: str) -> list[str]:
