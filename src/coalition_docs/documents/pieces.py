@@ -4,10 +4,11 @@ A long worksheet is cut, after its template is filled, at its parts
 (`<section class="part">`) and, inside a part, its long table into runs of
 rows. A long document without parts (the contact sheet) is cut in its
 longest table, and what comes before that table's section at its sections and
-group headings, in chunks of a few pages. Each piece is a document of its own (the worksheet's head, a
-part or a run of rows; a run repeats the table's header row), laid out on any
-core and kept by the hash of its HTML: an edit to one partner changes the HTML
-of the pieces that show it, and only those are laid out again. Runs end where
+group headings, in chunks of a page or more. Each piece is a document of its
+own (the worksheet's head, a part, a run of rows, a chunk of sections; a run
+repeats the table's header row), laid out on any core and kept by the hash of
+its HTML: an edit to one partner changes the HTML of the pieces that show it,
+and only those are laid out again. Runs end where
 a row's hash says so (content-defined, like rsync's chunks), so adding a
 partner does not move every later boundary, and renaming one moves its row
 from one run to another: those two runs are laid out again. A run is a few
@@ -138,7 +139,7 @@ def _continued(opening: str) -> str:
 def _cuts(html: str) -> list[tuple[int, re.Match | None]]:
     """Where a run of elements may be cut: before a <section> of its own, and before an <h3> right
     inside one (with the opening tag of that section, which is closed before and opened again after).
-    None when its elements are not nested as they should be."""
+    None when its elements are not nested as they should be (it stays whole)."""
     cuts: list[tuple[int, re.Match | None]] = []
 
     def seen(found: re.Match, around: list[tuple[str, re.Match]]) -> None:
