@@ -78,17 +78,27 @@ def test_a_value_a_kept_letter_now_lacks_is_reported_by_build_and_check(example_
     assert code == 1 and "partner cafe-nandu-workers-cooperative: the letter needs contact.name" in printed + errors
 
 
-def test_a_theme_override_of_the_letter_fills_every_letter_again(example_copy, filling):
+def test_a_theme_override_of_a_template_the_letters_extend_fills_every_letter_again(example_copy, filling):
     content, out = example_copy
-    override = content.parent / "templates" / "documents" / "letter.html"
+    override = content.parent / "templates" / "documents" / "base.html"  # letter.html extends it
     override.parent.mkdir(parents=True)
-    default = (Theme(EXAMPLE).default_dir / "documents" / "letter.html").read_text(encoding="utf-8")
-    override.write_text(default.replace("{% block body %}", "{% block body %}<p>Overridden by the theme.</p>", 1),
+    default = (Theme(EXAMPLE).default_dir / "documents" / "base.html").read_text(encoding="utf-8")
+    override.write_text(default.replace("{% block body %}", "<p>Overridden by the theme.</p>{% block body %}", 1),
                         encoding="utf-8")
     build(content, out, only="documents", jobs=1)
     assert "Overridden by the theme." in letter_text(out, "cafe-nandu-workers-cooperative")
     assert len([path for path in filling if path.startswith("letters/")]) == len(
         list((out / "documents" / "letters").glob("*.pdf")))
+
+
+def test_a_site_template_override_fills_no_document_again(example_copy, filling):
+    content, out = example_copy
+    override = content.parent / "templates" / "site" / "member.html"
+    override.parent.mkdir(parents=True)
+    override.write_text((Theme(EXAMPLE).default_dir / "site" / "member.html").read_text(encoding="utf-8")
+                        + "\n{# overridden #}\n", encoding="utf-8")
+    build(content, out, jobs=1)
+    assert [path for path in filling if path.startswith("letters/")] == []
 
 
 def test_a_damaged_file_of_kept_html_costs_only_time(example_copy, filling):

@@ -133,14 +133,16 @@ def plan_drafts(coalition: model.Coalition, theme: Theme, order: list[model.Part
             language = coalition.letter_language(partner)  # the draft speaks its letter's language
             if language not in templates:
                 env = theme.environment(autoescape=False)
+                if kept is not None:
+                    env.loaded = kept.loaded  # the templates it looks up, for the next build's keys
                 i18n.localize(env, theme, language)  # the theme's words and dates in it
                 templates[language] = env.get_template(EMAIL_TEMPLATE)
             template = templates[language]
             sender = from_person(coalition, partner)
             context = _context(coalition, partner, sender, language)
             key = kept.key(EMAIL_TEMPLATE, language, context) if kept is not None else None
-            if key is not None and key in kept.last:
-                subject, body = kept.last[key]
+            if kept is not None and (found := kept.get(key)) is not None:
+                subject, body = found
             else:
                 subject = " ".join(_block(template, "subject", context).split())
                 body = _block(template, "body", context).strip("\n") + "\n"

@@ -114,10 +114,12 @@ def _fill(context: dict[str, Any], key: str, placeholder: Any) -> None:
 
 
 
-def check_documents(theme: Theme, plan: DocumentPlan, kept: Mapping[str, str] | None = None) -> dict[str, str]:
+def check_documents(theme: Theme, plan: DocumentPlan, kept: Mapping[str, str] | None = None,
+                    loaded: set[str] | None = None) -> dict[str, str]:
     """Every document's HTML, each in its language; raises ContentErrors with every value any letter lacks.
 
-    `kept`: the HTML of documents filled from the same inputs before, by path (filled.py), used as it is."""
+    `kept`: the HTML of documents filled from the same inputs before, by path (filled.py), used as it is;
+    `loaded` is given the name of every template the filling looks up."""
     html: dict[str, str] = {}
     problems: list[Problem] = list(plan.problems)
     environments: dict[str, jinja2.Environment] = {}
@@ -128,6 +130,8 @@ def check_documents(theme: Theme, plan: DocumentPlan, kept: Mapping[str, str] | 
         env = environments.get(planned.language)
         if env is None:
             env = environments[planned.language] = document_environment(theme, planned.language)
+            if loaded is not None:
+                env.loaded = loaded
         text, missing = render_html(env, planned)
         problems.extend(missing)
         if text is not None:

@@ -65,22 +65,31 @@ def _plain(value: Any, out: list[str]) -> None:
 
 class Kept:
     """What the last build kept ({key: two texts}: a document's HTML and the characters it prints, an
-    e-mail draft's subject and body), and what this build keeps for the next."""
+    e-mail draft's subject and body), and what this build keeps for the next.
+
+    A key is made of what a document was filled from (`key`) and of what every filling shares: the
+    tool, the libraries, the theme's catalogs and each template the last build's fillings looked up
+    (the file that wins for its name, or its absence), which they record in `loaded`."""
 
     def __init__(self, theme: Theme, tool: str, previous: Path | None, folder: str):
-        self.common = _environment_key(theme, tool)
-        self.last = read_filled(previous, folder)
-        self.path = f"{folder}/{FILLED}"
+        self.theme, self.tool, self.path = theme, tool, f"{folder}/{FILLED}"
+        self.last, self.names = read_filled(previous, folder)
+        self.common = _environment_key(theme, tool, self.names)
+        self.loaded: set[str] = set()  # the templates this build's environments looked up (templating._Sandbox)
         self.entries: dict[str, tuple[str, str]] = {}
 
     def key(self, template: str, language: str, context: Mapping[str, Any]) -> str | None:
-        """The key of a template filled with `context` in `language`; None if the context is not plain data."""
+        """What a template filled with `context` in `language` is made from; None if the context is not plain data."""
         described: list[str] = []
         try:
             _plain(dict(context), described)
         except (_Unkeyed, RecursionError):
             return None
-        return digest_bytes(self.common, template, language, "\n".join(described))
+        return digest_bytes(template, language, "\n".join(described))
+
+    def get(self, key: str | None) -> tuple[str, str] | None:
+        """What the last build filled from the same inputs, if it kept it."""
+        return self.last.get(digest_bytes(self.common, key)) if key is not None else None
 
     def keep(self, key: str | None, first: str, second: str) -> None:
         if key is not None:
@@ -88,13 +97,15 @@ class Kept:
 
     def output(self) -> PlannedOutput:
         """The file of what this build keeps, an output of the engine keyed by its keys."""
-        entries = tuple(sorted(self.entries.items()))
-        return PlannedOutput(self.path, digest_bytes(*(key for key, _ in entries)), write_filled, (entries,),
-                             cost=0.01)
+        names = tuple(sorted(set(self.names) | self.loaded))
+        common = _environment_key(self.theme, self.tool, names)
+        entries = tuple(sorted((digest_bytes(common, key), value) for key, value in self.entries.items()))
+        return PlannedOutput(self.path, digest_bytes(*names, *(key for key, _ in entries)), write_filled,
+                             (entries, names), cost=0.01)
 
 
 def fill_keys(plan: DocumentPlan, kept: Kept) -> dict[str, str]:
-    """The key of each document whose context is plain data (by path)."""
+    """What each document whose context is plain data is made from (by path): `Kept.key`."""
     keys = {}
     for document in plan.documents:
         key = kept.key(document.template, document.language, document.context)
@@ -103,8 +114,9 @@ def fill_keys(plan: DocumentPlan, kept: Kept) -> dict[str, str]:
     return keys
 
 
-def _environment_key(theme: Theme, tool: str) -> str:
-    """What every document's filling depends on besides its own context and template's name."""
+def _environment_key(theme: Theme, tool: str, names: Iterable[str]) -> str:
+    """What every filling shares: the tool (its code and catalogs), the libraries, the theme's catalogs,
+    and the file each of `names` resolves to in the theme (a template a filling looked up)."""
     from importlib.metadata import PackageNotFoundError, version
 
     parts = [tool]
@@ -113,27 +125,36 @@ def _environment_key(theme: Theme, tool: str) -> str:
             parts.append(f"{library}:{version(library)}")
         except PackageNotFoundError:
             parts.append(f"{library}:none")
-    for base in theme.search_path:  # the templates, their includes, the theme's catalogs
-        parts += [f"{path.relative_to(base).as_posix()}:{file_digest(path)}" for path in tree_files(base)]
-        parts.append(f"theme:{base}")
+    for base in theme.search_path:  # a coalition's own catalogs, then the theme's
+        kind = "override" if base == theme.override_dir else "theme"
+        parts += [f"{kind}:{path.relative_to(base).as_posix()}:{file_digest(path)}"
+                  for path in tree_files(base / "locale")]
+    for name in names:
+        try:
+            parts.append(f"{name}:{file_digest(theme.find(name))}")
+        except (FileNotFoundError, OSError, ValueError):
+            parts.append(f"{name}:missing")
     return digest_bytes(*parts)
 
 
-def read_filled(previous: Path | None, folder: str) -> dict[str, tuple[str, str]]:
-    """What the last build kept ({key: (HTML, characters)}); nothing when missing, damaged or not ours."""
+def read_filled(previous: Path | None, folder: str) -> tuple[dict[str, tuple[str, str]], tuple[str, ...]]:
+    """What the last build kept ({key: two texts}) and the templates its fillings looked up; nothing
+    when missing, damaged or not ours."""
     if previous is None:
-        return {}
+        return {}, ()
     try:
-        kept = marshal.loads(read_regular(Path(previous) / folder / FILLED, MAX_FILLED_BYTES))
+        kept, names = marshal.loads(read_regular(Path(previous) / folder / FILLED, MAX_FILLED_BYTES))
     except (OSError, UnreadableFile, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(kept, dict):
-        return {}
+        return {}, ()
+    if not isinstance(kept, dict) or not isinstance(names, tuple) or not all(isinstance(n, str) for n in names):
+        return {}, ()
     return {key: entry for key, entry in kept.items()
             if isinstance(key, str) and isinstance(entry, tuple) and len(entry) == 2
-            and all(isinstance(part, str) for part in entry)}
+            and all(isinstance(part, str) for part in entry)}, names
 
 
-def write_filled(root: Path, path: str, entries: Iterable[tuple[str, tuple[str, str]]]) -> None:
-    """Write the kept HTML (an output of the engine, rendered as any other)."""
-    (root / path).write_bytes(marshal.dumps(dict(entries), 2))  # version 2: no references, the same bytes every time
+def write_filled(root: Path, path: str, entries: Iterable[tuple[str, tuple[str, str]]], names: tuple[str, ...]
+                 ) -> None:
+    """Write what this build filled (an output of the engine, rendered as any other)."""
+    # marshal's version 2: no references between objects, so the same bytes every time
+    (root / path).write_bytes(marshal.dumps((dict(entries), names), 2))

@@ -239,8 +239,8 @@ def fill(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, kept: Kep
     """Every document's HTML, its characters checked: ContentErrors for a value any lacks or a character
     no font draws. A document filled from the same inputs by the last build (`kept`) is not filled again."""
     keys = fill_keys(plan, kept)
-    reused = {path: kept.last[key] for path, key in keys.items() if key in kept.last}
-    html = check_documents(theme, plan, {path: text for path, (text, _) in reused.items()})
+    reused = {path: entry for path, key in keys.items() if (entry := kept.get(key)) is not None}
+    html = check_documents(theme, plan, {path: text for path, (text, _) in reused.items()}, kept.loaded)
     characters = {path: reused[path][1] if path in reused else "".join(sorted(printed_characters([html[path]])))
                   for path in keys}
     printed = set().union(*characters.values(), printed_characters(html[d.path] for d in plan.documents
