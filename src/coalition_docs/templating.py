@@ -224,9 +224,19 @@ def render_markdown(text: str | None, root: str | None = None, site_root: str | 
     `site_root` (default `root`) is where static/ is: a page of a translation's
     pages (`es/`) links to its own language's pages and to the one static/.
     """
+    text = text or ""
+    if _PLAIN.fullmatch(text):  # one paragraph of plain words: what markdown-it gives, without parsing
+        return "<p>" + text.rstrip("\n").replace('"', "&quot;") + "</p>\n"
     if root is None:
-        return markdown().render(text or "")
-    return markdown().render(text or "", {"root": root, "site_root": site_root if site_root is not None else root})
+        return markdown().render(text)
+    return markdown().render(text, {"root": root, "site_root": site_root if site_root is not None else root})
+
+
+# Text that CommonMark reads as one paragraph of itself alone: it starts with a letter, is one line
+# (a final line end aside), does not end in a space, and holds letters, digits, spaces and punctuation
+# that mean nothing in Markdown without the characters left out (no \ ` * _ [ ] < > & # | ~ or tab).
+# Most summaries and biographies are such text; tests/test_templating.py compares it with markdown-it.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'\"?!%$@/()+=\-\u2018\u2019\u201c\u201d\u2013\u2014\u2026])*(?<! )\n?")
 
 
 def markdown_filter(text: str | None) -> Markup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -128,9 +129,13 @@ class Checker:
                     texts.append(read)
                 else:
                     results[path] = found
-            parsed = self._read(texts, model_cls, jobs, first)
+            kept: dict[Any, bytes] = {}  # what workers parsed comes pickled: it goes to the store as it came
+            parsed = self._read(texts, model_cls, jobs, first, kept)
             for read in texts:
-                self.store.put(read.key, parsed[read])
+                if read in kept:
+                    self.store.put_pickled(read.key, kept[read])
+                else:
+                    self.store.put(read.key, parsed[read])
                 results[read.path] = parsed[read]
         if self.cache is not None:
             for path in todo:
@@ -142,9 +147,11 @@ class Checker:
             loaded.append(value)
         return loaded
 
-    def _read(self, items: list, model_cls: type[BaseModel], jobs: int, first: Callable[[], None] | None
-              ) -> dict[Any, tuple[Loaded | None, list[Problem]]]:
-        """Each of `items` (a path to read, or a `_Text` read already) loaded and checked, by item."""
+    def _read(self, items: list, model_cls: type[BaseModel], jobs: int, first: Callable[[], None] | None,
+              kept: dict[Any, bytes] | None = None) -> dict[Any, tuple[Loaded | None, list[Problem]]]:
+        """Each of `items` (a path to read, or a `_Text` read already) loaded and checked, by item.
+
+        With `kept`, workers send their results pickled, and `kept` receives each as it came."""
         from coalition_docs.engine import policy, runner  # the generic runner: it knows nothing of content
 
         shares = min(jobs, len(items) // PARALLEL_FILES)
@@ -156,7 +163,8 @@ class Checker:
         own = round(len(items) * 1.12 / shares)
         size = -(-(len(items) - own) // (shares - 1))
         chunks = [items[:own]] + [items[start:start + size] for start in range(own, len(items), size)]
-        tasks = [runner.Task(f"load {index}", _load_share, (self.root, chunk, model_cls))
+        share = _load_share if kept is None else _load_share_pickled
+        tasks = [runner.Task(f"load {index}", share, (self.root, chunk, model_cls))
                  for index, chunk in enumerate(chunks[1:], 1)]
         mine: list[tuple[Loaded | None, list[Problem]]] = []
         theirs: dict[str, list[tuple[Loaded | None, list[Problem]]]] = {}
@@ -166,7 +174,12 @@ class Checker:
                                           mine.extend(_load_share(self.root, chunks[0], model_cls))))
         results = dict(zip(chunks[0], mine))
         for task, chunk in zip(tasks, chunks[1:]):
-            results.update(zip(chunk, theirs[task.name]))
+            if kept is None:
+                results.update(zip(chunk, theirs[task.name]))
+                continue
+            for item, data in zip(chunk, theirs[task.name]):
+                kept[item] = data
+                results[item] = pickle.loads(data)
         return results
 
     def check(self, document: Document, model_cls: type[BaseModel]) -> Loaded:
@@ -272,6 +285,11 @@ def _parse_one(name: str, text: str, model_cls: type[BaseModel]) -> tuple[Loaded
     except LoadError as exc:
         return None, [exc.problem]
     return checker.check(document, model_cls), checker.problems
+
+
+def _load_share_pickled(root: Path, items: list, model_cls: type[BaseModel]) -> list[bytes]:
+    """_load_share's results, each pickled here (in the worker) as the store keeps it."""
+    return [pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) for result in _load_share(root, items, model_cls)]
 
 
 def _load_share(root: Path, items: list, model_cls: type[BaseModel]) -> list[tuple[Loaded | None, list[Problem]]]:

@@ -100,6 +100,10 @@ class ContentStore:
         except Exception:  # a value that does not pickle is simply not kept
             pass
 
+    def put_pickled(self, key: bytes, data: bytes) -> None:
+        """`put`, for a value pickled already (by the worker that made it)."""
+        self._now[key] = data
+
     def save(self) -> None:
         """Keep this run's entries for the next run (nothing is written when nothing changed)."""
         if self.path is None:
