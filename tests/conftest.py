@@ -70,6 +70,32 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def render_documents(content: Path, out: Path, *paths: str) -> list[str]:
+    """Plan every document of `content` as the build does, then lay out only `paths` (under documents/).
+
+    Every template is filled and checked first, as in a whole build, so that what a missing value or a
+    broken template makes the build say is the same; the PDFs a test does not read are not laid out,
+    which is most of a build's time. Returns every document the build plans (sorted, relative to
+    documents/): the files a whole build writes. What the build leaves out is tested on this list.
+    """
+    from coalition_docs.documents.stage import plan_outputs
+    from coalition_docs.engine.manifest import OutputRecords
+    from coalition_docs.engine.outputs import make
+    from coalition_docs.templating import Theme
+
+    planned = {o.path: o for o in plan_outputs(load_coalition(content), Theme(content))}
+    wanted = [f"documents/{p}" for p in paths]
+    assert not set(wanted) - planned.keys(), f"not planned: {sorted(set(wanted) - planned.keys())}"
+    chosen: set[str] = set()
+    while wanted:  # with what they are made from (letters.pdf from the letters, a worksheet from its pieces)
+        path = wanted.pop()
+        if path not in chosen:
+            chosen.add(path)
+            wanted += planned[path].parts
+    make([o for o in planned.values() if o.path in chosen], OutputRecords(), Path(out), jobs=1)
+    return sorted(path.removeprefix("documents/") for path in planned if "/." not in path)
+
+
 def problems(content: Path) -> list[str]:
     """What loading the content reports, each problem as a person reads it."""
     with pytest.raises(ContentErrors) as caught:

@@ -23,7 +23,7 @@ from coalition_docs.phases import build
 from coalition_docs.errors import BuildError
 from coalition_docs.templating import Theme
 
-from .conftest import EXAMPLE, ROOT, edit
+from .conftest import EXAMPLE, ROOT, edit, render_documents
 from .test_documents import built, example  # noqa: F401 - the example's documents, built once
 
 
@@ -141,7 +141,7 @@ def test_an_edited_letter_rewrites_its_draft_and_only_it(content, tmp_path):
 def test_a_contact_without_an_e_mail_address_gets_no_draft(content, tmp_path):
     sender_email(content)
     edit(content / "partners" / "city-hall.yaml", "  email: alex@example.org\n", "")
-    written = build_documents(load_coalition(content), Theme(content), tmp_path / "out")
+    written = render_documents(content, tmp_path / "out", "letters/city-hall.pdf")
     assert "letters/city-hall.pdf" in written and not any(p.startswith("email/") for p in written)
 
 
