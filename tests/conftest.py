@@ -3,13 +3,14 @@
 A test process is one of several (pytest-xdist starts one per core), so a build in a test
 renders in the test's own process unless the test asks for workers (`jobs=2`, `-j 2`): the
 default "every core" would start more processes than the machine has cores, each setting up
-WeasyPrint again. The example coalition is built once per test process (`example_build`); a
-test that only reads the output reads that one, a test that edits gets its own copy
-(`example_copy`).
+WeasyPrint again. The example coalition is built once per test run (`example_build`, shared by
+the test processes); a test that only reads the output reads that one, a test that edits gets its
+own copy (`example_copy`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -117,28 +118,40 @@ def dist(tmp_path_factory) -> Path:
 
 
 class ExampleBuild:
-    """The example coalition (content/) built once per test process, site and documents.
+    """The example coalition (content/) built once per test run, site and documents.
 
     `content` and `out` are read only. The build is made where `example_copy` puts each
     test's copy, and kept aside: a copy at the same place is a build that finds nothing
-    changed (the letters' keys hold the logo's path).
+    changed (the letters' keys hold the logo's path). A build `made` by another test
+    process is read where it is; the first copy this process hands out builds it again
+    at this process's place, which lays out again only what depends on the place.
     """
 
-    def __init__(self, root: Path, only: str | None = None) -> None:
+    def __init__(self, root: Path, only: str | None = None, made: Path | None = None) -> None:
+        self.work = root / "work"
+        self.kept = root / "kept"  # a build made at `work`, to copy back there
+        self.only = only
+        self.result = None  # what the build reported, when this process made it
+        if made is None:
+            shutil.copytree(EXAMPLE, self.work / "project" / "content")
+            self.result = self._build()
+            assert self.result.rendered and not self.result.reused
+            shutil.copytree(self.work, self.kept, symlinks=True)
+            made = self.kept
+        self.content = made / "project" / "content"
+        self.out = made / "out"
+
+    def _build(self):
         from coalition_docs.phases import build
 
-        self.work = root / "work"
-        self.kept = root / "kept"
-        shutil.copytree(EXAMPLE, self.work / "project" / "content")
-        result = build(self.work / "project" / "content", self.work / "out", only, jobs=1)
-        assert result.rendered and not result.reused
-        self.result = result  # what the build reported
-        shutil.copytree(self.work, self.kept, symlinks=True)
-        self.content = self.kept / "project" / "content"
-        self.out = self.kept / "out"
+        return build(self.work / "project" / "content", self.work / "out", self.only, jobs=1)
 
     def copy(self) -> tuple[Path, Path]:
         """A fresh copy of the build for one test to edit: its content folder and output."""
+        if not self.kept.exists():  # made by another process, at its place: made here once
+            shutil.copytree(self.content.parent.parent, self.work, symlinks=True)
+            self._build()
+            shutil.copytree(self.work, self.kept, symlinks=True)
         shutil.rmtree(self.work)
         shutil.copytree(self.kept, self.work, symlinks=True)
         return self.work / "project" / "content", self.work / "out"
@@ -146,7 +159,21 @@ class ExampleBuild:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> ExampleBuild:
-    return ExampleBuild(tmp_path_factory.mktemp("example-build"))
+    """The example's build, made once in the run: pytest-xdist's processes share it (a file lock
+    in the run's folder, which is common to them, makes the others wait for the first)."""
+    root = tmp_path_factory.mktemp("example-build")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return ExampleBuild(root)
+    from filelock import FileLock
+
+    run = tmp_path_factory.getbasetemp().parent
+    with FileLock(run / "example-build.lock"):
+        made = run / "example-build.txt"  # where the first process kept its build
+        if made.is_file():
+            return ExampleBuild(root, made=Path(made.read_text(encoding="utf-8")))
+        example = ExampleBuild(root)
+        made.write_text(str(example.kept), encoding="utf-8")
+        return example
 
 
 @pytest.fixture
