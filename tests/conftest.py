@@ -52,6 +52,19 @@ def one_process_per_build():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory):
+    """The tool's cache (compiled templates, content files read: files.user_cache) in a folder of this
+    test process, never the user's."""
+    from coalition_docs import templating
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COALITION_DOCS_CACHE", str(tmp_path_factory.mktemp("cache")))
+        templating._compiled_templates.cache_clear()
+        yield
+    templating._compiled_templates.cache_clear()
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/minimal (valid) that a test may edit."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.sandbox import SecurityError
 
 from coalition_docs.site.render import site_environment
 from coalition_docs.templating import Theme
 
-from .conftest import EXAMPLE, run_cli
+from .conftest import EXAMPLE, examples, run_cli
 
 
 class Card:
@@ -122,3 +124,41 @@ def test_theme_override_cannot_reach_into_python(content, tmp_path, capsys):
     assert "access to attribute '__class__' of 'str' object is unsafe" in err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
 
+
+
+_TOKENS = ["Word", "é", "文", "9", " ", " ", ",", ".", ";", ":", "'", '"', "?", "!", "%", "$", "@", "/", "(", ")",
+           "+", "=", "-", "\u2019", "\u201c", "\u2026", "\n", "*", "_", "[", "]", "<", ">", "&", "#", "|", "~", "`",
+           "\\", "\t", "\u0301", "\u00a0", "1.", "---", "*a*", "_a_", "`a`", "[a](b)", "<b>", "&amp;", "  \n"]
+
+
+@settings(max_examples=examples(2000), deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join))
+def test_plain_text_becomes_the_paragraph_markdown_it_makes(text):
+    # render_markdown skips markdown-it for one paragraph of plain words: it must give the same HTML
+    from coalition_docs.content.links import markdown
+    from coalition_docs.templating import render_markdown
+
+    assert render_markdown(text) == markdown().render(text)
+    assert render_markdown(text, "../../", "../") == markdown().render(text, {"root": "../../", "site_root": "../"})
+
+
+@pytest.mark.parametrize("text", ["Word *a*", "Word _a_", "Word `a`", "Word [a](b)", "Word <b>", "Word &amp;",
+                                  "Word\n---", "Word \\* x", "Word  \nx", "Word ~~a~~", "Word | a |", "1. item",
+                                  "- item", "+ item", "# Title", "Word   ", "    code", "Word\u0301 x", "Word\tx",
+                                  "Word \"q\" (p) 5% - ok!", "Café Ñandú.\n", "Word\n\n"])
+def test_markdown_and_plain_text_alike_render_as_markdown_it_renders_them(text):
+    from coalition_docs.content.links import markdown
+    from coalition_docs.templating import render_markdown
+
+    assert render_markdown(text) == markdown().render(text)
+
+
+def test_summaries_of_a_coalition_render_as_markdown_it_renders_them(example_coalition):
+    from coalition_docs.content.links import markdown
+    from coalition_docs.templating import _PLAIN, render_markdown
+
+    texts = [str(t) for p in example_coalition.partners for t in (p.summary,) if t] + \
+        [str(p.bio) for p in example_coalition.people if getattr(p, "bio", None)]
+    assert sum(1 for t in texts if _PLAIN.fullmatch(t)) >= 5  # the shortcut is taken
+    for text in texts:
+        assert render_markdown(text) == markdown().render(text)

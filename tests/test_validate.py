@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -290,7 +291,8 @@ print(json.dumps(result))
 
 
 @pytest.mark.slow  # a large folder read in processes
-def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_path):
+@pytest.mark.parametrize("cache", ["off", "empty"])  # without the store, and with one that learns every file
+def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_path, cache):
     # Checker.load_all gives forked workers a share of the partner files when there are many
     # (PARALLEL_FILES each); what they read crosses back by pickle: positions, numbers typed
     # with a leading zero, values already reported (INVALID) and problems all survive the trip.
@@ -305,9 +307,13 @@ def test_a_large_folder_is_read_in_several_processes_with_the_same_result(tmp_pa
     content = tmp_path / "content"
     shutil.copytree(EXAMPLE, content)
 
+    runs = iter(range(100))
+
     def load(jobs: int) -> dict:
+        folder = "off" if cache == "off" else str(tmp_path / f"cache-{next(runs)}")  # a new one: nothing known
         run = subprocess.run([sys.executable, "-c", _SEVERAL_PROCESSES, str(content), str(jobs)],
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=120,
+                             env=dict(os.environ, COALITION_DOCS_CACHE=folder))
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout)
 

@@ -69,6 +69,36 @@ def check_regular(path: Path, limit: int = MAX_CONTENT_BYTES) -> os.stat_result:
     return info
 
 
+CACHE_OFF = {"off", "0", "no", "none"}  # COALITION_DOCS_CACHE values that turn the cache off
+
+
+def user_cache(name: str) -> Path | None:
+    """The folder `name` of the tool's cache (made if missing, private to this user); None if it cannot be used.
+
+    The cache is $COALITION_DOCS_CACHE, else $XDG_CACHE_HOME/coalition-docs, else ~/.cache/coalition-docs;
+    COALITION_DOCS_CACHE=off keeps nothing. Everything in it is an optimisation: a run without it does the
+    same work again.
+    """
+    if os.environ.get("COALITION_DOCS_CACHE", "").strip().lower() in CACHE_OFF:
+        return None
+    base = os.environ.get("COALITION_DOCS_CACHE")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        home = os.path.expanduser("~")
+        if os.path.isabs(xdg):  # the XDG rule: a relative path is to be ignored
+            base = os.path.join(xdg, "coalition-docs")
+        elif os.path.isabs(home):  # no home at all: no cache, rather than a "~" folder made where we stand
+            base = os.path.join(home, ".cache", "coalition-docs")
+        else:
+            return None
+    folder = os.path.join(base, name)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return Path(folder) if os.access(folder, os.W_OK | os.R_OK | os.X_OK) else None
+
+
 def read_regular(path: Path, limit: int = MAX_CONTENT_BYTES) -> bytes:
     """The bytes of a regular file, read without ever blocking on a FIFO or device."""
     check_regular(path, limit)

@@ -142,7 +142,7 @@ def _build(content: Path, out: Path, only: str | None, clean: bool, jobs: int, p
     cpu = _cpu()
     with ExitStack() as stack:
         workers = start_workers(stack, stages, content, theme, jobs)
-        coalition = load_content(content, theme, jobs=1 if workers is not None else jobs, files=files)
+        coalition = load_content(content, theme, jobs=1 if workers is not None else jobs, files=files, tool=tool)
         staged = Staging(out)
         records = OutputRecords(previous, staged, tool)
         plans = plan_stages(stages, coalition, theme, records)
@@ -200,14 +200,15 @@ def _warm_all(set_ups: tuple[tuple[Callable[..., Any], tuple], ...]) -> None:
         function(*args)
 
 
-def load_content(content: Path, theme: Theme, jobs: int, files: FileCache | None = None) -> model.Coalition:
+def load_content(content: Path, theme: Theme, jobs: int, files: FileCache | None = None,
+                 tool: str | None = None) -> model.Coalition:
     """The checked coalition, and every language it is written in has the theme's words; ContentErrors else.
 
     `files`: what an earlier build of this process read (content/cache.py); only changed files are read again."""
     from coalition_docs.content.validate import load_coalition
     from coalition_docs.i18n import check_languages
 
-    coalition = load_coalition(content, jobs=jobs, cache=files)
+    coalition = load_coalition(content, jobs=jobs, cache=files, tool=tool)
     check_languages(coalition, theme)
     return coalition
 

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
 from coalition_docs.content.texts import AsWritten
-from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular
+from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular, user_cache
 
 if TYPE_CHECKING:  # Babel is imported when a language other than English is first used
     from babel import Locale
@@ -185,15 +185,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 @lru_cache(maxsize=None)
 def _compiled_templates() -> _CompiledTemplates | None:
-    """The cache of compiled templates: $COALITION_DOCS_CACHE, else the user's cache folder; None if unusable."""
-    base = os.environ.get("COALITION_DOCS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "coalition-docs")
-    folder = os.path.join(base, "templates")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return _CompiledTemplates(folder) if os.access(folder, os.W_OK | os.R_OK | os.X_OK) else None
+    """The cache of compiled templates (files.user_cache: the user's cache folder); None if unusable."""
+    folder = user_cache("templates")
+    return _CompiledTemplates(str(folder)) if folder is not None else None
 
 
 class _RegularFileLoader(jinja2.FileSystemLoader):
@@ -230,9 +224,19 @@ def render_markdown(text: str | None, root: str | None = None, site_root: str | 
     `site_root` (default `root`) is where static/ is: a page of a translation's
     pages (`es/`) links to its own language's pages and to the one static/.
     """
+    text = text or ""
+    if _PLAIN.fullmatch(text):  # one paragraph of plain words: what markdown-it gives, without parsing
+        return "<p>" + text.rstrip("\n").replace('"', "&quot;") + "</p>\n"
     if root is None:
-        return markdown().render(text or "")
-    return markdown().render(text or "", {"root": root, "site_root": site_root if site_root is not None else root})
+        return markdown().render(text)
+    return markdown().render(text, {"root": root, "site_root": site_root if site_root is not None else root})
+
+
+# Text that CommonMark reads as one paragraph of itself alone: it starts with a letter, is one line
+# (a final line end aside), does not end in a space, and holds letters, digits, spaces and punctuation
+# that mean nothing in Markdown without the characters left out (no \ ` * _ [ ] < > & # | ~ or tab).
+# Most summaries and biographies are such text; tests/test_templating.py compares it with markdown-it.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'\"?!%$@/()+=\-\u2018\u2019\u201c\u201d\u2013\u2014\u2026])*(?<! )\n?")
 
 
 def markdown_filter(text: str | None) -> Markup:

@@ -63,6 +63,11 @@ class FileCache:
         self._folders: dict[tuple, Any] = {}
         self.hits = self.misses = 0  # files handed back and files read, for the tests and the benchmark
 
+    @property
+    def fresh(self) -> bool:
+        """Nothing read yet."""
+        return not self._files and not self._folders
+
     def lookup(self, path: Path, schema: type) -> Any:
         """What loading `path` against `schema` gave while the file is as it was then; None if it changed."""
         known = self._files.get((path, schema))

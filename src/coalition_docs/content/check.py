@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -14,8 +15,9 @@ import re
 from coalition_docs.content import vocab
 from coalition_docs.content.cache import FileCache
 from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
-from coalition_docs.content.load import Document, LoadError, load_yaml_file
+from coalition_docs.content.load import Document, LoadError, load_yaml_file, parse_yaml, read_text, relative_name
 from coalition_docs.content.schema_errors import schema_problems
+from coalition_docs.content.store import ContentStore
 from coalition_docs.errors import Problem, describe
 
 
@@ -41,14 +43,43 @@ class Checker:
     problems: list[Problem] = field(default_factory=list)
     refused: set[Path] = field(default_factory=set)  # links to other content files, already reported
     cache: FileCache | None = None  # what an earlier load of the same folder read (serve): files read again only if changed
+    store: ContentStore | None = None  # what earlier runs found reading each file (store.py), by its text
+    real_folders: dict[str, str | None] = field(default_factory=dict)  # load.read_text's, for this reading
 
     def load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
         if self.cache is None:
-            loaded, problems = _load_one(self.root, path, model_cls)
+            loaded, problems = self._load_stored(path, model_cls)
         else:
-            loaded, problems = self.cache.file(path, model_cls, lambda: _load_one(self.root, path, model_cls))
+            loaded, problems = self.cache.file(path, model_cls, lambda: self._load_stored(path, model_cls))
         self.problems.extend(problems)
         return loaded
+
+    def _load_stored(self, path: Path, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
+        """`_load_one`, through the store when there is one."""
+        if self.store is None:
+            return _load_one(self.root, path, model_cls)
+        read = self._read_text(path)
+        if isinstance(read, tuple):
+            return read
+        found = self._stored(read, model_cls)
+        if found is None:
+            found = _parse_one(read.name, read.text, model_cls)
+            self.store.put(read.key, found)
+        return found
+
+    def _read_text(self, path: Path) -> "_Text | tuple[None, list[Problem]]":
+        """A file's text for the store (read and checked as every run does), or its problem."""
+        name = relative_name(path, self.root)
+        try:
+            text = read_text(path, self.root, name, self.real_folders)
+        except LoadError as exc:
+            return None, [exc.problem]
+        return _Text(path, name, text)
+
+    def _stored(self, read: "_Text", model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]] | None:
+        assert self.store is not None
+        read.key = self.store.key(read.name, model_cls, read.text)
+        return self.store.get(read.key)
 
     def _load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
         try:
@@ -82,7 +113,30 @@ class Checker:
                 else:
                     results[path] = known
             before = {path: self.cache.before_reading(path) for path in todo}
-        results.update(self._read(todo, model_cls, jobs, first))
+        if self.store is None:
+            results.update(self._read(todo, model_cls, jobs, first))
+        else:
+            # This process reads every file (whether it may be read is checked every time);
+            # the texts the store does not know are parsed and checked, in workers when many.
+            texts: list[_Text] = []
+            for path in todo:
+                read = self._read_text(path)
+                if isinstance(read, tuple):
+                    results[path] = read
+                    continue
+                found = self._stored(read, model_cls)
+                if found is None:
+                    texts.append(read)
+                else:
+                    results[path] = found
+            kept: dict[Any, bytes] = {}  # what workers parsed comes pickled: it goes to the store as it came
+            parsed = self._read(texts, model_cls, jobs, first, kept)
+            for read in texts:
+                if read in kept:
+                    self.store.put_pickled(read.key, kept[read])
+                else:
+                    self.store.put(read.key, parsed[read])
+                results[read.path] = parsed[read]
         if self.cache is not None:
             for path in todo:
                 self.cache.remember(path, model_cls, before[path], results[path])
@@ -93,30 +147,39 @@ class Checker:
             loaded.append(value)
         return loaded
 
-    def _read(self, paths: list[Path], model_cls: type[BaseModel], jobs: int,
-              first: Callable[[], None] | None) -> dict[Path, tuple[Loaded | None, list[Problem]]]:
+    def _read(self, items: list, model_cls: type[BaseModel], jobs: int, first: Callable[[], None] | None,
+              kept: dict[Any, bytes] | None = None) -> dict[Any, tuple[Loaded | None, list[Problem]]]:
+        """Each of `items` (a path to read, or a `_Text` read already) loaded and checked, by item.
+
+        With `kept`, workers send their results pickled, and `kept` receives each as it came."""
         from coalition_docs.engine import policy, runner  # the generic runner: it knows nothing of content
 
-        shares = min(jobs, len(paths) // PARALLEL_FILES)
+        shares = min(jobs, len(items) // PARALLEL_FILES)
         if shares < 2 or not policy.can_fork():
             if first is not None:
                 first()
-            return {path: _load_one(self.root, path, model_cls) for path in paths}
+            return dict(zip(items, _load_share(self.root, items, model_cls)))
         # This process's share is a little larger: a worker first starts, and sends its files back.
-        own = round(len(paths) * 1.12 / shares)
-        size = -(-(len(paths) - own) // (shares - 1))
-        chunks = [paths[:own]] + [paths[start:start + size] for start in range(own, len(paths), size)]
-        tasks = [runner.Task(f"load {index}", _load_share, (self.root, chunk, model_cls))
+        own = round(len(items) * 1.12 / shares)
+        size = -(-(len(items) - own) // (shares - 1))
+        chunks = [items[:own]] + [items[start:start + size] for start in range(own, len(items), size)]
+        share = _load_share if kept is None else _load_share_pickled
+        tasks = [runner.Task(f"load {index}", share, (self.root, chunk, model_cls))
                  for index, chunk in enumerate(chunks[1:], 1)]
         mine: list[tuple[Loaded | None, list[Problem]]] = []
         theirs: dict[str, list[tuple[Loaded | None, list[Problem]]]] = {}
         with runner.Workers(len(tasks)) as workers:
             runner.run(tasks, len(tasks), lambda task, result: theirs.__setitem__(task.name, result), workers,
                        meanwhile=lambda: (first() if first else None,
-                                          mine.extend(_load_one(self.root, path, model_cls) for path in chunks[0])))
+                                          mine.extend(_load_share(self.root, chunks[0], model_cls))))
         results = dict(zip(chunks[0], mine))
         for task, chunk in zip(tasks, chunks[1:]):
-            results.update(zip(chunk, theirs[task.name]))
+            if kept is None:
+                results.update(zip(chunk, theirs[task.name]))
+                continue
+            for item, data in zip(chunk, theirs[task.name]):
+                kept[item] = data
+                results[item] = pickle.loads(data)
         return results
 
     def check(self, document: Document, model_cls: type[BaseModel]) -> Loaded:
@@ -198,12 +261,39 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+@dataclass(eq=False)  # found by identity: two files may hold the same text
+class _Text:
+    """A content file read by this process: its path, its name in messages, its text, its key in the store."""
+
+    path: Path
+    name: str
+    text: str
+    key: bytes = b""
+
+
 def _load_one(root: Path, path: Path, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
     """One file loaded and checked against its schema, with the problems it has on its own."""
     checker = Checker(root)
     return checker._load(path, model_cls), checker.problems
 
 
-def _load_share(root: Path, paths: list[Path], model_cls: type[BaseModel]) -> list[tuple[Loaded | None, list[Problem]]]:
-    """A worker's share of Checker.load_all: each file's result with its own problems."""
-    return [_load_one(root, path, model_cls) for path in paths]
+def _parse_one(name: str, text: str, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
+    """A file's text (read already) parsed and checked against its schema, with its own problems."""
+    checker = Checker(Path("."))
+    try:
+        document = parse_yaml(text, name)
+    except LoadError as exc:
+        return None, [exc.problem]
+    return checker.check(document, model_cls), checker.problems
+
+
+def _load_share_pickled(root: Path, items: list, model_cls: type[BaseModel]) -> list[bytes]:
+    """_load_share's results, each pickled here (in the worker) as the store keeps it."""
+    return [pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) for result in _load_share(root, items, model_cls)]
+
+
+def _load_share(root: Path, items: list, model_cls: type[BaseModel]) -> list[tuple[Loaded | None, list[Problem]]]:
+    """A worker's share of Checker.load_all: each file's result with its own problems
+    (an item is a path to read, or a `_Text` this process read already)."""
+    return [_parse_one(item.name, item.text, model_cls) if isinstance(item, _Text) else _load_one(root, item, model_cls)
+            for item in items]

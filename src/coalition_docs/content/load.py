@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 import yaml
 
@@ -42,73 +43,7 @@ _SCALAR_TAGS = {
 }
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
-Loc = tuple[Any, ...]
-
-
-class _Invalid:
-    """Stands in for a value that was already reported; the schema skips it."""
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-    def __reduce__(self) -> str:
-        return "INVALID"  # one of it: a document loaded in another process keeps `is INVALID` true
-
-
-INVALID = _Invalid()
-
-
-class Position(NamedTuple):  # a tuple: made tens of thousands of times a build, and sent between processes
-    line: int  # 1-based
-    column: int  # 1-based
-
-
-@dataclass
-class Document:
-    """A loaded file: its data, and where each value and key was written."""
-
-    path: str  # relative to the content folder, with forward slashes
-    data: Any
-    values: dict[Loc, Position] = field(default_factory=dict)
-    keys: dict[Loc, Position] = field(default_factory=dict)
-    line_offset: int = 0  # front matter starts below the opening ---
-    # problems with single values (the rest of the file still loads)
-    problems: list[Problem] = field(default_factory=list)
-    invalid: set[Loc] = field(default_factory=set)  # values replaced by INVALID
-
-    def position(self, loc: Loc, *, prefer_key: bool = False) -> Position:
-        """Where `loc` was written; the nearest written parent if it was not."""
-        loc = tuple(loc)
-        while True:
-            if prefer_key and loc in self.keys:
-                return self.keys[loc]
-            if loc in self.values:
-                return self.values[loc]
-            if loc in self.keys:
-                return self.keys[loc]
-            if not loc:
-                return Position(1 + self.line_offset, 1)
-            loc = loc[:-1]
-
-    def problem(self, loc: Loc, message: str, hint: str | None = None, *, prefer_key: bool = False) -> Problem:
-        where = self.position(loc, prefer_key=prefer_key)
-        return Problem(self.path, where.line, where.column, message, hint)
-
-    def __reduce__(self) -> tuple:
-        # From a worker that read it (check.Checker.load_all): positions travel as plain tuples,
-        # which pickle in a third of the time.
-        return _document, (self.path, self.data, tuple(self.values), tuple(map(tuple, self.values.values())),
-                           tuple(self.keys), tuple(map(tuple, self.keys.values())), self.line_offset,
-                           self.problems, self.invalid)
-
-
-_position = partial(tuple.__new__, Position)  # a Position from a (line, column) tuple, without Python-level calls
-
-
-def _document(path: str, data: Any, value_locs: tuple, values: tuple, key_locs: tuple, keys: tuple,
-              line_offset: int, problems: list[Problem], invalid: set[Loc]) -> Document:
-    return Document(path, data, dict(zip(value_locs, map(_position, values))),
-                    dict(zip(key_locs, map(_position, keys))), line_offset, problems, invalid)
+from coalition_docs.content.document import INVALID, Document, Loc, Position, _Invalid  # noqa: F401 - where they were
 
 
 class LoadError(Exception):
@@ -138,14 +73,31 @@ def _real_absolute(root: str) -> str:
     return real if real.endswith(os.sep) else real + os.sep
 
 
-def read_text(path: Path, root: Path, name: str | None = None) -> str:
-    """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
-    without control characters. `name` is its name relative to `root`, when known."""
-    name = name or relative_name(path, root)
+def _real_path(path: str, folders: dict[str, str | None] | None) -> str | None:
+    """What Path.resolve(strict=True) gives, None where it fails; `folders`, the real paths of the folders
+    met so far in one reading of the content (a file that is no link is its folder's real path and its name)."""
+    if folders is not None:
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                folder, _, base = path.rpartition(os.sep)
+                if folder not in folders:
+                    folders[folder] = _real_path(folder, None) if folder else None
+                if folders[folder] is not None:
+                    return os.path.join(folders[folder], base)
+        except OSError:
+            return None
     try:
-        resolved: str | None = os.path.realpath(path, strict=True)  # what Path.resolve(strict=True) does
+        return os.path.realpath(path, strict=True)
     except (OSError, RuntimeError):
-        resolved = None
+        return None
+
+
+def read_text(path: Path, root: Path, name: str | None = None, folders: dict[str, str | None] | None = None) -> str:
+    """A content file's text: a regular file inside the content folder, UTF-8, of sane size,
+    without control characters. `name` is its name relative to `root`, when known; `folders`,
+    what an earlier call of the same reading found (see _real_path)."""
+    name = name or relative_name(path, root)
+    resolved = _real_path(str(path), folders)
     if resolved is not None and not os.path.normcase(resolved + os.sep).startswith(_real_root(root)):
         raise LoadError(
             Problem(name, 1, 1, f"file resolves outside the content folder (a link to {resolved}); "

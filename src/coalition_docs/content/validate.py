@@ -23,21 +23,31 @@ from coalition_docs.content.meetings_check import MeetingCheck
 from coalition_docs.content.references import References
 from coalition_docs.content.resolve import Builder
 from coalition_docs.content.static import content_links, static_files
+from coalition_docs.content.store import ContentStore
 from coalition_docs.errors import ContentErrors, Problem, UsageError
 
 
-def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | None = None) -> model.Coalition:
+def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | None = None, *,
+                   remember: bool = True, tool: str | None = None) -> model.Coalition:
     """Load, validate and cross-reference a content folder; raise ContentErrors with all problems.
 
     `jobs` > 1 reads a large folder of partners in that many processes. `cache` (kept by
     `serve` from one build to the next) holds the files read before: only those that changed
     are read again; every check of several files runs again on the whole coalition.
+    `remember`: keep what reading each file gave for the next run, in the user's cache
+    (store.py; `tool`, the tool's fingerprint when the caller has it); with a `cache`, only
+    its first load goes through that store.
     """
     root = Path(content_dir)
     if not root.is_dir():
         raise UsageError(f"content folder not found: {root} (expected a folder holding coalition.yaml, "
                          "or a project folder holding content/coalition.yaml)")
-    run = Checker(root, cache=cache)
+    store = None
+    if remember and (cache is None or cache.fresh):  # serve: its own cache keeps the files after its first build
+        from coalition_docs.engine.manifest import tool_fingerprint
+
+        store = ContentStore.open(root, tool or tool_fingerprint())
+    run = Checker(root, cache=cache, store=store)
     run.refused = content_links(root, run)
 
     files: dict[str, Loaded | None] = {}
@@ -74,6 +84,8 @@ def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | No
             continue
         pages[path.stem] = (run.check(page.front, schema.PageFrontMatter), page)
     static = static_files(root, run)
+    if store is not None:
+        store.save()
 
     languages = LanguageCheck(run, coalition)
     languages.site_languages()

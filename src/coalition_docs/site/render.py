@@ -35,7 +35,6 @@ from coalition_docs.engine.manifest import OutputRecords, digest_bytes, digest_v
 from coalition_docs.engine.outputs import PlannedOutput, make
 from coalition_docs.errors import BuildError
 from coalition_docs.i18n import catalog_files
-from coalition_docs.launch.plan import site_calendars
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import Scan, check_links, scan_html
 from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
@@ -364,7 +363,10 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, outputs: OutputRecord
             path, state.keys[page.language].key(page, old.deps) if old is not None else "", _render, (source,),
             cost=_cost(page), deps=tuple(old.deps) if old is not None else (), batch=SITE_FOLDER, rekey=plan.made,
             inherits=True))
-    planned += site_calendars(coalition, theme, state.views, SITE_FOLDER)  # meetings.ics in each language
+    if coalition.meeting_list:  # meetings.ics in each language (the calendar code is loaded only then)
+        from coalition_docs.launch.plan import site_calendars
+
+        planned += site_calendars(coalition, theme, state.views, SITE_FOLDER)
     sitemap = sitemap_xml(view, state.pages.values())
     if sitemap is not None:
         planned.append(PlannedOutput(f"{SITE_FOLDER}/sitemap.xml", digest_bytes(sitemap), write_text, (sitemap,),
