@@ -85,9 +85,10 @@ def test_an_invitation_edit_rebuilds_its_letter_and_the_combined_letters_only(bu
          "Café Ñandú demuestra cada sábado", "Café Ñandú demuestra todos los sábados")
     result, files, manifest = rebuild(example, out)
     expected = {"documents/letters/cafe-nandu-workers-cooperative.pdf", "documents/letters.pdf"}
-    assert set(result.rendered) == expected
-    assert manifest == expected  # the manifest proves what changed
-    assert files == expected  # and nothing else on disk did
+    shown = lambda paths: {p for p in paths if "/." not in p}  # beside what the engine keeps (the filled HTML)
+    assert shown(result.rendered) == expected
+    assert shown(manifest) == expected  # the manifest proves what changed
+    assert shown(files) == expected  # and nothing else on disk did
 
 
 def test_a_member_edit_rebuilds_its_page_the_pages_listing_it_and_the_worksheet(built):

@@ -188,7 +188,7 @@ def test_an_address_edit_makes_the_letter_its_draft_the_envelopes_and_the_labels
     content, out = drafted
     edit(content / "partners" / "city-hall.yaml", "    1 Main St\n", "    2 Main St\n")
     result = build(content, out, only="documents", jobs=1)
-    assert set(result.rendered) == {f"documents/{p}" for p in (
+    assert {p for p in result.rendered if "/." not in p} == {f"documents/{p}" for p in (
         "letters/city-hall.pdf", "letters.pdf", "envelopes.pdf", "labels.pdf", "email/city-hall.eml",
         "contacts.pdf", "contacts.vcf")}  # the contact sheet prints the partner's address too
 

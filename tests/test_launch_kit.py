@@ -386,13 +386,14 @@ def test_a_meeting_edit_makes_again_only_its_agendas_the_calendars_and_the_meeti
     after_keys = keys(target)
     rendered = set(result.rendered)
     assert rendered == {p for p in before_keys.keys() | after_keys.keys() if before_keys.get(p) != after_keys.get(p)}
-    assert rendered == {"documents/agendas/kickoff.es.pdf"}  # the Spanish preparation shows nowhere else
+    # the Spanish preparation shows nowhere else (beside the filled HTML the engine keeps for the next build)
+    assert {p for p in rendered if "/." not in p} == {"documents/agendas/kickoff.es.pdf"}
 
     edit(copy / "meetings" / "kickoff.yaml", "  name: Testville Library", "  name: Testville Public Library")
     before = snapshot(target)
     result = build(copy, target, jobs=1)
     after = snapshot(target)
-    assert set(result.rendered) == {
+    assert {p for p in result.rendered if "/." not in p} == {
         "documents/agendas/kickoff.pdf", "documents/agendas/kickoff.es.pdf", "documents/meetings.ics",
         "site/meetings.ics", "site/es/meetings.ics", "site/meetings/kickoff.ics", "site/es/meetings/kickoff.ics",
         "site/meetings/index.html", "site/es/meetings/index.html"}

@@ -55,9 +55,10 @@ def test_a_rename_lays_out_only_the_runs_its_rows_leave_and_enter(small_pieces, 
     edit(path, f"name: {name}", "name: Zzz Renamed To The End")
     result = build(example, out, jobs=1)
     # Its row leaves the first run of two tables of the worksheet (its relationship's and table 3)
-    # and enters their last; one in the contact sheet. A boundary that moves with it costs one more.
+    # and enters their last; one in the contact sheet, and the chunks before it that show its people
+    # (their organization): a group or two of them. A boundary that moves with it costs one more.
     assert 2 <= len(pieces_of(result, "worksheet")) <= 6
-    assert 1 <= len(pieces_of(result, "contacts")) <= 3
+    assert 1 <= len(pieces_of(result, "contacts")) <= 5
     assert {"documents/worksheet.pdf", "documents/contacts.pdf"} <= set(result.rendered)
     assert not [p for p in result.rendered if p.startswith("documents/letters")]
     build(example, clean, jobs=1, clean=True)
@@ -131,3 +132,25 @@ def test_a_long_table_is_cut_only_inside_its_own_section(small_pieces):
     # A table inside another element than a section is left whole.
     assert len(pieces.split(f"{head}<div><section>{table}</section><div>{table}</div></div></body></html>",
                             parts=False)) == 1
+
+
+def test_what_comes_before_the_long_table_is_cut_at_its_sections_and_group_headings(small_pieces):
+    def group(name: str) -> str:
+        rows = "".join(f"<tr><td>{name} {i} {'x' * 300}</td></tr>" for i in range(3))
+        return f"<h3>{name}</h3><table><tbody>{rows}</tbody></table>"
+
+    before = (f'<header><h1>Contact sheet</h1></header><section id="team"><h2>Team</h2>{group("T")}</section>'
+              f'<section id="groups"><h2>Groups</h2>{group("A")}{group("B")}{group("C")}</section>')
+    rows = "".join(f"<tr><td>{i} {'x' * 400}</td></tr>" for i in range(40))
+    long = (f'<section id="partners"><h2>Partners</h2><table><thead><tr><th>h</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>")
+    cut = pieces.split(f"<html><head><title>t</title></head><body>{before}{long}</body></html>", parts=False)
+    bodies = [piece.html[piece.html.index("<body>") + len("<body>"):] for piece in cut]
+    # A person renamed in group B lays out again the piece of group B, not the team's or the other groups'.
+    assert [re.findall(r"<h\d>([^<]*)", body) for body in bodies[:5]] == [
+        ["Contact sheet", "Team", "T"], ["Groups", "A"], ["B"], ["C"], ["Partners"]]
+    assert all(body.startswith('<section class="continued"><h3>') for body in bodies[2:4])
+    assert [piece.level for piece in cut[:5]] == [1, 2, 3, 3, 2]  # where their bookmarks go in the whole
+    assert all(piece.html.count("<section") == piece.html.count("</section>") for piece in cut)
+    assert sum(piece.html.count('id="groups"') for piece in cut) == 1
+    assert sum(piece.html.count("<tr><td>") for piece in cut) == 4 * 3 + 40

@@ -208,16 +208,16 @@ def test_progress_counts_every_output_reused_or_rendered(content, tmp_path):
     edit(content / "roster.yaml", "    title: Director\n", "    title: Director\n    email: pat@example.org\n")
     first = Counting()
     build(content, out, only="documents", jobs=1, progress=first)
-    # every output of the documents stage: PDFs and e-mail drafts
-    pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*")
-                  if p.is_file() and "/." not in p.relative_to(out).as_posix())
-    assert any(p.endswith(".eml") for p in pdfs)
-    assert first.planned == [("PDFs", len(pdfs), 0)] and first.advanced == len(pdfs)
+    # every output of the documents stage: PDFs, e-mail drafts and what it keeps for the next build
+    outputs = sorted(p.relative_to(out).as_posix() for p in (out / "documents").rglob("*") if p.is_file())
+    assert any(p.endswith(".eml") for p in outputs) and "documents/.pieces/filled.bin" in outputs
+    assert first.planned == [("PDFs", len(outputs), 0)] and first.advanced == len(outputs)
     edit(content / "partners" / "city-hall.yaml", "You run the city.", "You run the whole city.")
     second = Counting()
     build(content, out, only="documents", jobs=1, progress=second)
-    assert second.planned == [("PDFs", len(pdfs), len(pdfs) - 3)]  # the letter, its e-mail draft and letters.pdf
-    assert second.advanced == 3
+    # the letter, its e-mail draft, letters.pdf and the filled HTML kept
+    assert second.planned == [("PDFs", len(outputs), len(outputs) - 4)]
+    assert second.advanced == 4
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

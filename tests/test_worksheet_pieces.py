@@ -150,6 +150,17 @@ def test_runs_of_rows_keep_every_row_once_in_order(count):
     assert all(sum(map(len, run)) >= pieces.MIN_CHARS for run in runs[1:])
 
 
+@pytest.mark.parametrize("html", [
+    "<table><tr><td>a</td></tr><tr class=\"x\"><td>b</td></tr></table>",
+    "<video><track src=\"t.vtt\"></video><tr><td>a <b>bold</b></td></tr><tr_x>",  # <track> is no row
+    "<tr><td>opened, never closed</td>",
+    "<tr\n  class=\"y\"><td>a</td>\n</tr>",
+])
+def test_rows_are_found_as_a_regular_expression_finds_them(html):
+    assert pieces._rows(html) == re.findall(r"<tr\b.*?</tr>", html, re.S)
+    assert pieces._rows(html, 3, len(html) - 2) == re.compile(r"<tr\b.*?</tr>", re.S).findall(html, 3, len(html) - 2)
+
+
 def test_a_worksheet_without_parts_or_body_stays_one_document(small_pieces):
     rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(20))
     assert pieces.split(f"<table><tbody>{rows}</tbody></table>") is None  # no <body> (a theme's fragment)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,7 +127,14 @@ def _read_catalog(path: Path, language: str) -> Translations:
 
 def label(theme: Theme, language: str, text: str) -> str:
     """A vocabulary label (or any theme word) in `language`; the text itself when no catalog has it."""
-    return translations(theme, language).gettext(text) if text else text
+    return labels(theme, language)(text)
+
+
+def labels(theme: Theme, language: str) -> Callable[[str], str]:
+    """`label` in one language, its catalog looked up once (not once a word: contacts.vcf asks for
+    hundreds, and each look-up reads the catalogs' sizes and times on disk)."""
+    catalog = translations(theme, language)
+    return lambda text: catalog.gettext(text) if text else text
 
 
 def localize(env: jinja2.Environment, theme: Theme, language: str) -> None:

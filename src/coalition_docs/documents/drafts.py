@@ -26,6 +26,7 @@ from pathlib import Path
 import jinja2
 
 from coalition_docs.content import model
+from coalition_docs.documents.filled import Kept
 from coalition_docs.documents.plan import Fields
 from coalition_docs.errors import BuildError
 from coalition_docs.templating import Theme, template_location
@@ -115,9 +116,11 @@ def _block(template: jinja2.Template, name: str, context: dict) -> str:
         raise
 
 
-def plan_drafts(coalition: model.Coalition, theme: Theme, order: list[model.Partner]) -> list[Draft]:
+def plan_drafts(coalition: model.Coalition, theme: Theme, order: list[model.Partner],
+                kept: Kept | None = None) -> list[Draft]:
     """A draft for every letter of `order` whose contact has an e-mail address and whose sender
-    (or project manager) has one too. Raises BuildError for a template that fails."""
+    (or project manager) has one too. Raises BuildError for a template that fails. `kept`: the
+    subjects and bodies the last build filled (filled.py), by key; what this one fills is added."""
     with_address = [p for p in order if p.contact and usable(p.contact.email) and from_person(coalition, p)]
     if not with_address:
         return []
@@ -130,13 +133,21 @@ def plan_drafts(coalition: model.Coalition, theme: Theme, order: list[model.Part
             language = coalition.letter_language(partner)  # the draft speaks its letter's language
             if language not in templates:
                 env = theme.environment(autoescape=False)
+                if kept is not None:
+                    env.loaded = kept.loaded  # the templates it looks up, for the next build's keys
                 i18n.localize(env, theme, language)  # the theme's words and dates in it
                 templates[language] = env.get_template(EMAIL_TEMPLATE)
             template = templates[language]
             sender = from_person(coalition, partner)
             context = _context(coalition, partner, sender, language)
-            subject = " ".join(_block(template, "subject", context).split())
-            body = _block(template, "body", context).strip("\n") + "\n"
+            key = kept.key(EMAIL_TEMPLATE, language, context) if kept is not None else None
+            if kept is not None and (found := kept.get(key)) is not None:
+                subject, body = found
+            else:
+                subject = " ".join(_block(template, "subject", context).split())
+                body = _block(template, "body", context).strip("\n") + "\n"
+            if kept is not None:
+                kept.keep(key, subject, body)
             drafts.append(Draft(partner.id, f"letters/{partner.id}.pdf", (one_line(sender.name), sender.email),
                                 (one_line(partner.contact.name), partner.contact.email), subject, body,
                                 language, f"{partner.id}.pdf"))

@@ -10,6 +10,7 @@ is what its PDF is laid out from and part of its cache key.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -113,15 +114,24 @@ def _fill(context: dict[str, Any], key: str, placeholder: Any) -> None:
 
 
 
-def check_documents(theme: Theme, plan: DocumentPlan) -> dict[str, str]:
-    """Every document's HTML, each in its language; raises ContentErrors with every value any letter lacks."""
+def check_documents(theme: Theme, plan: DocumentPlan, kept: Mapping[str, str] | None = None,
+                    loaded: set[str] | None = None) -> dict[str, str]:
+    """Every document's HTML, each in its language; raises ContentErrors with every value any letter lacks.
+
+    `kept`: the HTML of documents filled from the same inputs before, by path (filled.py), used as it is;
+    `loaded` is given the name of every template the filling looks up."""
     html: dict[str, str] = {}
     problems: list[Problem] = list(plan.problems)
     environments: dict[str, jinja2.Environment] = {}
     for planned in plan.documents:
+        if kept and planned.path in kept:
+            html[planned.path] = kept[planned.path]
+            continue
         env = environments.get(planned.language)
         if env is None:
             env = environments[planned.language] = document_environment(theme, planned.language)
+            if loaded is not None:
+                env.loaded = loaded
         text, missing = render_html(env, planned)
         problems.extend(missing)
         if text is not None:

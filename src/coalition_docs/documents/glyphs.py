@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -129,9 +129,8 @@ def printed_characters(documents: Iterable[str]) -> set[str]:
     return {c for c in chars if _needs_glyph(c)}
 
 
-def check_glyphs(html_by_document: Mapping[str, str], coalition: model.Coalition, theme: Theme) -> None:
-    """Raise ContentErrors naming every character the documents print that no font draws."""
-    printed = printed_characters(html_by_document.values())
+def check_glyphs(printed: Iterable[str], coalition: model.Coalition, theme: Theme) -> None:
+    """Raise ContentErrors naming every character the documents print (`printed_characters`) that no font draws."""
     missing = sorted(chr(point) for point in uncovered((ord(c) for c in printed), theme))
     if not missing:
         return

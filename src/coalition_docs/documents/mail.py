@@ -18,7 +18,7 @@ short with "…" (and the build says so).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -243,8 +243,10 @@ def label_context(coalition: model.Coalition, order: Sequence[model.Partner]) ->
     }
 
 
-def mail_warnings(coalition: model.Coalition, order: Sequence[model.Partner]) -> list[str]:
-    """What a build says about the envelopes and labels: who gets none, what does not fit."""
+def mail_warnings(coalition: model.Coalition, order: Sequence[model.Partner],
+                  labels: Mapping[str, Any] | None = None) -> list[str]:
+    """What a build says about the envelopes and labels: who gets none, what does not fit
+    (`labels`: their context, when the documents planned it already)."""
     warnings = []
     for partner in order:
         if not address_lines(partner):
@@ -254,7 +256,7 @@ def mail_warnings(coalition: model.Coalition, order: Sequence[model.Partner]) ->
         convener = coalition.convener
         warnings.append(f"{convener.position('contact.address')}: warning: the convener {convener.id} has no "
                         "postal address (contact.address): the envelopes' return address is its name only")
-    context = label_context(coalition, order)
+    context = labels if labels is not None else label_context(coalition, order)
     for label in (label for sheet in context["sheets"] for label in sheet):
         if not label["fits"]:
             partner = coalition.partner(label["partner"])

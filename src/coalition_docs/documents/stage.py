@@ -20,6 +20,7 @@ from dataclasses import astuple, fields
 import shutil
 from html import unescape
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 from coalition_docs.content import model
@@ -27,7 +28,8 @@ from coalition_docs.documents.assemble import Placed, assemble, join_files, meas
 from coalition_docs.documents.fill import check_documents
 from coalition_docs.documents.drafts import draft_warnings, plan_drafts, write_draft
 from coalition_docs.documents.fonts import font_faces_css, font_sources
-from coalition_docs.documents.glyphs import check_glyphs, needed_families
+from coalition_docs.documents.filled import Kept, fill_keys
+from coalition_docs.documents.glyphs import check_glyphs, needed_families, printed_characters
 from coalition_docs.documents.letters import letter_context, letter_order
 from coalition_docs.documents.pdf import PAPER_STYLESHEETS, PDF_OPTIONS, PdfWriter, pdf_identifier
 from coalition_docs.documents.mail import addressed, envelope_context, label_context, mail_warnings
@@ -38,7 +40,7 @@ from coalition_docs.documents.plan import (DOCUMENTS_FOLDER, ENVELOPE_TEMPLATE, 
 from coalition_docs.documents.pieces import FOOTERS, PIECES_FOLDER, PLACEMENTS, Piece, html_kicker, footers, split
 from coalition_docs.documents.statements import statement_context
 from coalition_docs.documents.worksheet import worksheet_context
-from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_digest, tree_files
+from coalition_docs.engine.manifest import OutputRecords, digest_bytes, file_digest, tool_fingerprint, tree_files
 from coalition_docs.engine.outputs import RenderProgress, PlannedOutput, make
 from coalition_docs.engine.runner import once_per_process
 from coalition_docs.files import UnreadableFile, read_regular
@@ -51,8 +53,10 @@ from coalition_docs.templating import Theme
 def plan_stage(coalition: model.Coalition, theme: Theme, records: OutputRecords) -> Plan:
     """The documents stage's plan (DocumentsStage.plan, in documents/__init__.py)."""
     # Every document is filled before any is rendered: a letter that lacks a value fails, with every such problem.
-    outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder)
-    return Plan(outputs, [], document_warnings(coalition))
+    plan = plan_documents(coalition)
+    outputs = plan_outputs(coalition, theme, records.tool, records.previous_folder, plan)
+    labels = next((d.context for d in plan.documents if d.template == LABELS_TEMPLATE), None)
+    return Plan(outputs, [], document_warnings(coalition, labels))
 
 
 def plan_documents(coalition: model.Coalition) -> DocumentPlan:
@@ -85,11 +89,12 @@ def plan_documents(coalition: model.Coalition) -> DocumentPlan:
 
 
 
-def document_warnings(coalition: model.Coalition) -> list[str]:
+def document_warnings(coalition: model.Coalition, labels: Mapping[str, Any] | None = None) -> list[str]:
     """What `build` says about the mail (the documents still build): letters that get
-    no envelope, label or e-mail draft, addresses too long for a label."""
+    no envelope, label or e-mail draft, addresses too long for a label (`labels`: the
+    labels' context, when planned)."""
     order = letter_order(coalition)
-    return mail_warnings(coalition, order) + draft_warnings(coalition, order)
+    return mail_warnings(coalition, order, labels) + draft_warnings(coalition, order)
 
 
 def document_keys(plan: DocumentPlan, html: Mapping[str, str], coalition: model.Coalition, theme: Theme,
@@ -190,14 +195,14 @@ def join_pdf(root: Path, path: str, parts: Sequence[str], title: str, author: st
                identifier=identifier, duplex=duplex, faces=faces)
 
 
-def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None
-                 ) -> list[PlannedOutput]:
+def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previous: Path | None = None,
+                 plan: DocumentPlan | None = None) -> list[PlannedOutput]:
     """Every PDF as an output of the engine. Fills every template once, first:
     raises ContentErrors with every value any document lacks, before any layout.
     `previous` is the last build's output folder (the worksheet's footers are kept there)."""
-    plan = plan_documents(coalition)
-    html = check_documents(theme, plan)
-    check_glyphs(html, coalition, theme)
+    plan = plan if plan is not None else plan_documents(coalition)
+    kept = Kept(theme, tool, previous, f"{DOCUMENTS_FOLDER}/{PIECES_FOLDER}")
+    html = fill(plan, coalition, theme, kept)
     keys = document_keys(plan, html, coalition, theme, tool)
     prefix = f"{DOCUMENTS_FOLDER}/"
     planned: list[PlannedOutput] = []
@@ -219,14 +224,31 @@ def plan_outputs(coalition: model.Coalition, theme: Theme, tool: str = "", previ
                                      (parts, b.title, b.author, b.language, pdf_identifier(coalition.name, b.path),
                                       b.duplex, font_sources(theme)),
                                      cost=JOIN_COST * sum(costs[part] for part in parts), parts=parts))
-    for draft in plan_drafts(coalition, theme, letter_order(coalition)):
+    for draft in plan_drafts(coalition, theme, letter_order(coalition), kept):
         letter = prefix + draft.letter  # attached as it is: made (or reused) first
         planned.append(PlannedOutput(prefix + draft.path, digest_bytes(keys[draft.letter], repr(astuple(draft))),
                                      write_draft, (draft, DOCUMENTS_FOLDER), parts=(letter,),
                                      batch=f"{DOCUMENTS_FOLDER}/email"))  # a few milliseconds each: in runs
     for path, data in launch_files(coalition, theme).items():  # meetings.ics, contacts.vcf: keyed by their bytes
         planned.append(PlannedOutput(prefix + path, digest_bytes(path, data), write_file, (data,), cost=0.01))
+    planned.append(kept.output())  # what was filled, for the next build
     return planned
+
+
+def fill(plan: DocumentPlan, coalition: model.Coalition, theme: Theme, kept: Kept) -> dict[str, str]:
+    """Every document's HTML, its characters checked: ContentErrors for a value any lacks or a character
+    no font draws. A document filled from the same inputs by the last build (`kept`) is not filled again."""
+    keys = fill_keys(plan, kept)
+    reused = {path: entry for path, key in keys.items() if (entry := kept.get(key)) is not None}
+    html = check_documents(theme, plan, {path: text for path, (text, _) in reused.items()}, kept.loaded)
+    characters = {path: reused[path][1] if path in reused else "".join(sorted(printed_characters([html[path]])))
+                  for path in keys}
+    printed = set().union(*characters.values(), printed_characters(html[d.path] for d in plan.documents
+                                                                    if d.path not in keys))
+    check_glyphs(printed, coalition, theme)
+    for path, key in keys.items():
+        kept.keep(key, html[path], characters[path])
+    return html
 
 
 def piece_outputs(path: str, pieces: Sequence[Piece], coalition: model.Coalition, theme: Theme, tool: str,
@@ -348,7 +370,7 @@ def build_documents(coalition: model.Coalition, theme: Theme, dest: Path, output
     out = Path(dest) / DOCUMENTS_FOLDER
     if out.exists():
         shutil.rmtree(out)
-    outputs = outputs if outputs is not None else OutputRecords()
+    outputs = outputs if outputs is not None else OutputRecords(tool=tool_fingerprint())
     made = make(plan_outputs(coalition, theme, outputs.tool), outputs, Path(dest), label="PDFs",
                 jobs=jobs, progress=progress)
     return sorted(path.removeprefix(DOCUMENTS_FOLDER + "/") for path in made if "/." not in path)

@@ -105,7 +105,7 @@ def public_calendars(view: Any, theme: Theme, language: str, host: str) -> dict[
 def _label(theme: Theme, language: str) -> Callable[[str], str]:
     from coalition_docs import i18n
 
-    return lambda text: i18n.label(theme, language, text)
+    return i18n.labels(theme, language)
 
 
 def _name(label: Callable[[str], str], coalition: str) -> str:

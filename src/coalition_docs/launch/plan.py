@@ -52,7 +52,7 @@ def launch_files(coalition: model.Coalition, theme: Theme) -> dict[str, bytes]:
     events = internal_calendar(coalition, theme)
     if events is not None:
         files[CALENDAR_NAME] = events.encode("utf-8")
-    cards = vcards(coalition, lambda text: i18n.label(theme, coalition.language, text))
+    cards = vcards(coalition, i18n.labels(theme, coalition.language))
     if cards:
         files[CONTACTS_CARDS] = cards.encode("utf-8")
     return files
