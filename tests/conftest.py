@@ -3,16 +3,18 @@
 A test process is one of several (pytest-xdist starts one per core), so a build in a test
 renders in the test's own process unless the test asks for workers (`jobs=2`, `-j 2`): the
 default "every core" would start more processes than the machine has cores, each setting up
-WeasyPrint again. The example coalition is built once per test process (`example_build`); a
-test that only reads the output reads that one, a test that edits gets its own copy
-(`example_copy`).
+WeasyPrint again. The example coalition is built once per test run (`example_build`, shared by
+the test processes); a test that only reads the output reads that one, a test that edits gets its
+own copy (`example_copy`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,10 +79,51 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@contextmanager
+def within(seconds: int):
+    """What runs inside fails the test after `seconds` instead of hanging it (SIGALRM: POSIX, main thread)."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def render_documents(content: Path, out: Path, *paths: str) -> list[str]:
+    """Plan every document of `content` as the build does, then lay out only `paths` (under documents/).
+
+    Every template is filled and checked first, as in a whole build, so that what a missing value or a
+    broken template makes the build say is the same; the PDFs a test does not read are not laid out,
+    which is most of a build's time. Returns every document the build plans (sorted, relative to
+    documents/): the files a whole build writes. What the build leaves out is tested on this list.
+    """
+    from coalition_docs.documents.stage import plan_outputs
+    from coalition_docs.engine.manifest import OutputRecords
+    from coalition_docs.engine.outputs import make
+    from coalition_docs.templating import Theme
+
+    planned = {o.path: o for o in plan_outputs(load_coalition(content), Theme(content))}
+    wanted = [f"documents/{p}" for p in paths]
+    assert not set(wanted) - planned.keys(), f"not planned: {sorted(set(wanted) - planned.keys())}"
+    chosen: set[str] = set()
+    while wanted:  # with what they are made from (letters.pdf from the letters, a worksheet from its pieces)
+        path = wanted.pop()
+        if path not in chosen:
+            chosen.add(path)
+            wanted += planned[path].parts
+    make([o for o in planned.values() if o.path in chosen], OutputRecords(), Path(out), jobs=1)
+    return sorted(path.removeprefix("documents/") for path in planned if "/." not in path)
 
 
 def problems(content: Path) -> list[str]:
@@ -104,28 +147,40 @@ def dist(tmp_path_factory) -> Path:
 
 
 class ExampleBuild:
-    """The example coalition (content/) built once per test process, site and documents.
+    """The example coalition (content/) built once per test run, site and documents.
 
     `content` and `out` are read only. The build is made where `example_copy` puts each
     test's copy, and kept aside: a copy at the same place is a build that finds nothing
-    changed (the letters' keys hold the logo's path).
+    changed (the letters' keys hold the logo's path). A build `made` by another test
+    process is read where it is; the first copy this process hands out builds it again
+    at this process's place, which lays out again only what depends on the place.
     """
 
-    def __init__(self, root: Path, only: str | None = None) -> None:
+    def __init__(self, root: Path, only: str | None = None, made: Path | None = None) -> None:
+        self.work = root / "work"
+        self.kept = root / "kept"  # a build made at `work`, to copy back there
+        self.only = only
+        self.result = None  # what the build reported, when this process made it
+        if made is None:
+            shutil.copytree(EXAMPLE, self.work / "project" / "content")
+            self.result = self._build()
+            assert self.result.rendered and not self.result.reused
+            shutil.copytree(self.work, self.kept, symlinks=True)
+            made = self.kept
+        self.content = made / "project" / "content"
+        self.out = made / "out"
+
+    def _build(self):
         from coalition_docs.phases import build
 
-        self.work = root / "work"
-        self.kept = root / "kept"
-        shutil.copytree(EXAMPLE, self.work / "project" / "content")
-        result = build(self.work / "project" / "content", self.work / "out", only, jobs=1)
-        assert result.rendered and not result.reused
-        self.result = result  # what the build reported
-        shutil.copytree(self.work, self.kept, symlinks=True)
-        self.content = self.kept / "project" / "content"
-        self.out = self.kept / "out"
+        return build(self.work / "project" / "content", self.work / "out", self.only, jobs=1)
 
     def copy(self) -> tuple[Path, Path]:
         """A fresh copy of the build for one test to edit: its content folder and output."""
+        if not self.kept.exists():  # made by another process, at its place: made here once
+            shutil.copytree(self.content.parent.parent, self.work, symlinks=True)
+            self._build()
+            shutil.copytree(self.work, self.kept, symlinks=True)
         shutil.rmtree(self.work)
         shutil.copytree(self.kept, self.work, symlinks=True)
         return self.work / "project" / "content", self.work / "out"
@@ -133,7 +188,21 @@ class ExampleBuild:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> ExampleBuild:
-    return ExampleBuild(tmp_path_factory.mktemp("example-build"))
+    """The example's build, made once in the run: pytest-xdist's processes share it (a file lock
+    in the run's folder, which is common to them, makes the others wait for the first)."""
+    root = tmp_path_factory.mktemp("example-build")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return ExampleBuild(root)
+    from filelock import FileLock
+
+    run = tmp_path_factory.getbasetemp().parent
+    with FileLock(run / "example-build.lock"):
+        made = run / "example-build.txt"  # where the first process kept its build
+        if made.is_file():
+            return ExampleBuild(root, made=Path(made.read_text(encoding="utf-8")))
+        example = ExampleBuild(root)
+        made.write_text(str(example.kept), encoding="utf-8")
+        return example
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from coalition_docs.errors import BuildError, ContentErrors
 from coalition_docs.templating import Theme, format_date
 from coalition_docs.content.validate import load_coalition
 
-from .conftest import EXAMPLE, ROOT, edit
+from .conftest import EXAMPLE, ROOT, edit, render_documents
 
 
 NAMES = ("Nguyễn Thị Hương", "Ifeoma Adébáyọ̀", "Zoë Ødegård")
@@ -269,7 +269,7 @@ def test_names_with_diacritics_print_and_extract(content, tmp_path):
     edit(content / "partners" / "city-hall.yaml", "name: Alex Mayor", f"name: {NAMES[1]}")
     edit(content / "roster.yaml", "name: Pat Manager", f"name: {NAMES[2]}")
     edit(content / "positionality" / "team.yaml", "author: The management team", f"author: {NAMES[0]}")
-    build(content, tmp_path)
+    render_documents(content, tmp_path, "letters/city-hall.pdf", "positionality/team.pdf", "worksheet.pdf")
     letter = pdf_text(tmp_path / "documents" / "letters" / "city-hall.pdf")
     assert f"Dear {NAMES[1]}," in letter
     assert NAMES[2] in letter
@@ -282,7 +282,7 @@ def test_identities_stay_out_of_the_statement(content, tmp_path):
     edit(content / "positionality" / "team.yaml", "statement: We are a team.",
          "identities:\n  age: Zyzzyva-Marker-42\nreflections:\n  - prompt: Where do we stand?\n"
          "    answer: Close to the work.\nstatement: We are a team.")
-    build(content, tmp_path)
+    render_documents(content, tmp_path, "positionality/team.pdf")
     text = pdf_text(tmp_path / "documents" / "positionality" / "team.pdf")
     assert "Where do we stand?" in text and "Close to the work." in text
     assert "Zyzzyva" not in text
@@ -338,7 +338,7 @@ def test_an_override_template_that_needs_more_fails_on_the_partner(content, tmp_
          "    add phone under contact in this partner's file")]
     edit(content / "partners" / "city-hall.yaml", "  email: alex@example.org\n",
          "  email: alex@example.org\n  phone: 555-0199\n")
-    build(content, tmp_path)
+    render_documents(content, tmp_path, "letters/city-hall.pdf")
     text = pdf_text(tmp_path / "documents" / "letters" / "city-hall.pdf")
     assert "Hello Alex Mayor," in text and "555-0199" in text
 
@@ -364,7 +364,7 @@ def test_a_weasyprint_error_fails_the_build(content, tmp_path):
     (content / "static").mkdir()
     (content / "static" / "logo.png").write_bytes(_png()[:33] + b"broken data")  # a PNG header, then garbage
     with pytest.raises(BuildError, match=r"letters/city-hall\.pdf: WeasyPrint could not render it"):
-        build(content, tmp_path)
+        render_documents(content, tmp_path, "letters/city-hall.pdf")
 
 
 def _png(width: int = 4, height: int = 4) -> bytes:
@@ -390,7 +390,7 @@ def _figures(node) -> list:
 def test_the_logo_goes_on_the_letterhead(content, tmp_path):
     (content / "static").mkdir()
     (content / "static" / "logo.png").write_bytes(_png())
-    build(content, tmp_path)
+    render_documents(content, tmp_path, "letters/city-hall.pdf")
     reader = PdfReader(tmp_path / "documents" / "letters" / "city-hall.pdf")
     assert len(reader.pages[0]["/Resources"]["/XObject"]) == 1
     assert _figures(reader.trailer["/Root"]["/StructTreeRoot"]) == ["Logo of the Test Mobility Coalition"]
@@ -400,4 +400,4 @@ def test_documents_fetch_nothing_from_the_network(content, tmp_path):
     edit(content / "positionality" / "team.yaml", "statement: We are a team.",
          "statement: We are a team. ![x](https://example.org/tracker.png)")
     with pytest.raises(BuildError, match="only local files"):
-        build(content, tmp_path)
+        render_documents(content, tmp_path, "positionality/team.pdf")

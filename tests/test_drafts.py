@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -23,7 +24,7 @@ from coalition_docs.phases import build
 from coalition_docs.errors import BuildError
 from coalition_docs.templating import Theme
 
-from .conftest import EXAMPLE, ROOT, edit
+from .conftest import EXAMPLE, FIXTURES, ROOT, edit, render_documents
 from .test_documents import built, example  # noqa: F401 - the example's documents, built once
 
 
@@ -109,6 +110,24 @@ def sender_email(content: Path) -> None:
     edit(content / "roster.yaml", "    title: Director\n", "    title: Director\n    email: pat@example.org\n")
 
 
+@pytest.fixture(scope="module")
+def drafted_build(tmp_path_factory) -> Path:
+    """The minimal fixture with `sender_email`, its documents built once (read only)."""
+    root = tmp_path_factory.mktemp("drafted")
+    shutil.copytree(FIXTURES / "minimal", root / "content")
+    sender_email(root / "content")
+    build(root / "content", root / "out", only="documents", jobs=1)
+    return root
+
+
+@pytest.fixture
+def drafted(drafted_build, tmp_path) -> tuple[Path, Path]:
+    """A copy of `drafted_build` for a test to edit and build again: its content folder and output.
+    (The minimal fixture has no logo: nothing of its build depends on the folder's place.)"""
+    shutil.copytree(drafted_build, tmp_path / "drafted", symlinks=True)
+    return tmp_path / "drafted" / "content", tmp_path / "drafted" / "out"
+
+
 @pytest.mark.slow  # letters and drafts built
 def test_no_draft_when_neither_the_sender_nor_the_project_manager_has_an_address(content, tmp_path, capsys):
     assert main(["build", str(content), "--out", str(tmp_path / "out"), "--only", "documents", "-j", "1"]) == 0
@@ -118,30 +137,29 @@ def test_no_draft_when_neither_the_sender_nor_the_project_manager_has_an_address
                      r"the project manager has an email in roster\.yaml: its letter gets no e-mail draft$", err, re.M), err
 
 
-def test_an_edited_letter_rewrites_its_draft_and_only_it(content, tmp_path):
-    sender_email(content)
-    build(content, tmp_path / "out", only="documents", jobs=1)
-    draft = tmp_path / "out" / "documents" / "email" / "city-hall.eml"
+def test_an_edited_letter_rewrites_its_draft_and_only_it(drafted):
+    content, out = drafted
+    draft = out / "documents" / "email" / "city-hall.eml"
     before = draft.read_bytes()
     edit(content / "partners" / "city-hall.yaml", "You run the city.", "You run the whole city.")
-    result = build(content, tmp_path / "out", only="documents", jobs=1)
+    result = build(content, out, only="documents", jobs=1)
     assert "documents/email/city-hall.eml" in result.rendered
     after = draft.read_bytes()
     assert after != before
     message = read(draft)
     assert next(message.iter_attachments()).get_content() == (
-        tmp_path / "out" / "documents" / "letters" / "city-hall.pdf").read_bytes()
+        out / "documents" / "letters" / "city-hall.pdf").read_bytes()
     assert read(draft)["Message-ID"] != message_from_bytes(before, policy=policy.default)["Message-ID"]
     # nothing changed: the draft is reused as it is
     edit(content / "pages" / "about.md", "\n", "\n\n")
-    result = build(content, tmp_path / "out", only="documents", jobs=1)
+    result = build(content, out, only="documents", jobs=1)
     assert "documents/email/city-hall.eml" not in result.rendered and draft.read_bytes() == after
 
 
 def test_a_contact_without_an_e_mail_address_gets_no_draft(content, tmp_path):
     sender_email(content)
     edit(content / "partners" / "city-hall.yaml", "  email: alex@example.org\n", "")
-    written = build_documents(load_coalition(content), Theme(content), tmp_path / "out")
+    written = render_documents(content, tmp_path / "out", "letters/city-hall.pdf")
     assert "letters/city-hall.pdf" in written and not any(p.startswith("email/") for p in written)
 
 
@@ -166,11 +184,10 @@ def test_an_override_of_the_e_mail_template_is_used_and_its_mistakes_are_located
     assert re.search(r"email\.txt:3: .*nickname", str(caught.value)), str(caught.value)
 
 
-def test_an_address_edit_makes_the_letter_its_draft_the_envelopes_and_the_labels_again(content, tmp_path):
-    sender_email(content)
-    build(content, tmp_path / "out", only="documents", jobs=1)
+def test_an_address_edit_makes_the_letter_its_draft_the_envelopes_and_the_labels_again(drafted):
+    content, out = drafted
     edit(content / "partners" / "city-hall.yaml", "    1 Main St\n", "    2 Main St\n")
-    result = build(content, tmp_path / "out", only="documents", jobs=1)
+    result = build(content, out, only="documents", jobs=1)
     assert {p for p in result.rendered if "/." not in p} == {f"documents/{p}" for p in (
         "letters/city-hall.pdf", "letters.pdf", "envelopes.pdf", "labels.pdf", "email/city-hall.eml",
         "contacts.pdf", "contacts.vcf")}  # the contact sheet prints the partner's address too

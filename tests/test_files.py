@@ -4,28 +4,29 @@ links never publish what is private, editor files never publish, images that can
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
 
-from .conftest import CLI, problems, run_cli
+from .conftest import problems, run_cli, within
 
 
-def test_fifo_in_partners_is_an_error_not_a_hang(content):
+# A FIFO's open() waits for a writer: the commands run here, stopped if they wait (`within`).
+def test_fifo_in_partners_is_an_error_not_a_hang(content, capsys):
     os.mkfifo(content / "partners" / "pipe.yaml")
-    result = subprocess.run([*CLI, "check", str(content)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1
-    assert "partners/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
-    assert "Traceback" not in result.stderr
+    with within(60):
+        code, _, err = run_cli(capsys, "check", content)
+    assert code == 1
+    assert "partners/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))" in err
+    assert "Traceback" not in err
 
 
-def test_fifo_in_partners_fails_build_not_hangs_it(content, tmp_path):
+def test_fifo_in_partners_fails_build_not_hangs_it(content, tmp_path, capsys):
     os.mkfifo(content / "partners" / "pipe.yaml")
-    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out")],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert "partners/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
-    assert "Traceback" not in result.stderr
+    with within(60):
+        code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out")
+    assert code == 1
+    assert "partners/pipe.yaml:1:1: not a regular file (expected a file, found a FIFO (named pipe))" in err
+    assert "Traceback" not in err
 
 
 def test_fifo_in_static_is_an_error_not_a_hang(content):
@@ -36,13 +37,13 @@ def test_fifo_in_static_is_an_error_not_a_hang(content):
     ]
 
 
-def test_fifo_given_to_import_is_an_error_not_a_hang(content, tmp_path):
+def test_fifo_given_to_import_is_an_error_not_a_hang(content, tmp_path, capsys):
     os.mkfifo(tmp_path / "rows.csv")
-    result = subprocess.run([*CLI, "import", str(tmp_path / "rows.csv"), "--content", str(content)],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
-    assert "rows.csv: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
-    assert "Traceback" not in result.stderr
+    with within(60):
+        code, _, err = run_cli(capsys, "import", tmp_path / "rows.csv", "--content", content)
+    assert code == 2
+    assert "rows.csv: not a regular file (expected a file, found a FIFO (named pipe))" in err
+    assert "Traceback" not in err
 
 
 def test_static_link_to_the_roster_is_refused_and_nothing_leaks(content, tmp_path, capsys):
@@ -112,15 +113,15 @@ def test_editor_and_backup_files_are_never_published(content, tmp_path, capsys):
     assert published == ["notes.txt"]
 
 
-def test_fifo_in_the_theme_is_an_error_not_a_hang(content, tmp_path):
+def test_fifo_in_the_theme_is_an_error_not_a_hang(content, tmp_path, capsys):
     override = tmp_path / "templates" / "site"
     override.mkdir(parents=True)
     os.mkfifo(override / "page.html")
-    result = subprocess.run([*CLI, "build", str(content), "--out", str(tmp_path / "out"), "--only", "site"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert "page.html: not a regular file (expected a file, found a FIFO (named pipe))" in result.stderr
-    assert "Traceback" not in result.stderr
+    with within(60):
+        code, _, err = run_cli(capsys, "build", content, "--out", tmp_path / "out", "--only", "site")
+    assert code == 1
+    assert "page.html: not a regular file (expected a file, found a FIFO (named pipe))" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [

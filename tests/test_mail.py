@@ -18,11 +18,9 @@ from pypdf import PdfReader
 from coalition_docs.cli import main
 from coalition_docs.content.validate import load_coalition
 from coalition_docs.documents import mail
-from coalition_docs.documents.stage import build_documents, letter_order
-from coalition_docs.phases import build
-from coalition_docs.templating import Theme
+from coalition_docs.documents.stage import letter_order
 
-from .conftest import edit
+from .conftest import edit, render_documents
 from .test_documents import built, example, flat, pdf_text  # noqa: F401 - the example's documents, built once
 
 
@@ -139,7 +137,7 @@ def test_a_very_long_address_shrinks_and_wraps_inside_its_label_and_envelope(con
     long_address_content(content)
     if paper == "a4":
         edit(content / "coalition.yaml", "working_groups:", "print:\n  paper: a4\nworking_groups:")
-    build(content, tmp_path / "out", only="documents", jobs=1)
+    render_documents(content, tmp_path / "out", "labels.pdf", "envelopes.pdf")
     out = tmp_path / "out" / "documents"
     sheet, envelope = mail.PAPERS[paper].labels, mail.PAPERS[paper].envelope
     labels, envelopes = PdfReader(out / "labels.pdf"), PdfReader(out / "envelopes.pdf")
@@ -195,8 +193,9 @@ def test_labels_fill_sheets_row_by_row(content):
 
 def test_no_letter_with_an_address_means_no_envelopes_or_labels(content, tmp_path):
     edit(content / "partners" / "city-hall.yaml", "  address: |\n    1 Main St\n    Testville\n", "")
-    written = build_documents(load_coalition(content), Theme(content), tmp_path / "out")
+    written = render_documents(content, tmp_path / "out", "letters.pdf")
     assert "envelopes.pdf" not in written and "labels.pdf" not in written and "letters.pdf" in written
+    assert (tmp_path / "out" / "documents" / "letters.pdf").is_file()
 
 
 @pytest.mark.slow  # labels and envelopes built

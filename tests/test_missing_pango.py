@@ -46,16 +46,16 @@ def run(env, cwd: Path, *args) -> subprocess.CompletedProcess:
 
 # in this process, and in the workers (slow: each of its processes tries to load WeasyPrint)
 @pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])
-def test_build_says_in_one_line_which_library_is_missing(no_pango, example, jobs):
-    result = run(no_pango, example.parent, "build", example, "--out", example.parent / "build", "-q", "-j", jobs)
+def test_build_says_in_one_line_which_library_is_missing(no_pango, content, jobs):
+    result = run(no_pango, content.parent, "build", content, "--out", content.parent / "build", "-q", "-j", jobs)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [LINE]
     assert result.stdout == ""  # not WeasyPrint's banner either
-    assert not (example.parent / "build").exists()
+    assert not (content.parent / "build").exists()
 
 
-def test_serve_with_documents_says_it_before_serving(no_pango, example):
-    result = run(no_pango, example.parent, "serve", example, "--documents", "--port", "8799")
+def test_serve_with_documents_says_it_before_serving(no_pango, content):
+    result = run(no_pango, content.parent, "serve", content, "--documents", "--port", "8799")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [LINE]
 
