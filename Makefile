@@ -1,7 +1,7 @@
 # coalition-docs: `make build` sets everything up and builds the example coalition;
 # `make test` adds the test needs and runs the whole suite; `make test-fast` leaves out the
 # tests marked slow or browser (pyproject.toml), the loop to run while changing the code
-# (about 90 CPU seconds on 2 cores, measured under load; docs/code-layout.md, section "Tests").
+# (about 50 s on 2 cores with nothing else running, 85-97 CPU seconds; docs/code-layout.md, section "Tests").
 
 PYTHON ?= python3
 VENV := .venv
