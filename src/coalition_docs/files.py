@@ -79,9 +79,9 @@ def user_cache(name: str) -> Path | None:
     COALITION_DOCS_CACHE=off keeps nothing. Everything in it is an optimisation: a run without it does the
     same work again.
     """
-    if os.environ.get("COALITION_DOCS_CACHE", "").strip().lower() in CACHE_OFF:
+    base = os.environ.get("COALITION_DOCS_CACHE", "")
+    if base.strip().lower() in CACHE_OFF:
         return None
-    base = os.environ.get("COALITION_DOCS_CACHE")
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME", "")
         home = os.path.expanduser("~")

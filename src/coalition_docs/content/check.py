@@ -15,7 +15,7 @@ import re
 from coalition_docs.content import vocab
 from coalition_docs.content.cache import FileCache
 from coalition_docs.content.ids import ID_RE, ID_RULE, slugify
-from coalition_docs.content.load import Document, LoadError, load_yaml_file, parse_yaml, read_text, relative_name
+from coalition_docs.content.load import Document, LoadError, parse_yaml, read_text, relative_name
 from coalition_docs.content.schema_errors import schema_problems
 from coalition_docs.content.store import ContentStore
 from coalition_docs.errors import Problem, describe
@@ -55,39 +55,8 @@ class Checker:
         return loaded
 
     def _load_stored(self, path: Path, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
-        """`_load_one`, through the store when there is one."""
-        if self.store is None:
-            return _load_one(self.root, path, model_cls)
-        read = self._read_text(path)
-        if isinstance(read, tuple):
-            return read
-        found = self._stored(read, model_cls)
-        if found is None:
-            found = _parse_one(read.name, read.text, model_cls)
-            self.store.put(read.key, found)
-        return found
-
-    def _read_text(self, path: Path) -> "_Text | tuple[None, list[Problem]]":
-        """A file's text for the store (read and checked as every run does), or its problem."""
-        name = relative_name(path, self.root)
-        try:
-            text = read_text(path, self.root, name, self.real_folders)
-        except LoadError as exc:
-            return None, [exc.problem]
-        return _Text(path, name, text)
-
-    def _stored(self, read: "_Text", model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]] | None:
-        assert self.store is not None
-        read.key = self.store.key(read.name, model_cls, read.text)
-        return self.store.get(read.key)
-
-    def _load(self, path: Path, model_cls: type[BaseModel]) -> Loaded | None:
-        try:
-            document = load_yaml_file(path, self.root)
-        except LoadError as exc:
-            self.problems.append(exc.problem)
-            return None
-        return self.check(document, model_cls)
+        """One file loaded and checked, through the store when there is one."""
+        return self._read_all([path], model_cls, 1, None)[path]
 
     def load_all(self, paths: list[Path], model_cls: type[BaseModel], jobs: int = 1,
                  first: Callable[[], None] | None = None) -> list[Loaded | None]:
@@ -113,30 +82,7 @@ class Checker:
                 else:
                     results[path] = known
             before = {path: self.cache.before_reading(path) for path in todo}
-        if self.store is None:
-            results.update(self._read(todo, model_cls, jobs, first))
-        else:
-            # This process reads every file (whether it may be read is checked every time);
-            # the texts the store does not know are parsed and checked, in workers when many.
-            texts: list[_Text] = []
-            for path in todo:
-                read = self._read_text(path)
-                if isinstance(read, tuple):
-                    results[path] = read
-                    continue
-                found = self._stored(read, model_cls)
-                if found is None:
-                    texts.append(read)
-                else:
-                    results[path] = found
-            kept: dict[Any, bytes] = {}  # what workers parsed comes pickled: it goes to the store as it came
-            parsed = self._read(texts, model_cls, jobs, first, kept)
-            for read in texts:
-                if read in kept:
-                    self.store.put_pickled(read.key, kept[read])
-                else:
-                    self.store.put(read.key, parsed[read])
-                results[read.path] = parsed[read]
+        results.update(self._read_all(todo, model_cls, jobs, first))
         if self.cache is not None:
             for path in todo:
                 self.cache.remember(path, model_cls, before[path], results[path])
@@ -146,6 +92,38 @@ class Checker:
             self.problems.extend(problems)
             loaded.append(value)
         return loaded
+
+    def _read_all(self, paths: list[Path], model_cls: type[BaseModel], jobs: int,
+                  first: Callable[[], None] | None) -> dict[Path, tuple[Loaded | None, list[Problem]]]:
+        """Each of `paths` loaded and checked, by path: through the store when there is one."""
+        if self.store is None:
+            return self._read(paths, model_cls, jobs, first)
+        # This process reads every file (whether it may be read is checked every time);
+        # the texts the store does not know are parsed and checked, in workers when many.
+        results: dict[Path, tuple[Loaded | None, list[Problem]]] = {}
+        texts: list[_Text] = []
+        for path in paths:
+            name = relative_name(path, self.root)
+            try:
+                read = _Text(path, name, read_text(path, self.root, name, self.real_folders))
+            except LoadError as exc:
+                results[path] = None, [exc.problem]
+                continue
+            read.key = self.store.key(name, model_cls, read.text)
+            found = self.store.get(read.key)
+            if found is None:
+                texts.append(read)
+            else:
+                results[path] = found
+        kept: dict[Any, bytes] = {}  # what workers parsed comes pickled: it goes to the store as it came
+        parsed = self._read(texts, model_cls, jobs, first, kept)
+        for read in texts:
+            if read in kept:
+                self.store.put_pickled(read.key, kept[read])
+            else:
+                self.store.put(read.key, parsed[read])
+            results[read.path] = parsed[read]
+        return results
 
     def _read(self, items: list, model_cls: type[BaseModel], jobs: int, first: Callable[[], None] | None,
               kept: dict[Any, bytes] | None = None) -> dict[Any, tuple[Loaded | None, list[Problem]]]:
@@ -273,8 +251,12 @@ class _Text:
 
 def _load_one(root: Path, path: Path, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:
     """One file loaded and checked against its schema, with the problems it has on its own."""
-    checker = Checker(root)
-    return checker._load(path, model_cls), checker.problems
+    name = relative_name(path, root)
+    try:
+        text = read_text(path, root, name)
+    except LoadError as exc:
+        return None, [exc.problem]
+    return _parse_one(name, text, model_cls)
 
 
 def _parse_one(name: str, text: str, model_cls: type[BaseModel]) -> tuple[Loaded | None, list[Problem]]:

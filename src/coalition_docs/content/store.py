@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from coalition_docs.files import UnreadableFile, read_regular, user_cache
+from coalition_docs.files import read_regular, user_cache
 
 KEEP = 32  # content folders whose files are kept
 MAX_STORE_BYTES = 512 * 1024 * 1024
@@ -57,7 +57,6 @@ class ContentStore:
         self.versions = versions
         self._earlier = entries or {}  # key -> pickled result, as the last run left them
         self._now: dict[bytes, bytes] = {}  # the entries this run used: what the store keeps
-        self.hits = self.misses = 0
 
     @classmethod
     def open(cls, content_dir: Path, tool: str) -> "ContentStore":
@@ -83,15 +82,12 @@ class ContentStore:
         """The result kept under `key`, as a new object; None if there is none (or it cannot be read)."""
         data = self._now.get(key) or self._earlier.get(key)
         if data is None:
-            self.misses += 1
             return None
         try:
             value = pickle.loads(data)
         except Exception:  # written by a code that no longer loads it: read the file again
-            self.misses += 1
             return None
         self._now[key] = data
-        self.hits += 1
         return value
 
     def put(self, key: bytes, value: Any) -> None:
@@ -136,9 +132,7 @@ def _read(path: Path, versions: str) -> dict[bytes, bytes]:
         if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
             return {}  # only a file of this user's own is trusted
         kept, entries = pickle.loads(read_regular(path, MAX_STORE_BYTES))
-    except (OSError, UnreadableFile):
-        return {}
-    except Exception:  # damaged, or another version's: start afresh
+    except Exception:  # unreadable, damaged, or another version's: start afresh
         return {}
     if kept != versions or not isinstance(entries, dict):
         return {}
