@@ -167,3 +167,18 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert user_cache("content") == tmp_path / "home" / ".cache" / "coalition-docs" / "content"
     assert not (tmp_path / "relative").exists()
+
+
+def test_a_save_killed_halfway_leaves_nothing_behind_for_long(content, tmp_path, monkeypatch):
+    monkeypatch.setenv("COALITION_DOCS_CACHE", str(tmp_path / "cache"))
+    load_coalition(content)
+    folder = _opened(content).path.parent
+    old, fresh = folder / ".store-killed", folder / ".store-writing"
+    for path in (old, fresh):
+        path.write_bytes(b"half a store")
+    os.utime(old, (0, 0))  # written long ago by a run that was killed
+    edit(city_hall(content), "name: City Hall", "name: Town Hall")  # a change: the store is saved again
+    load_coalition(content)
+    assert not old.exists()
+    assert fresh.exists()  # perhaps another run's save in progress
+    assert _opened(content).path.is_file()

@@ -32,6 +32,7 @@ import pickle
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from coalition_docs.files import read_regular, user_cache
 KEEP = 32  # content folders whose files are kept
 MAX_STORE_BYTES = 512 * 1024 * 1024
 FORMAT = 1
+ABANDONED_SECONDS = 3600  # a save's temporary file older than this was left by a run that was killed
 
 
 def _versions(tool: str) -> str:
@@ -140,16 +142,18 @@ def _read(path: Path, versions: str) -> dict[bytes, bytes]:
 
 
 def _forget_old(folder: Path, keep: Path) -> None:
-    """Remove the stores of the content folders used least recently, beyond KEEP."""
+    """Remove the stores of the content folders used least recently, beyond KEEP, and the temporary
+    files of saves that never finished (a run killed while writing) once they are an hour old."""
     try:
-        stores = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
-                  if entry.name.endswith(".pickle") and entry.is_file(follow_symlinks=False)]
+        entries = [entry for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
+        stores = sorted(((entry.stat().st_mtime_ns, entry.path) for entry in entries
+                         if entry.name.endswith(".pickle")), reverse=True)
+        abandoned = [entry.path for entry in entries if entry.name.startswith(".store-")
+                     and time.time() - entry.stat().st_mtime > ABANDONED_SECONDS]
     except OSError:
         return
-    stores.sort(reverse=True)
-    for _, path in stores[KEEP:]:
-        if path != str(keep):
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+    for path in [path for _, path in stores[KEEP:] if path != str(keep)] + abandoned:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
