@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,6 +41,64 @@ def test_the_sandbox_remembers_what_is_safe_without_letting_anything_else_throug
         env.from_string("{{ c.name }}{{ c.shout.__func__ }}").render(c=card)
     with pytest.raises(SecurityError):
         env.from_string("{{ c.name.upper() }}{{ '{0.__class__}'.format(c.name) }}").render(c=card)
+
+
+class Ledger:
+    def __init__(self):
+        self.entries = ["kept"]
+
+    def erase(self):
+        self.entries.clear()
+
+    erase.alters_data = True  # the marker Jinja's sandbox refuses to call
+
+
+def test_the_sandbox_still_checks_every_call_but_the_tools_own(tmp_path):
+    # url, _ and gettext are called without the sandbox's checks of each call; nothing else is.
+    env = site_environment(Theme(tmp_path / "content"))
+    ledger = Ledger()
+    for source in ("{{ url('members/') }}{{ l.erase() }}", "{{ _('Home') }}{% for x in [1] %}{{ l.erase() }}{% endfor %}"):
+        with pytest.raises(SecurityError, match="is not safely callable"):
+            env.from_string(source).render(l=ledger, root="../")
+    assert ledger.entries == ["kept"]
+    for source in ("{{ url.__globals__ }}", "{{ _.__closure__ }}", "{{ url('').__class__ }}",
+                   "{% macro m() %}x{% endmacro %}{{ m.__class__ }}"):
+        with pytest.raises(SecurityError, match="is unsafe"):
+            env.from_string(source).render(root="../")
+    # The tool's own functions may not be reached from data: a page's variables are plain values.
+    with pytest.raises(SecurityError):
+        env.from_string("{{ url.__call__.__self__ }}").render(root="../")
+
+
+def test_the_tools_own_functions_see_what_a_loop_or_block_set(tmp_path):
+    # A variable set inside a loop or a block is seen by url() there, as Jinja gives it to any
+    # function that takes the context; outside, the page's own value is seen again.
+    env = site_environment(Theme(tmp_path / "content"))
+    source = ("{{ url('a/') }}|{% for r in ['x/'] %}{% set root = r %}{{ url('a/') }}{% endfor %}|"
+              "{% block b %}{% set root = 'y/' %}{{ url('b/') }}{{ url('assets/s.css') }}{% endblock %}|"
+              "{{ url() }}|{{ url('assets/s.css') }}")
+    assert env.from_string(source).render(root="../", site_root="../../") == \
+        "../a/|x/a/|y/b/../../assets/s.css|../|../../assets/s.css"
+    # Macros, with a caller, in a loop, and a pass_context function handed in as data (the sandbox's way).
+    macros = ('{% macro card(name, level=2) %}<h{{ level }}>{{ name }}</h{{ level }}>{% endmacro %}'
+              '{% macro box(level) %}<h{{ level }}>{{ caller() }}</h{{ level }}>{% endmacro %}'
+              '{% for n in ["A", "B&"] %}{{ card(n) }}{% call box(level=3) %}{{ n }}!{% endcall %}{% endfor %}'
+              '{{ f("z") }}')
+
+    @jinja2.pass_context
+    def f(context, text):
+        return context["root"] + text
+
+    assert env.from_string(macros).render(root="r/", f=f) == \
+        "<h2>A</h2><h3>A!</h3><h2>B&amp;</h2><h3>B&amp;!</h3>r/z"
+
+
+def test_a_word_of_the_theme_reads_the_same_every_time(tmp_path):
+    env = site_environment(Theme(tmp_path / "content"))
+    template = env.from_string('{{ _("Home") }}|{{ _("Home") }}|{{ _("Hi %(n)s", n=n) }}|{{ _("100%% sure") }}'
+                               '|{% autoescape false %}{{ _("Home") }}{{ _("<b>") }}{% endautoescape %}{{ _("<b>") }}')
+    for _ in range(2):
+        assert template.render(n="<i>") == "Home|Home|Hi &lt;i&gt;|100% sure|Home<b><b>"
 
 
 def test_the_environment_notes_every_template_a_rendering_looks_up(tmp_path):

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import jinja2
 import jinja2.bccache
 import jinja2.loaders
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from coalition_docs.content.links import markdown
 from coalition_docs.content.texts import AsWritten
 from coalition_docs.files import MAX_CONTENT_BYTES, UnreadableFile, read_regular, user_cache
+from coalition_docs.sandbox import Sandbox
 
 if TYPE_CHECKING:  # Babel is imported when a language other than English is first used
     from babel import Locale
@@ -83,7 +83,7 @@ class Theme:
         # The sandbox: a theme override may be copied from anyone, so a template may read
         # the variables it is given and nothing else (no attributes starting with "_",
         # no calls to methods that change data, no reach into Python).
-        env = _Sandbox(
+        env = Sandbox(
             loader=_RegularFileLoader([str(d) for d in self.search_path]),
             bytecode_cache=_compiled_templates(),
             undefined=jinja2.StrictUndefined,
@@ -99,48 +99,6 @@ class Theme:
         )
         install_source_language(env)  # English until i18n.localize() says otherwise
         return env
-
-
-_MISSING = object()
-
-
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, deciding once per kind of object and attribute name whether reading it is safe.
-
-    The sandbox's rule (no name starting with "_", none of the internals of
-    functions, frames, generators or types) depends on nothing else, and asking
-    it for each of the hundred attributes a page reads was a third of the time
-    spent rendering the site.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._safe: dict[tuple[type, str], bool] = {}
-        # When a set: the name of every template looked up while rendering (the page's own,
-        # the layout it extends, what it includes or imports, computed names as they came out,
-        # and the candidates of a list that were not there). A page's key covers them.
-        self.loaded: set[str] | None = None
-
-    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
-        # The one way in for get_template and select_template (Jinja 3.1).
-        if self.loaded is not None:
-            self.loaded.add(name)
-        return super()._load_template(name, globals)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        # The common case in a few steps: a plain value that the rule allows.
-        # Anything else (a method, a missing or refused attribute) takes the sandbox's own way.
-        if self._safe.get((type(obj), attribute)) and not callable(value := getattr(obj, attribute, _MISSING)) \
-                and value is not _MISSING:
-            return value
-        return super().getattr(obj, attribute)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        safe = self._safe.get(key)
-        if safe is None:
-            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
-        return safe
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -294,7 +252,12 @@ def babel_locale(language: str) -> Locale | None:
 
 def install_catalog(env: jinja2.Environment, catalog: gettext.NullTranslations) -> None:
     env.install_gettext_translations(catalog, newstyle=True)
-    env.globals["gettext"] = env.globals["_"] = _newstyle_gettext(catalog.gettext)
+    gettext = _newstyle_gettext(catalog.gettext)
+    if isinstance(env, Sandbox):
+        env.own(gettext=gettext, _=gettext, ngettext=env.globals["ngettext"], pgettext=env.globals["pgettext"],
+                npgettext=env.globals["npgettext"])
+    else:
+        env.globals["gettext"] = env.globals["_"] = gettext
 
 
 def _newstyle_gettext(lookup: Callable[[str], str]) -> Callable[..., str]:
@@ -305,12 +268,19 @@ def _newstyle_gettext(lookup: Callable[[str], str]) -> Callable[..., str]:
     are escaped.
     """
 
+    marked: dict[str, Markup] = {}  # a word -> its translation as markup
+
     @jinja2.pass_eval_context
     def gettext(eval_ctx: Any, string: str, **variables: Any) -> str:
-        text = lookup(string)
         if eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
+            text = marked.get(string) if type(string) is str else None
+            if text is None:
+                text = Markup(lookup(string))
+                if type(string) is str:
+                    marked[string] = text
+        else:
+            text = lookup(string)
+        return text % variables if "%" in text else text  # without a %, formatting changes nothing
 
     return gettext
 

@@ -75,7 +75,7 @@ class Kept:
         self.theme, self.tool, self.path = theme, tool, f"{folder}/{FILLED}"
         self.last, self.names = read_filled(previous, folder)
         self.common = _environment_key(theme, tool, self.names)
-        self.loaded: set[str] = set()  # the templates this build's environments looked up (templating._Sandbox)
+        self.loaded: set[str] = set()  # the templates this build's environments looked up (sandbox.Sandbox)
         self.entries: dict[str, tuple[str, str]] = {}
 
     def key(self, template: str, language: str, context: Mapping[str, Any]) -> str | None:

@@ -122,7 +122,7 @@ def site_environment(theme: Theme) -> jinja2.Environment:
     env.auto_reload = False  # one environment per build: no need to stat templates per page
     env.filters["markdown"] = _markdown_filter()
     env.filters["lang"] = _in_own_language
-    env.globals["url"] = _url
+    env.own(url=_url)
     return env
 
 
@@ -174,7 +174,7 @@ def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *,
     }
     variables.update(page.context)
     if loaded is not None:
-        env.loaded = loaded  # templating._Sandbox notes each template as it is loaded
+        env.loaded = loaded  # sandbox.Sandbox notes each template as it is loaded
     try:
         return env.get_template(page.template).render(variables)
     except jinja2.TemplateError as error:
