@@ -190,6 +190,18 @@ def test_two_outputs_at_one_path_are_refused(tmp_path):
         make([PlannedOutput("a.txt", "1", _join, (("b.txt",),), parts=("b.txt",))], OutputRecords(), tmp_path)
 
 
+def test_an_output_gets_its_folders_and_a_file_in_a_folders_place_is_an_error(tmp_path):
+    planned = [PlannedOutput("site/index.html", "1", _write, ("home",)),
+               PlannedOutput("site/members/harbor/index.html", "2", _write, ("harbor",)),
+               PlannedOutput("site/members/bay/index.html", "3", _write, ("bay",))]
+    make(planned, OutputRecords(), tmp_path, jobs=1)
+    assert snapshot(tmp_path) == {"site/index.html": b"home", "site/members/bay/index.html": b"bay",
+                                  "site/members/harbor/index.html": b"harbor"}
+    (tmp_path / "docs").write_text("a file where a folder goes", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        make([PlannedOutput("docs/a.txt", "4", _write, ("a",))], OutputRecords(), tmp_path, jobs=1)
+
+
 class Counting(Progress):
     def __init__(self) -> None:
         self.planned: list[tuple[str, int, int]] = []

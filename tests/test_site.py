@@ -378,6 +378,22 @@ def test_pages_render_one_at_a_time(built):
     assert [p.path for p in pages].count("index.html") == 1
 
 
+def test_a_page_on_disk_is_its_html_in_utf8_with_unix_line_ends(built, tmp_path):
+    site_dir, _, content = built
+    coalition = load_coalition(content)
+    view = public_view(coalition)
+    page = next(p for p in plan_site(view) if p.path == "members/city-of-riverbend/index.html")
+    text = render_page(site_environment(Theme(content)), view, page,
+                       has_fonts=(site_dir / "assets" / "fonts.css").exists())
+    assert (site_dir / page.path).read_bytes() == text.encode("utf-8") and b"\r" not in text.encode("utf-8")
+    # A file written again is replaced whole, however long it was.
+    from coalition_docs.site.assets import write_text
+
+    (tmp_path / "page.html").write_text("x" * 10_000, encoding="utf-8")
+    write_text(tmp_path, "page.html", "Café\nAñejo · 文\n")
+    assert (tmp_path / "page.html").read_bytes() == "Café\nAñejo · 文\n".encode("utf-8")
+
+
 def test_a_text_rendered_once_for_every_depth_is_what_each_depth_renders_alone(tmp_path):
     # The markdown filter renders a text once, with stand-ins for the roots, and each page puts its
     # own in: the HTML must be the same as rendering the text for that page's depth.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+import os
 from pathlib import Path
 import time
 from typing import Any
@@ -47,10 +48,24 @@ class PlannedOutput:
 
 def _make(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:
     started = time.process_time()
-    target = root / path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _folder_for(os.path.join(root, path))
     result = render(root, path, *args)
     return result, time.process_time() - started
+
+
+def _folder_for(target: str) -> None:
+    """Make the folder `target` goes into, and those above it (a folder already there is fine).
+
+    One system call when only the last folder is missing, as for most outputs (a page a folder).
+    """
+    folder = os.path.dirname(target)
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:  # there already (or refused: then it had better be there), as Path.mkdir(exist_ok=True)
+        if not os.path.isdir(folder):
+            raise
 
 
 def _render(render: Callable[..., Any], root: Path, path: str, args: tuple) -> tuple[Any, float]:

@@ -7,6 +7,7 @@ bytes, so an unchanged file is carried over from the previous build.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -45,10 +46,24 @@ def _check_static(source: Path, static_root: Path, path: str) -> None:
                          "file inside static/); build again")
 
 
+# A new file, or one emptied, written as bytes (O_BINARY: no line ends turned into \r\n on Windows).
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def write_text(root: Path, path: str, text: str) -> None:
-    """Write a generated text file (a page, the sitemap) with Unix line ends."""
-    with open(root / path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    """Write a generated text file (a page, the sitemap) as UTF-8, its line ends as they are (Unix).
+
+    The encoded bytes go to the file in one system call, without a text file's
+    layers: a thousand pages are written in a build.
+    """
+    data = text.encode("utf-8")
+    fd = os.open(os.path.join(root, path), _WRITE, 0o666)
+    try:
+        written = os.write(fd, data)
+        while written < len(data):  # a write may take less than all of it
+            written += os.write(fd, memoryview(data)[written:])
+    finally:
+        os.close(fd)
 
 
 def plan_assets(theme: Theme, content_dir: Path, static_files: Iterable[str]) -> tuple[list[PlannedOutput], bool]:
