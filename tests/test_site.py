@@ -431,6 +431,23 @@ def test_theme_overrides_beside_the_content_folder(tmp_path):
     assert "<h1>Custom About the coalition</h1>" in read(site_dir, "about/index.html")
 
 
+def test_a_page_that_changes_its_navigation_changes_no_other_page(tmp_path):
+    # Every page of a language is given the navigation made once; a theme that changes its copy
+    # (the sandbox lets a template change a list) changes that page alone.
+    content = tmp_path / "content"
+    write_site_content(content)
+    overrides = tmp_path / "templates" / "site"
+    overrides.mkdir(parents=True)
+    (overrides / "page.html").write_text(
+        '{% extends "site/base.html" %}{% block main %}{{ nav.pop().title }} of {{ nav | length }}{% endblock %}',
+        encoding="utf-8")
+    site_dir, _, _ = build(tmp_path, jobs=1)
+    about, involved = read(site_dir, "about/index.html"), read(site_dir, "get-involved/index.html")
+    assert about.count('<li><a href="') == involved.count('<li><a href="')
+    last = re.search(r"<main[^>]*>\n(.*) of (\d+)", about)
+    assert last and re.search(r"<main[^>]*>\n(.*) of (\d+)", involved).group(2) == last.group(2)
+
+
 @pytest.mark.parametrize("start", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])  # spawn: slow to start
 def test_parallel_rendering_writes_the_same_site(tmp_path, monkeypatch, start):
     content = tmp_path / "content"

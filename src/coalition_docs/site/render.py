@@ -18,7 +18,7 @@ or `#anchor`, reading back only the files this build did not render.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from coalition_docs.errors import BuildError
 from coalition_docs.i18n import catalog_files
 from coalition_docs.site.assets import plan_assets, sitemap_xml, write_text
 from coalition_docs.site.links import Scan, check_links, scan_html
-from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, PlannedPage, navigation, plan_languages,
+from coalition_docs.site.plan import (RESERVED_NAMES, SITE_FOLDER, NavItem, PlannedPage, navigation, plan_languages,
                                       plan_site)
 from coalition_docs.content.model import AsWritten
 from coalition_docs.site.public import PublicSite, public_view
@@ -113,9 +113,6 @@ def _url(context: Any, path: str = "") -> str:
 SHARED_FOLDERS = ("assets/", "static/")  # one copy for every language, at the site root
 
 
-
-
-
 def site_environment(theme: Theme) -> jinja2.Environment:
     """The theme's HTML environment with the site's helpers; compile once, reuse."""
     env = theme.environment(autoescape=True)
@@ -150,7 +147,8 @@ class _TrackedSite:
 
 
 def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *, has_fonts: bool = False,
-                read: set[str] | None = None, gettext: Any = None, loaded: set[str] | None = None) -> str:
+                read: set[str] | None = None, gettext: Any = None, loaded: set[str] | None = None,
+                nav: Sequence[NavItem] | None = None) -> str:  # nav: navigation(view, gettext), made once
     """The HTML of one planned page; `read` collects the parts of `site` it used, `loaded` its templates."""
     absolute = page.path == "404.html"  # served at any depth: links are absolute paths
     root = base_path(view) if absolute else page.root
@@ -160,7 +158,7 @@ def render_page(env: jinja2.Environment, view: PublicSite, page: PlannedPage, *,
         "site": view if read is None else _TrackedSite(view, read),
         "coalition": view.coalition,
         "page": page,
-        "nav": navigation(view, gettext),
+        "nav": navigation(view, gettext) if nav is None else list(nav),  # a page's own list
         "root": root,
         "site_root": base_path(view) if absolute else page.site_root,
         "canonical": canonical,
@@ -266,11 +264,12 @@ def _render(root: Path, path: str, source: SiteSource) -> Rendered:
     page = state.pages[path.removeprefix(SITE_FOLDER + "/")]
     read: set[str] = set()
     loaded: set[str] = set()
+    keys = state.keys[page.language]  # and the navigation its key covers
     text = render_page(state.envs[page.language], state.views[page.language], page, has_fonts=state.has_fonts,
-                       read=read, gettext=state.gettexts[page.language], loaded=loaded)
+                       read=read, gettext=state.gettexts[page.language], loaded=loaded, nav=keys.nav)
     write_text(root, path, text)
     deps = tuple(sorted(read)) + tuple(sorted(TEMPLATE + name for name in loaded))
-    return state.keys[page.language].key(page, deps), deps, page.path, scan_html(text)
+    return keys.key(page, deps), deps, page.path, scan_html(text)
 
 
 # What a page's key is made of, beyond its own variables. A method of the view
@@ -287,7 +286,8 @@ class PageKeys:
         self.env, self.theme, self.view = env, theme, view
         self.memo: dict = {}  # pages share members, groups and terms: each is hashed once
         catalogs = [file_digest(p) for p in catalog_files(theme, env.globals.get("language", "en"))]
-        self.common = digest_value(tool, view.coalition, navigation(view, gettext), has_fonts,
+        self.nav = tuple(navigation(view, gettext))  # the main navigation of every page of the language
+        self.common = digest_value(tool, view.coalition, self.nav, has_fonts,
                                    base_path(view), catalogs, memo=self.memo)
         self._parts: dict[str, str] = {}
         self._templates: dict[str, str] = templates if templates is not None else {}  # shared by languages
