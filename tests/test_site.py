@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import multiprocessing
 
@@ -28,9 +30,11 @@ from coalition_docs.site.render import (
     render_page,
     site_environment,
 )
+from coalition_docs.site.links import scan_html
 from coalition_docs.templating import Theme
 from coalition_docs.content.validate import load_coalition
 
+from .conftest import examples
 from .site_helpers import MARKER_PREFIX, write_site_content
 
 SUB_PATH_URL = "https://example.org/coalition/"
@@ -350,6 +354,34 @@ def test_link_checker_accepts_good_links_and_css_urls(tmp_path):
     (site / "assets" / "style.css").write_text("body { background: url(missing.png) }")
     with pytest.raises(BuildError, match=r"assets/style.css: broken link 'missing.png'"):
         check_links(site, files)
+
+
+def test_the_links_and_ids_of_a_page_are_read_in_order():
+    page = ('<a href="a/">A</a><img srcset="s.png 1x, t.png 2x" src="u.png"><p\nid="top" data-id="not" '
+            'xid="not"></p><a\thref="b/?x=1&amp;y=2#c">B</a><a title="id=&#34;z&#34;">no</a>')
+    assert scan_html(page) == (["a/", "s.png", "t.png", "u.png", "b/?x=1&y=2#c"], {"top"})
+
+
+_ATTR_TOKENS = [" ", "\n", "\t", "href", "src", "srcset", "id", "=", '"', "x", "&amp;", "data-", "set", "<a ", ">"]
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(st.sampled_from(_ATTR_TOKENS), max_size=30).map("".join))
+def test_the_link_scan_finds_what_the_plain_pattern_finds(text):
+    # scan_html searches for `="` and looks behind it; it must read what a blank, a name, `="`,
+    # the value and `"` read from left to right, in the same order.
+    import html as html_module
+
+    links, ids = [], set()
+    for name, value in re.findall(r'\s(href|src|srcset|id)="([^"]*)"', text):
+        value = html_module.unescape(value)
+        if name == "id":
+            ids.add(value)
+        elif name == "srcset":
+            links.extend(c.split()[0] for c in value.split(",") if c.strip())
+        else:
+            links.append(value)
+    assert scan_html(text) == (links, ids)
 
 
 @pytest.mark.parametrize("name", ["members", "meetings"])
