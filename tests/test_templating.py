@@ -187,7 +187,8 @@ def test_theme_override_cannot_reach_into_python(content, tmp_path, capsys):
 
 _TOKENS = ["Word", "é", "文", "9", " ", " ", ",", ".", ";", ":", "'", '"', "?", "!", "%", "$", "@", "/", "(", ")",
            "+", "=", "-", "\u2019", "\u201c", "\u2026", "\n", "*", "_", "[", "]", "<", ">", "&", "#", "|", "~", "`",
-           "\\", "\t", "\u0301", "\u00a0", "1.", "---", "*a*", "_a_", "`a`", "[a](b)", "<b>", "&amp;", "  \n"]
+           "\\", "\t", "\u0301", "\u00a0", "1.", "---", "*a*", "_a_", "`a`", "[a](b)", "<b>", "&amp;", "  \n",
+           "**", " **", "** ", "**a**", " **Word 9**", "***", "½"]
 
 
 @settings(max_examples=examples(2000), deadline=None)
@@ -204,7 +205,9 @@ def test_plain_text_becomes_the_paragraph_markdown_it_makes(text):
 @pytest.mark.parametrize("text", ["Word *a*", "Word _a_", "Word `a`", "Word [a](b)", "Word <b>", "Word &amp;",
                                   "Word\n---", "Word \\* x", "Word  \nx", "Word ~~a~~", "Word | a |", "1. item",
                                   "- item", "+ item", "# Title", "Word   ", "    code", "Word\u0301 x", "Word\tx",
-                                  "Word \"q\" (p) 5% - ok!", "Café Ñandú.\n", "Word\n\n"])
+                                  "Word \"q\" (p) 5% - ok!", "Café Ñandú.\n", "Word\n\n", "Word **a**b",
+                                  "Word**a**", "Word ** a**", "Word **a **", "Word **a**_", "Word ***a***",
+                                  "Word **a** and **b c**, **9**.\n", "Word **(a)**", "Word **a**", "Word **é ½**!"])
 def test_markdown_and_plain_text_alike_render_as_markdown_it_renders_them(text):
     from coalition_docs.content.links import markdown
     from coalition_docs.templating import render_markdown
@@ -219,5 +222,6 @@ def test_summaries_of_a_coalition_render_as_markdown_it_renders_them(example_coa
     texts = [str(t) for p in example_coalition.partners for t in (p.summary,) if t] + \
         [str(p.bio) for p in example_coalition.people if getattr(p, "bio", None)]
     assert sum(1 for t in texts if _PLAIN.fullmatch(t)) >= 5  # the shortcut is taken
+    assert _PLAIN.fullmatch("Harbor Health runs a clinic, with a focus on **access to health services**. It works.")
     for text in texts:
         assert render_markdown(text) == markdown().render(text)

@@ -184,7 +184,8 @@ def render_markdown(text: str | None, root: str | None = None, site_root: str | 
     """
     text = text or ""
     if _PLAIN.fullmatch(text):  # one paragraph of plain words: what markdown-it gives, without parsing
-        return "<p>" + text.rstrip("\n").replace('"', "&quot;") + "</p>\n"
+        html = text.rstrip("\n").replace('"', "&quot;")
+        return "<p>" + (_STRONG.sub(r"<strong>\1</strong>", html) if "*" in html else html) + "</p>\n"
     if root is None:
         return markdown().render(text)
     return markdown().render(text, {"root": root, "site_root": site_root if site_root is not None else root})
@@ -192,9 +193,14 @@ def render_markdown(text: str | None, root: str | None = None, site_root: str | 
 
 # Text that CommonMark reads as one paragraph of itself alone: it starts with a letter, is one line
 # (a final line end aside), does not end in a space, and holds letters, digits, spaces and punctuation
-# that mean nothing in Markdown without the characters left out (no \ ` * _ [ ] < > & # | ~ or tab).
+# that mean nothing in Markdown without the characters left out (no \ ` * _ [ ] < > & # | ~ or tab),
+# and words in **bold**: after a space, from a letter or digit to a letter or digit, before a space,
+# the end or one of , . ; : ! ? ) (CommonMark's strong emphasis, with nothing to decide).
 # Most summaries and biographies are such text; tests/test_templating.py compares it with markdown-it.
-_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'\"?!%$@/()+=\-\u2018\u2019\u201c\u201d\u2013\u2014\u2026])*(?<! )\n?")
+_PUNCTUATION = r"[ ,.;:'\"?!%$@/()+=\-\u2018\u2019\u201c\u201d\u2013\u2014\u2026]"
+_PLAIN = re.compile(rf"[^\W\d_](?:[^\W_]|{_PUNCTUATION}|(?<= )\*\*[^\W_](?:(?:[^\W_]|{_PUNCTUATION})*[^\W_])?\*\*"
+                    r"(?=[ ,.;:!?)\n]|\Z))*(?<! )\n?")
+_STRONG = re.compile(r"\*\*([^*]+)\*\*")
 
 
 def markdown_filter(text: str | None) -> Markup:
