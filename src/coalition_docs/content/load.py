@@ -323,7 +323,11 @@ class FrontMatterPage:
 def load_page_file(path: Path, root: Path) -> FrontMatterPage:
     """A Markdown page: YAML front matter between --- lines, then the body."""
     name = relative_name(path, root)
-    text = read_text(path, root, name)
+    return page_from_text(read_text(path, root, name), name)
+
+
+def page_from_text(text: str, name: str) -> FrontMatterPage:
+    """A page's text (read already) as its front matter and body; LoadError if it has no front matter."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise LoadError(

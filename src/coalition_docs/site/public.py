@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from coalition_docs.content import model, records, schema, vocab
+from coalition_docs.content import model, records, vocab
 from coalition_docs.content.records import record
 from coalition_docs.site.public_meetings import PublicMeeting, public_meetings
 
@@ -122,7 +122,7 @@ class GroupRef:
 # what each class declares itself (records.py).
 
 
-@record(schema.PersonEntry, public=True, frozen=True, omit={"organization": "organization_id, organization_name"})
+@record("PersonEntry", public=True, frozen=True, omit={"organization": "organization_id, organization_name"})
 class PublicPerson:
     id: str
     organization_id: str | None  # set only when the organization is a member
@@ -130,7 +130,7 @@ class PublicPerson:
     working_groups: tuple[GroupRef, ...]
 
 
-@record(schema.PartnerFile, public=True, frozen=True)
+@record("PartnerFile", public=True, frozen=True)
 class PublicPartner:
     id: str
     website: str | None  # http(s) URLs only
@@ -146,32 +146,32 @@ class PublicPartner:
         return shown.removeprefix("www.") or self.website
 
 
-@record(schema.WorkingGroupEntry, public=True, frozen=True)
+@record("WorkingGroupEntry", public=True, frozen=True)
 class PublicWorkingGroup:
     id: str
     lead: PublicPerson | None  # None when there is no lead or the lead is not public
     members: tuple[PublicPerson, ...]  # public people who list the group, roster order
 
 
-@record(schema.StatementFile, public=True, frozen=True, omit={"author": "author_name"})
+@record("StatementFile", public=True, frozen=True, omit={"author": "author_name"})
 class PublicStatement:
     anchor: str  # the statement's id when its author is named, else statement-N
     kind_label: str
     author_name: str | None  # None when the author may not be named
 
 
-@record(schema.PageFrontMatter, public=True, frozen=True)
+@record("PageFrontMatter", public=True, frozen=True)
 class PublicPage:
     name: str  # URL slug
     body: str  # Markdown
 
 
-@record(schema.MeetingsEntry, public=True, frozen=True)
+@record("MeetingsEntry", public=True, frozen=True)
 class PublicMeetings:
     """How often each body meets."""
 
 
-@record(schema.CoalitionFile, public=True, frozen=True, omit={
+@record("CoalitionFile", public=True, frozen=True, omit={
     "convener": "convener_name, convener_id", "working_groups": "PublicSite.working_groups"})
 class PublicCoalition:
     decision_model_label: str | None  # short name, "Consensus"
