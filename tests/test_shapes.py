@@ -35,14 +35,18 @@ def test_every_record_a_file_holds_has_its_shape():
 
 
 def test_a_value_reads_compares_and_pickles_as_the_checked_model():
+    from pydantic import BaseModel
+
     from coalition_docs.content.schema import PartnerFile
 
     checked = PartnerFile.model_validate({"name": "Riverside Arts", "type": "nonprofit", "relationship": "new",
                                           "contact": {"email": "a@example.org"}, "summary": {"en": "Murals."}})
     value = plain(checked)
     assert isinstance(value, Value) and type(value) is value_class("PartnerFile")
-    assert [getattr(value, name) for name in value.FIELDS] == [
-        plain(getattr(checked, name)) for name in PartnerFile.model_fields]
+    assert value.FIELDS == tuple(PartnerFile.model_fields)
+    for name in value.FIELDS:
+        written = getattr(checked, name)
+        assert getattr(value, name) == (plain(written) if isinstance(written, BaseModel) else written), name
     assert value.contact.email == "a@example.org" and type(value.contact).__name__ == "ContactEntry"
     assert type(value.summary).__name__ == "Translations"
     again = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -81,3 +85,15 @@ def test_a_run_whose_files_the_store_knows_loads_without_pydantic(tmp_path):
     first, second = tmp_path / "first" / "site", tmp_path / "second" / "site"
     assert {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()} == {
         p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+
+
+def test_a_record_written_public_and_optional_is_a_record_of_the_model():
+    """A meeting's `place` (Public[PlaceEntry] | None) is a meeting_model.Place, not the schema's model."""
+    from coalition_docs.content.meeting_model import Place
+    from coalition_docs.content.validate import load_coalition
+
+    assert {f.name: f.record for f in SHAPES["MeetingFile"]}["place"] == "PlaceEntry"
+    meeting = load_coalition(EXAMPLE).meeting("2025-09-getting-acquainted")
+    assert type(meeting.place) is Place
+    assert meeting.place.name == "Neighbor to Neighbor Family Resource Center"
+    assert meeting.place.address.startswith("52 Bridge Street")

@@ -64,6 +64,14 @@ def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
 
+def _unannotated(annotation: Any) -> Any:
+    return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+
+
+def _holds_model(annotation: Any) -> bool:
+    return _is_model(annotation) or any(_holds_model(arg) for arg in typing.get_args(annotation))
+
+
 def fields_of(model: Any) -> tuple[tuple[Field, ...], list[Any]]:
     """The fields of one schema record (a pydantic model), and the records its fields hold."""
     from coalition_docs.content import fields as kinds
@@ -72,7 +80,8 @@ def fields_of(model: Any) -> tuple[tuple[Field, ...], list[Any]]:
     for name, info in model.model_fields.items():
         inner = typing.get_args(info.annotation) or (info.annotation,)
         terms, refers = kinds.marks(info, Terms), kinds.marks(info, Refers)
-        record = next((t for t in (info.annotation, *inner) if _is_model(t)), None)
+        # X, list[X], X | None; and Public[X] | None (an Annotated inside the union) too
+        record = next((t for t in map(_unannotated, (info.annotation, *inner)) if _is_model(t)), None)
         if kinds.is_translatable(info):
             how, mark = TEXT, None
         elif terms is not None:
@@ -98,6 +107,9 @@ def fields_of(model: Any) -> tuple[tuple[Field, ...], list[Any]]:
                     record = type(made)
         if record is not None:
             nested.append(record)
+        elif _holds_model(info.annotation):
+            raise TypeError(f"{model.__name__}.{name}: holds a record where shapes.py does not look for one "
+                            "(expected a record, a list of records or an optional record)")
         found.append(Field(name, how, info.is_required(), default, factory,
                            record.__name__ if record is not None and (how == RECORD or factory == "record")
                            else None, kinds.is_public(info), mark))

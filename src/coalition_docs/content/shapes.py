@@ -68,7 +68,7 @@ SHAPES = {
         F('launch_activity', TERMS, public=True, mark=Terms('launch_activities')),
         F('starts', PLAIN, public=True),
         F('ends', PLAIN, public=True),
-        F('place', PLAIN, public=True),
+        F('place', RECORD, record='PlaceEntry', public=True),
         F('accessibility', TEXT, factory='list', public=True),
         F('facilitator', REFERS, mark=Refers('person')),
         F('note_taker', REFERS, mark=Refers('person')),

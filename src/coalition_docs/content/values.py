@@ -61,15 +61,13 @@ def value_class(record: str) -> type[Value]:
     return made
 
 
-def plain(value: Any) -> Any:
-    """`value` with every pydantic model in it (a file's, a list's item, a map's value) as its Value."""
-    from pydantic import BaseModel  # what the schema check gave: pydantic is loaded already
-
-    if isinstance(value, BaseModel):
-        record = value_class(type(value).__name__)
-        return record(*(plain(getattr(value, name)) for name in record.FIELDS))
-    if type(value) is list:
-        return [plain(item) for item in value]
-    if isinstance(value, dict) and any(isinstance(item, BaseModel) for item in value.values()):
-        return type(value)({key: plain(item) for key, item in value.items()})
-    return value
+def plain(checked: Any) -> Value:
+    """A pydantic model of the schema (what the check gave) as its Value; the records it holds too."""
+    record = value_class(type(checked).__name__)
+    values = []
+    for field in SHAPES[record.RECORD]:
+        value = getattr(checked, field.name)
+        if field.record is not None and value is not None:  # shape.py: only such fields hold records
+            value = [plain(item) for item in value] if type(value) is list else plain(value)
+        values.append(value)
+    return record(*values)
