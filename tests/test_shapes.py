@@ -61,15 +61,15 @@ from pathlib import Path
 from coalition_docs.phases import build
 result = build(Path(sys.argv[1]), Path(sys.argv[2]), only="site", jobs=1)
 print(json.dumps({"pages": result.pages, "loaded": sorted({m.split(".")[0] for m in sys.modules
-                                                           if m.split(".")[0] in ("pydantic", "pydantic_core")}
+                                                           if m.split(".")[0] in ("pydantic", "pydantic_core", "yaml")}
                                                           | {m for m in sys.modules if m.endswith("_schema")
                                                              or m == "coalition_docs.content.schema"})}))
 """
 
 
-def test_a_run_whose_files_the_store_knows_loads_without_pydantic(tmp_path):
-    """The second build of the same content reads every file from the store: pydantic and the schema modules
-    are never imported, and the site is the same."""
+def test_a_run_whose_files_the_store_knows_loads_without_pydantic_or_pyyaml(tmp_path):
+    """The second build of the same content reads every file from the store: pydantic, the schema modules and
+    PyYAML are never imported, and the site is the same."""
     content = tmp_path / "content"
     shutil.copytree(EXAMPLE, content)
     env = {**os.environ, "COALITION_DOCS_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT / "src")}
@@ -79,7 +79,7 @@ def test_a_run_whose_files_the_store_knows_loads_without_pydantic(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         runs.append(json.loads(done.stdout.splitlines()[-1]))
-    assert "pydantic" in runs[0]["loaded"]  # the first run checks every file against the schema
+    assert {"pydantic", "yaml"} <= set(runs[0]["loaded"])  # the first run parses and checks every file
     assert runs[1]["loaded"] == []
     assert runs[1]["pages"] == runs[0]["pages"] > 20
     first, second = tmp_path / "first" / "site", tmp_path / "second" / "site"
