@@ -62,6 +62,9 @@ class _Texts:
         self.primary = coalition.language or "en"
         self.language = language or self.primary
         self.label = label or (lambda text: text)
+        # Each vocabulary term is shown the same wherever it is: one PublicTerm for each (a thousand
+        # members name some ten thousand terms; a page's key hashes each once).
+        self._terms: dict[model.Term, PublicTerm] = {}
 
     def __call__(self, value: str | None) -> str | None:
         if value is None:
@@ -70,8 +73,11 @@ class _Texts:
         return text if text is not None else Fallback(str(value), self.primary)
 
     def term(self, term: model.Term) -> "PublicTerm":
-        return PublicTerm(term.id, term.label if term.custom else self.label(term.label),
-                          vocab.PILLAR_OF_AREA.get(term.id))
+        shown = self._terms.get(term)
+        if shown is None:
+            shown = self._terms[term] = PublicTerm(term.id, term.label if term.custom else self.label(term.label),
+                                                   vocab.PILLAR_OF_AREA.get(term.id))
+        return shown
 
     def terms(self, terms: Iterable[model.Term]) -> tuple["PublicTerm", ...]:
         return tuple(self.term(t) for t in terms)
