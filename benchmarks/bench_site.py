@@ -19,8 +19,10 @@
    run from DIR/src by this Python. The first round of runs is not counted:
    it warms the disk cache, and it fills the tool's cache folder (the content
    files as parsed), as a person's first build of a folder does; later builds
-   parse only files whose text changed. With --cold, the command is timed a
-   second time in each round with an empty cache folder of its own.
+   parse only files whose text changed. Each version has a cache folder of its
+   own, in the benchmark's temporary folder (the user's is never touched, and
+   two versions never replace each other's store). With --cold, the command is
+   timed a second time in each round with an empty cache folder of its own.
 
 Prints the best and median of each, CPU seconds of the command (its workers
 included), and the ratio of the command to Hugo against the goal (at most 2.5).
@@ -212,7 +214,7 @@ def main() -> None:
             seconds, all_pages = run_site(coalition, theme, tmp_path / f"b{run}")
             if run:
                 everyone.append(seconds)
-            seconds, cpu = run_cli(all_content, tmp_path / f"c{run}")
+            seconds, cpu = run_cli(all_content, tmp_path / f"c{run}", cache=tmp_path / "cache-this")
             if run:
                 cli_times.append(seconds)
                 cli_cpu.append(cpu)
@@ -221,7 +223,7 @@ def main() -> None:
                 if run:
                     cold_times.append(seconds)
             if baseline is not None:
-                seconds, cpu = run_cli(all_content, tmp_path / f"d{run}", baseline)
+                seconds, cpu = run_cli(all_content, tmp_path / f"d{run}", baseline, cache=tmp_path / "cache-baseline")
                 if run:
                     base_times.append(seconds)
                     base_cpu.append(cpu)

@@ -217,11 +217,11 @@ SCALARS = ["hello", "Ashford Chamber of Commerce", "Yes", "no", "On", "off", "~"
 
 @pytest.mark.parametrize("value", SCALARS)
 def test_the_loader_tags_every_scalar_as_pyyaml_does(value):
-    # scalars.Loader answers the scalars no implicit resolver can claim in one step; every tag
+    # yaml_doc.Loader answers the scalars no implicit resolver can claim in one step; every tag
     # it gives is the one PyYAML's own resolver gives, wherever the scalar stands.
     import yaml
 
-    from coalition_docs.content.scalars import Loader
+    from coalition_docs.content.yaml_doc import Loader
 
     def tags(node) -> list:
         if node is None:

@@ -68,7 +68,7 @@ class FileCache:
         """Nothing read yet."""
         return not self._files and not self._folders
 
-    def lookup(self, path: Path, schema: type) -> Any:
+    def lookup(self, path: Path, schema: str) -> Any:
         """What loading `path` against `schema` gave while the file is as it was then; None if it changed."""
         known = self._files.get((path, schema))
         if known is None:
@@ -96,13 +96,13 @@ class FileCache:
             return None
         return _signature(info), _digest(path) if _racy(info) else None
 
-    def remember(self, path: Path, schema: type, before: tuple[Signature, str | None] | None, result: Any) -> None:
+    def remember(self, path: Path, schema: str, before: tuple[Signature, str | None] | None, result: Any) -> None:
         """`result` of loading `path`, which was as `before` found it when its reading began."""
         self.misses += 1
         if before is not None and (before[1] is not None or not _racy_signature(before[0])):
             self._files[(path, schema)] = (before[0], before[1], result)
 
-    def file(self, path: Path, schema: type, load: Callable[[], Any]) -> Any:
+    def file(self, path: Path, schema: str, load: Callable[[], Any]) -> Any:
         """`load()`'s result for `path`, again while the file is unchanged."""
         known = self.lookup(path, schema)
         if known is not None:

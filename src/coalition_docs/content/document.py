@@ -91,3 +91,16 @@ def _document(path: str, data: Any, positions: bytes, line_offset: int, problems
     document.__dict__.update(path=path, data=data, line_offset=line_offset, problems=problems, invalid=invalid,
                              _positions=positions)
     return document
+
+
+class LoadError(Exception):
+    """A file that cannot be read at all; carries its located problem."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

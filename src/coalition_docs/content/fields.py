@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import typing
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
@@ -18,6 +17,7 @@ from pydantic import (AfterValidator, ValidationError, BaseModel, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from coalition_docs.content import vocab
+from coalition_docs.content.marks import PUBLIC, TRANSLATABLE, Refers, Terms, Translations, _PublicMark  # noqa: F401
 
 # Every text field is one of two kinds, declared here once:
 # - one line (a name, a title, an e-mail address, a phone number: what prints on one line): no line
@@ -54,31 +54,8 @@ OneLineText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_on
 Language = Annotated[str, StringConstraints(pattern=vocab.LANGUAGE_PATTERN)]
 
 
-class Translations(dict):
-    """A translatable field written as a map of language code to text (content-format v1.1)."""
-
-
-class _PublicMark:
-    """Marks a field that content-format.md "What is public" names: site/public.py copies these, and only these,
-    from a record the site may show (a member, a person who consented, a public statement or meeting)."""
-
-    def __repr__(self) -> str:
-        return "public"
-
-
-PUBLIC = _PublicMark()
 T = TypeVar("T")
 Public = Annotated[T, PUBLIC]  # Public[OneLineText]: the field reaches the site
-
-
-class _TranslatableMark:
-    """Marks a translatable field; languages.py finds every one through it."""
-
-    def __repr__(self) -> str:
-        return "translatable"
-
-
-TRANSLATABLE = _TranslatableMark()
 
 
 def is_public(info: Any) -> bool:
@@ -155,24 +132,6 @@ def _email(value: str) -> str:
 
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
 Email = Annotated[str, AfterValidator(_one_line), AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
-
-
-# How the model (content/model.py) holds a field, where it is not the value as written: marks in
-# the field's type, read by content/records.py. A translatable field is a model.Text (TRANSLATABLE).
-
-
-@dataclass(frozen=True)
-class Terms:
-    """Marks vocabulary ids: the model holds each as its model.Term, from model.Vocabulary's `kind`."""
-
-    kind: str  # populations, areas, assets, organization_types, roles
-
-
-@dataclass(frozen=True)
-class Refers:
-    """Marks the id of another record (`kind`: partner, person, working_group): the model holds that record."""
-
-    kind: str
 
 
 PartnerId = Annotated[Id, Refers("partner")]

@@ -10,14 +10,11 @@ model, how much of each language is written, for translators.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
-from coalition_docs.content import model, schema
+from coalition_docs.content import model, shapes
 from coalition_docs.content.check import LANGUAGE_RE, Checker, Loaded
 from coalition_docs.content.load import Document
 from coalition_docs.errors import did_you_mean, field_path
@@ -35,28 +32,8 @@ def language_name(code: str, in_language: str = "en") -> str:
     return (name[:1].upper() + name[1:]) if name else code  # "Español", as a language list shows it
 
 
-def _paths(model_cls: type[BaseModel], prefix: tuple = ()) -> Iterator[tuple]:
-    """The path of every translatable field of a file schema ("*" for each item of a list)."""
-    for name, info in model_cls.model_fields.items():
-        if schema.is_translatable(info):
-            listed = any(typing.get_origin(arg) is list for arg in (info.annotation, *typing.get_args(info.annotation)))
-            yield (*prefix, name, "*") if listed else (*prefix, name)  # a list of texts: each of its items
-            continue
-        inner = info.annotation
-        for arg in (inner, *typing.get_args(inner)):  # X, list[X] and X | None
-            if typing.get_origin(arg) is list:
-                item = typing.get_args(arg)[0]
-                if isinstance(item, type) and issubclass(item, BaseModel):
-                    yield from _paths(item, (*prefix, name, "*"))
-                break
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                yield from _paths(arg, (*prefix, name))
-                break
-
-
-TRANSLATABLE_PATHS: dict[str, tuple[tuple, ...]] = {
-    kind: tuple(_paths(cls)) for kind, cls in schema.FILE_SCHEMAS.items()
-}
+# Where each kind of file holds translatable text ("*" for each item of a list): shapes.py, from the schema.
+TRANSLATABLE_PATHS: dict[str, tuple[tuple, ...]] = shapes.TRANSLATABLE_PATHS
 
 
 def _values(data: Any, path: tuple, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:

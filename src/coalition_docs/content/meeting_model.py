@@ -13,17 +13,16 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from coalition_docs.content import meetings_schema
 from coalition_docs.content.model import Coalition, Located, Person, Source, Text, WorkingGroup
 from coalition_docs.content.records import record
 
 
-@record(meetings_schema.PlaceEntry, frozen=True)
+@record("PlaceEntry", frozen=True)
 class Place:
     """A meeting's `place`: `online` (the video call's address) is internal."""
 
 
-@record(meetings_schema.AgendaItemEntry, eq=False)
+@record("AgendaItemEntry", eq=False)
 class AgendaItem:
     """An item of a meeting's `agenda` (its `notes` are internal), and its clock times."""
 
@@ -31,7 +30,7 @@ class AgendaItem:
     ends: dt.datetime | None = None
 
 
-@record(meetings_schema.MeetingFile, eq=False)
+@record("MeetingFile", eq=False)
 class Meeting(Located):
     """meetings/ID.yaml; `group` is as written, `notes` and `decisions` are internal."""
 

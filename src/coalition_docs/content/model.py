@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from coalition_docs.content import meetings_schema, schema, vocab
+from coalition_docs.content import vocab
 from coalition_docs.content.records import record
 from coalition_docs.content.texts import AsWritten, Text, text_in  # noqa: F401 - the model's texts
 
@@ -61,17 +61,17 @@ class Term:
 # -- the records of the content files: their fields come from the schema (records.py) ----------
 
 
-@record(schema.ContactEntry, eq=False)
+@record("ContactEntry", eq=False)
 class Contact:
     """A partner's `contact`."""
 
 
-@record(schema.PartnerInvitation, eq=False)
+@record("PartnerInvitation", eq=False)
 class Invitation:
     """A partner's own invitation details; None means "use the coalition default"."""
 
 
-@record(schema.PartnerFile, eq=False)
+@record("PartnerFile", eq=False)
 class Partner(Located):
     """partners/ID.yaml."""
 
@@ -99,14 +99,14 @@ class Partner(Located):
         return vocab.STAGES[self.stage]
 
 
-@record(schema.PersonEntry, eq=False)
+@record("PersonEntry", eq=False)
 class Person:
     """A person of roster.yaml."""
 
     source: Source
 
 
-@record(schema.WorkingGroupEntry, eq=False)
+@record("WorkingGroupEntry", eq=False)
 class WorkingGroup:
     """One of coalition.yaml's `working_groups`."""
 
@@ -115,37 +115,37 @@ class WorkingGroup:
     members: list[Person] = field(default_factory=list, repr=False)
 
 
-@record(schema.DataPointEntry, frozen=True)
+@record("DataPointEntry", frozen=True)
 class DataPoint:
     """One of coalition.yaml's `data_points`."""
 
 
-@record(schema.InvitationDefaults, frozen=True)
+@record("InvitationDefaults", frozen=True)
 class CoalitionInvitation:
     """Defaults for every invitation letter (coalition.yaml `invitation`)."""
 
 
-@record(schema.MeetingsEntry, frozen=True)
+@record("MeetingsEntry", frozen=True)
 class Meetings:
     """How often each body meets (coalition.yaml `meetings`)."""
 
 
-@record(meetings_schema.CommunicationEntry, frozen=True)
+@record("CommunicationEntry", frozen=True)
 class Channel:
     """agreement.communication: a platform and what it is used for (internal)."""
 
 
-@record(schema.AgreementEntry, frozen=True)
+@record("AgreementEntry", frozen=True)
 class Agreement:
     """v1.2: the working agreement (coalition.yaml `agreement`): norms and decisions are public."""
 
 
-@record(schema.ReflectionEntry, frozen=True)
+@record("ReflectionEntry", frozen=True)
 class Reflection:
     """One of a statement's `reflections`."""
 
 
-@record(schema.StatementFile, eq=False)
+@record("StatementFile", eq=False)
 class Statement:
     """positionality/ID.yaml; `author` is as written (an id, or the team's free text)."""
 
@@ -167,7 +167,7 @@ class Statement:
         return self.author
 
 
-@record(schema.PageFrontMatter, frozen=True, omit={"order": "the primary page's", "draft": "the primary page's"})
+@record("PageFrontMatter", frozen=True, omit={"order": "the primary page's", "draft": "the primary page's"})
 class PageTranslation:
     """pages/NAME.LANG.md: a page in another language of the coalition."""
 
@@ -175,7 +175,7 @@ class PageTranslation:
     source: Source
 
 
-@record(schema.PageFrontMatter, eq=False)
+@record("PageFrontMatter", eq=False)
 class Page:
     """pages/NAME.md: its front matter, and:"""
 
@@ -198,7 +198,7 @@ class Vocabulary:
     launch_activities: Mapping[str, Term]
 
 
-@record(schema.CoalitionFile, eq=False, omit={
+@record("CoalitionFile", eq=False, omit={
     "site": "site_url; language, languages", "needs": "needs_populations, needs_areas, needs_assets",
     "print": "paper, duplex", "extra_vocabulary": "vocabulary (with the fixed vocabularies)"})
 class Coalition(Located):

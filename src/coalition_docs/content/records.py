@@ -1,6 +1,6 @@
 """The model's records take their fields from the schema: a field is declared once, in schema.py.
 
-`@record(schema.PartnerFile)` above `class Partner` makes Partner a dataclass
+`@record("PartnerFile")` above `class Partner` makes Partner a dataclass
 with one field for every field of partners/ID.yaml, in the schema's order,
 after the fields the class declares itself (what the model adds: its id, where
 it was written, the people who work there). A class may also declare a schema
@@ -8,8 +8,9 @@ field itself, to give it another type or default (the site's view: what it
 shows of it); and it may leave a schema field out (`omit`), saying where the
 model holds it instead.
 
-What each field holds in the model follows from its declaration in the schema
-(resolve.py does it, `Builder.record`):
+The fields come from shapes.py, which is written from the schema (shape.py), so
+that the model loads without pydantic. What each field holds in the model
+follows from its declaration in the schema (resolve.py does it, `Builder.record`):
 
 - a translatable field (fields.TRANSLATABLE): a model.Text;
 - vocabulary ids (fields.Terms): a model.Term, or a tuple of them;
@@ -30,47 +31,48 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
-from coalition_docs.content import fields as kinds
+from coalition_docs.content.shape import MAP, PLAIN, RECORD, REFERS, TERMS, TEXT  # noqa: F401 - how() says these
+from coalition_docs.content.shapes import SHAPES
 
 T = TypeVar("T")
 
-# The schema's maps and the record that holds each in the model, and in the public view (filled by @record).
-RECORDS: dict[type[BaseModel], type] = {}
-PUBLIC_RECORDS: dict[type[BaseModel], type] = {}
+# The name of each schema record (shapes.SHAPES) and the record that holds it in the model, and in the
+# public view (filled by @record).
+RECORDS: dict[str, type] = {}
+PUBLIC_RECORDS: dict[str, type] = {}
 
 
-def record(source: type[BaseModel], *, public: bool = False, omit: Mapping[str, str] | None = None,
+def record(source: str, *, public: bool = False, omit: Mapping[str, str] | None = None,
            **options: Any) -> Callable[[type[T]], type[T]]:
-    """A dataclass (with `options`, keyword-only) holding the fields of `source` beside the class's own.
+    """A dataclass (with `options`, keyword-only) holding the fields of the schema record `source` (its
+    class name in the schema, e.g. "PartnerFile") beside the class's own.
 
     `public`: only the fields marked public (fields.Public), for the site's view (site/public.py), and
     with no defaults: every one is copied. `omit` names the schema fields the record leaves out, each
     with where it holds them instead.
     """
-    taken = [name for name, info in source.model_fields.items() if not public or kinds.is_public(info)]
+    shape = SHAPES[source]
+    taken = [f for f in shape if not public or f.public]
     omitted = dict(omit or {})
-    unknown = sorted(set(omitted) - set(taken))
+    unknown = sorted(set(omitted) - {f.name for f in taken})
     if unknown:
-        raise TypeError(f"{source.__name__} has no {'public ' if public else ''}field {unknown}")
+        raise TypeError(f"{source} has no {'public ' if public else ''}field {unknown}")
 
     def make(cls: type[T]) -> type[T]:
         own = dict(cls.__dict__.get("__annotations__", {}))
         annotations = dict(own)
-        for name in taken:
-            if name in own or name in omitted:
+        for f in taken:
+            if f.name in own or f.name in omitted:
                 continue
-            annotations[name] = "Any"
+            annotations[f.name] = "Any"
             if not public:
-                setattr(cls, name, _default(source.model_fields[name]))
+                setattr(cls, f.name, _default(f))
         cls.__annotations__ = annotations
         cls.SCHEMA = source  # type: ignore[attr-defined]
-        cls.FIELDS = tuple(name for name in taken if name not in omitted)  # type: ignore[attr-defined]
+        cls.FIELDS = tuple(f.name for f in taken if f.name not in omitted)  # type: ignore[attr-defined]
         cls.OMITTED = omitted  # type: ignore[attr-defined]
         made = dataclasses.dataclass(cls, kw_only=True, **options)
         # the first record of a map is what the map becomes inside another
@@ -80,41 +82,20 @@ def record(source: type[BaseModel], *, public: bool = False, omit: Mapping[str, 
     return make
 
 
-def _default(info: Any) -> Any:
-    if info.is_required():
+def _default(f: Any) -> Any:
+    if f.required:
         return dataclasses.MISSING
-    if info.default_factory is None:
-        return info.default
-    default = info.default_factory()
-    if isinstance(default, list):
+    if f.factory is None:
+        return f.default
+    if f.factory == "list":
         return ()
-    if isinstance(default, dict):
+    if f.factory == "dict":
         return dataclasses.field(default_factory=dict)
-    return dataclasses.field(default_factory=lambda: RECORDS[type(default)]())
-
-
-# How a field of the schema becomes a value of the model, or of the public view: decided once per record.
-PLAIN, TEXT, TERMS, REFERS, RECORD, MAP = range(6)
+    return dataclasses.field(default_factory=lambda: RECORDS[f.record]())
 
 
 @functools.cache
 def how(kind: type) -> tuple[tuple[str, int, Any], ...]:
     """(field, how, its fields.Terms or fields.Refers mark) for each schema field of the record `kind`."""
-    found = []
-    for name in kind.FIELDS:
-        info = kind.SCHEMA.model_fields[name]
-        terms, refers = kinds.marks(info, kinds.Terms), kinds.marks(info, kinds.Refers)
-        inner = typing.get_args(info.annotation) or (info.annotation,)
-        if kinds.is_translatable(info):
-            found.append((name, TEXT, None))
-        elif terms is not None:
-            found.append((name, TERMS, terms))
-        elif refers is not None:
-            found.append((name, REFERS, refers))
-        elif any(isinstance(t, type) and issubclass(t, BaseModel) for t in (info.annotation, *inner)):
-            found.append((name, RECORD, None))
-        elif typing.get_origin(info.annotation) is dict:
-            found.append((name, MAP, None))
-        else:
-            found.append((name, PLAIN, None))
-    return tuple(found)
+    fields = {f.name: f for f in SHAPES[kind.SCHEMA]}
+    return tuple((name, fields[name].how, fields[name].mark) for name in kind.FIELDS)

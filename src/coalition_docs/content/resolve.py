@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
-
 from coalition_docs.content import model, records
 from coalition_docs.content import times, vocab
 from coalition_docs.content.meeting_model import AgendaItem, Meeting, Place
@@ -14,7 +12,7 @@ from typing import Any
 
 from coalition_docs.content.check import Loaded
 from coalition_docs.content.languages import coalition_languages
-from coalition_docs.content.schema import Translations
+from coalition_docs.content.marks import Translations
 from coalition_docs.content.load import Document
 
 
@@ -82,8 +80,8 @@ class Builder:
         coalition.meeting_list = tuple(sorted(meetings, key=lambda m: (m.starts is None, m.starts or 0, m.id)))
         return coalition
 
-    def record(self, kind: type, entry: BaseModel, **own: Any) -> Any:
-        """The model's record `kind` made from a schema entry: each of its fields as records.py says, and
+    def record(self, kind: type, entry: Any, **own: Any) -> Any:
+        """The model's record `kind` made from a schema entry (values.Value): each of its fields as records.py says, and
         `own` (what the model adds) beside them. A reference to a kind of record not yet made waits for link()."""
         values = dict(own)
         waiting = []
@@ -114,7 +112,7 @@ class Builder:
         if how == records.REFERS:
             return self.index[mark.kind][value]
         if how == records.RECORD:
-            return self.record(records.RECORDS[type(value)], value)
+            return self.record(records.RECORDS[value.RECORD], value)
         return dict(value)  # records.MAP
 
     def link(self) -> None:

@@ -1,5 +1,7 @@
 """Plain YAML scalars as YAML 1.2's core schema reads them, and numbers that remember how they were written.
 
+Without PyYAML: a value of a file the store kept (store.py) loads without it; yaml_doc.py parses.
+
 YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), not YAML 1.1's:
 no octal "0123", no "0b1", no "1_000", no sexagesimal "1:30", no yes/no/on/off.
 """
@@ -9,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-
-import yaml
 
 # C0 controls other than tab, line feed and carriage return; DEL; C1 controls other than NEL.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
@@ -85,26 +85,3 @@ def resolve_plain(value: str, fail) -> Any:
         raise fail(f"control character {char_name(CONTROL.search(value).group())} in the text "
                    "(expected printable text)")
     return value
-
-
-try:  # libyaml is about ten times faster; the pure-Python parser is a fallback
-    _Base: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
-
-# The first characters of a plain scalar that an implicit resolver of YAML 1.1 may claim
-# (digits, signs, y/n/t/f/o for booleans, ~ and "null", "<<", "="): any other is text.
-_CLAIMED = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
-_TEXT = "tag:yaml.org,2002:str"
-
-
-class Loader(_Base):
-    """The safe loader (load.py composes with it), resolving in one step the scalars that no implicit
-    resolver may claim: the tag PyYAML's Resolver.resolve gives them (text), without trying each
-    resolver. It is asked for each of the tens of thousands of scalars of a large coalition."""
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and value and (not implicit[0] or value[0] not in _CLAIMED) \
-                and None not in _CLAIMED and not self.yaml_path_resolvers:
-            return _TEXT
-        return super().resolve(kind, value, implicit)

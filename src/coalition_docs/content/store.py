@@ -18,6 +18,8 @@ without one does.
 
 The store is only ever an optimisation. It is tied to the tool's code and to
 the versions of Python, PyYAML and pydantic: another version starts afresh.
+What it keeps are values.Value objects, which load without pydantic: a run
+whose files the store knows never imports it.
 A cache folder that cannot be made or written, a store file that cannot be
 read or is damaged, means reading as before; a store file is replaced whole
 (a temporary file renamed over it), so two runs at once never see half of
@@ -40,15 +42,33 @@ from coalition_docs.files import read_regular, user_cache
 
 KEEP = 32  # content folders whose files are kept
 MAX_STORE_BYTES = 512 * 1024 * 1024
-FORMAT = 1
+FORMAT = 2
 ABANDONED_SECONDS = 3600  # a save's temporary file older than this was left by a run that was killed
 
 
 def _versions(tool: str) -> str:
-    import pydantic
-    import yaml
+    return f"{FORMAT}|{tool}|{sys.version}|{_package('yaml')}|{_package('pydantic')}|{_package('pydantic_core')}"
 
-    return f"{FORMAT}|{tool}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}"
+
+def _package(name: str) -> str:
+    """Which version of an installed package parses and checks the files, without importing it (a warm
+    run never does): a hash of its __init__.py and version.py, which name the version."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return "missing"
+    if spec is None or not spec.origin:
+        return "missing"
+    folder = Path(spec.origin).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (Path(spec.origin), folder / "version.py"):
+        try:
+            digest.update(part.read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()
 
 
 class ContentStore:
@@ -73,10 +93,8 @@ class ContentStore:
         return cls(path, versions, _read(path, versions))
 
     @staticmethod
-    def key(name: str, schema: type, text: str) -> bytes:
-        digest = hashlib.blake2b(f"{schema.__module__}.{schema.__qualname__}\0{name}\0".encode("utf-8",
-                                                                                               "surrogatepass"),
-                                 digest_size=20)
+    def key(name: str, schema: str, text: str) -> bytes:
+        digest = hashlib.blake2b(f"{schema}\0{name}\0".encode("utf-8", "surrogatepass"), digest_size=20)
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.digest()
 

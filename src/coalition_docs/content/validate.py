@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from coalition_docs.content import model
-from coalition_docs.content import schema
 from coalition_docs.content import vocab
 from coalition_docs.content.cache import FileCache
 from coalition_docs.content.check import Checker, Loaded
 from coalition_docs.content.languages import LanguageCheck
-from coalition_docs.content.load import LoadError, load_page_file, relative_name
+from coalition_docs.content.load import relative_name
 from coalition_docs.content.markdown_links import check_links
 from coalition_docs.content.meetings_check import MeetingCheck
 from coalition_docs.content.references import References
@@ -53,7 +52,7 @@ def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | No
     files: dict[str, Loaded | None] = {}
 
     def coalition_and_roster() -> None:  # read by this process while workers read partners
-        for name, kind in (("coalition.yaml", schema.CoalitionFile), ("roster.yaml", schema.RosterFile)):
+        for name, kind in (("coalition.yaml", "CoalitionFile"), ("roster.yaml", "RosterFile")):
             path = root / name
             if path.is_file():
                 files[name] = run.load(path, kind)
@@ -62,19 +61,17 @@ def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | No
                 run.missing(name, "file")
 
     paths = run.folder("partners", ".yaml", required=True)
-    partners = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.PartnerFile, jobs,
+    partners = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, "PartnerFile", jobs,
                                                                         first=coalition_and_roster))}
     coalition, roster = files["coalition.yaml"], files["roster.yaml"]
     paths = run.folder("positionality", ".yaml", required=False)
-    statements = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.StatementFile, jobs))}
+    statements = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, "StatementFile", jobs))}
     paths = run.folder("meetings", ".yaml", required=False)
-    meetings = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, schema.MeetingFile, jobs))}
+    meetings = {p.stem: loaded for p, loaded in zip(paths, run.load_all(paths, "MeetingFile", jobs))}
     pages = {}
     for path in run.folder("pages", ".md", required=False):
-        try:
-            page = load_page_file(path, root)
-        except LoadError as exc:
-            run.problems.append(exc.problem)
+        found = run.page(path)
+        if found is None:
             continue
         if path.stem.partition(".")[0] in vocab.RESERVED_PAGE_NAMES and "." not in path.stem:
             run.problems.append(Problem(
@@ -82,7 +79,9 @@ def load_coalition(content_dir: Path | str, jobs: int = 1, cache: FileCache | No
                 f"(expected another name, found {path.name}; reserved: {', '.join(sorted(vocab.RESERVED_PAGE_NAMES))})",
                 "rename the file, e.g. to about.md"))
             continue
-        pages[path.stem] = (run.check(page.front, schema.PageFrontMatter), page)
+        page, loaded, problems = found
+        run.problems.extend(problems)
+        pages[path.stem] = (loaded, page)
     static = static_files(root, run)
     if store is not None:
         store.save()

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from coalition_docs.content import model, records, schema, vocab
+from coalition_docs.content import model, records, vocab
 from coalition_docs.content.records import record
 from coalition_docs.site.public_meetings import PublicMeeting, public_meetings
 
@@ -62,6 +62,9 @@ class _Texts:
         self.primary = coalition.language or "en"
         self.language = language or self.primary
         self.label = label or (lambda text: text)
+        # Each vocabulary term is shown the same wherever it is: one PublicTerm for each (a thousand
+        # members name some ten thousand terms; a page's key hashes each once).
+        self._terms: dict[model.Term, PublicTerm] = {}
 
     def __call__(self, value: str | None) -> str | None:
         if value is None:
@@ -70,8 +73,11 @@ class _Texts:
         return text if text is not None else Fallback(str(value), self.primary)
 
     def term(self, term: model.Term) -> "PublicTerm":
-        return PublicTerm(term.id, term.label if term.custom else self.label(term.label),
-                          vocab.PILLAR_OF_AREA.get(term.id))
+        shown = self._terms.get(term)
+        if shown is None:
+            shown = self._terms[term] = PublicTerm(term.id, term.label if term.custom else self.label(term.label),
+                                                   vocab.PILLAR_OF_AREA.get(term.id))
+        return shown
 
     def terms(self, terms: Iterable[model.Term]) -> tuple["PublicTerm", ...]:
         return tuple(self.term(t) for t in terms)
@@ -122,7 +128,7 @@ class GroupRef:
 # what each class declares itself (records.py).
 
 
-@record(schema.PersonEntry, public=True, frozen=True, omit={"organization": "organization_id, organization_name"})
+@record("PersonEntry", public=True, frozen=True, omit={"organization": "organization_id, organization_name"})
 class PublicPerson:
     id: str
     organization_id: str | None  # set only when the organization is a member
@@ -130,7 +136,7 @@ class PublicPerson:
     working_groups: tuple[GroupRef, ...]
 
 
-@record(schema.PartnerFile, public=True, frozen=True)
+@record("PartnerFile", public=True, frozen=True)
 class PublicPartner:
     id: str
     website: str | None  # http(s) URLs only
@@ -146,32 +152,32 @@ class PublicPartner:
         return shown.removeprefix("www.") or self.website
 
 
-@record(schema.WorkingGroupEntry, public=True, frozen=True)
+@record("WorkingGroupEntry", public=True, frozen=True)
 class PublicWorkingGroup:
     id: str
     lead: PublicPerson | None  # None when there is no lead or the lead is not public
     members: tuple[PublicPerson, ...]  # public people who list the group, roster order
 
 
-@record(schema.StatementFile, public=True, frozen=True, omit={"author": "author_name"})
+@record("StatementFile", public=True, frozen=True, omit={"author": "author_name"})
 class PublicStatement:
     anchor: str  # the statement's id when its author is named, else statement-N
     kind_label: str
     author_name: str | None  # None when the author may not be named
 
 
-@record(schema.PageFrontMatter, public=True, frozen=True)
+@record("PageFrontMatter", public=True, frozen=True)
 class PublicPage:
     name: str  # URL slug
     body: str  # Markdown
 
 
-@record(schema.MeetingsEntry, public=True, frozen=True)
+@record("MeetingsEntry", public=True, frozen=True)
 class PublicMeetings:
     """How often each body meets."""
 
 
-@record(schema.CoalitionFile, public=True, frozen=True, omit={
+@record("CoalitionFile", public=True, frozen=True, omit={
     "convener": "convener_name, convener_id", "working_groups": "PublicSite.working_groups"})
 class PublicCoalition:
     decision_model_label: str | None  # short name, "Consensus"

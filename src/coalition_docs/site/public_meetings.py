@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from coalition_docs.content import meetings_schema, model
+from coalition_docs.content import model
 from coalition_docs.content.meeting_model import Meeting
 from coalition_docs.content.records import record
 
 
-@record(meetings_schema.MeetingFile, public=True, frozen=True, omit={
+@record("MeetingFile", public=True, frozen=True, omit={
     "group": "group_name", "place": "place_name, place_address (not the online link)"})
 class PublicMeeting:
     id: str  # the file's stem, as written by the coalition for a public meeting
@@ -29,7 +29,7 @@ class PublicMeeting:
     # accessibility
 
 
-@record(meetings_schema.AgreementEntry, public=True, frozen=True)
+@record("AgreementEntry", public=True, frozen=True)
 class PublicAgreement:
     """The public part of the working agreement: norms and decisions."""
 

@@ -1,0 +1,195 @@
+"""Every schema record's fields, as plain data: written by `python -m coalition_docs.content.shape`
+from schema.py and meetings_schema.py (see shape.py); do not edit."""
+
+from coalition_docs.content.marks import Refers, Terms
+from coalition_docs.content.shape import (MAP, PLAIN, RECORD, REFERS, TERMS, TEXT,  # noqa: F401
+                                          Field as F)
+
+SHAPES = {
+    'AgendaItemEntry': (
+        F('topic', TEXT, required=True),
+        F('minutes', PLAIN, required=True),
+        F('lead', REFERS, mark=Refers('person')),
+        F('notes', TEXT),
+    ),
+    'AgreementEntry': (
+        F('norms', TEXT, factory='list', public=True),
+        F('decisions', TEXT, public=True),
+        F('communication', RECORD, factory='list', record='CommunicationEntry'),
+    ),
+    'CoalitionFile': (
+        F('name', TEXT, required=True, public=True),
+        F('community', PLAIN, required=True, public=True),
+        F('convener', REFERS, required=True, public=True, mark=Refers('partner')),
+        F('project_manager', REFERS, required=True, mark=Refers('person')),
+        F('decision_model', PLAIN, public=True),
+        F('mission', TEXT, required=True, public=True),
+        F('site', RECORD, factory='record', record='SiteSettings'),
+        F('needs', RECORD, factory='record', record='Needs'),
+        F('data_points', RECORD, factory='list', record='DataPointEntry'),
+        F('invitation', RECORD, factory='record', record='InvitationDefaults'),
+        F('print', RECORD, factory='record', record='PrintSettings'),
+        F('working_groups', RECORD, factory='list', record='WorkingGroupEntry', public=True),
+        F('meetings', RECORD, factory='record', record='MeetingsEntry', public=True),
+        F('extra_vocabulary', RECORD, factory='record', record='ExtraVocabulary'),
+        F('timezone', PLAIN, public=True),
+        F('agreement', RECORD, factory='record', record='AgreementEntry', public=True),
+    ),
+    'CommunicationEntry': (
+        F('channel', PLAIN, required=True),
+        F('use', PLAIN, required=True),
+    ),
+    'ContactEntry': (
+        F('name', PLAIN),
+        F('title', PLAIN),
+        F('email', PLAIN),
+        F('phone', PLAIN),
+        F('address', PLAIN),
+    ),
+    'DataPointEntry': (
+        F('text', TEXT, required=True),
+        F('source', TEXT),
+    ),
+    'ExtraVocabulary': (
+        F('populations', MAP, factory='dict'),
+        F('areas', MAP, factory='dict'),
+        F('assets', MAP, factory='dict'),
+    ),
+    'InvitationDefaults': (
+        F('what_is_different', TEXT),
+        F('resources_offered', TEXT),
+        F('power_sharing', TEXT),
+        F('respond_by', PLAIN),
+        F('date', PLAIN),
+    ),
+    'MeetingFile': (
+        F('title', TEXT, required=True, public=True),
+        F('group', PLAIN, default='coalition', public=True),
+        F('launch_activity', TERMS, public=True, mark=Terms('launch_activities')),
+        F('starts', PLAIN, public=True),
+        F('ends', PLAIN, public=True),
+        F('place', RECORD, record='PlaceEntry', public=True),
+        F('accessibility', TEXT, factory='list', public=True),
+        F('facilitator', REFERS, mark=Refers('person')),
+        F('note_taker', REFERS, mark=Refers('person')),
+        F('attendees', REFERS, mark=Refers('person')),
+        F('languages', PLAIN, factory='list'),
+        F('preparation', TEXT),
+        F('agenda', RECORD, required=True, record='AgendaItemEntry'),
+        F('notes', PLAIN),
+        F('decisions', PLAIN, factory='list'),
+        F('public', PLAIN, default=False),
+        F('draft', PLAIN, default=False),
+    ),
+    'MeetingsEntry': (
+        F('management_team', TEXT, public=True),
+        F('working_groups', TEXT, public=True),
+        F('champions', TEXT, public=True),
+    ),
+    'Needs': (
+        F('populations', TERMS, factory='list', mark=Terms('populations')),
+        F('areas', TERMS, factory='list', mark=Terms('areas')),
+        F('assets', TERMS, factory='list', mark=Terms('assets')),
+    ),
+    'PageFrontMatter': (
+        F('title', PLAIN, required=True, public=True),
+        F('order', PLAIN, public=True),
+        F('draft', PLAIN, default=False),
+        F('description', PLAIN, public=True),
+    ),
+    'PartnerFile': (
+        F('name', PLAIN, required=True, public=True),
+        F('type', TERMS, required=True, public=True, mark=Terms('organization_types')),
+        F('relationship', PLAIN, required=True),
+        F('stage', PLAIN, default='inventory'),
+        F('website', PLAIN, public=True),
+        F('summary', TEXT, public=True),
+        F('populations', TERMS, factory='list', public=True, mark=Terms('populations')),
+        F('domains', TERMS, factory='list', public=True, mark=Terms('areas')),
+        F('assets', TERMS, factory='list', public=True, mark=Terms('assets')),
+        F('asset_notes', PLAIN),
+        F('aligned_initiatives', PLAIN),
+        F('motivations', PLAIN),
+        F('roles', PLAIN),
+        F('considerations', PLAIN),
+        F('contact', RECORD, record='ContactEntry'),
+        F('invitation', RECORD, record='PartnerInvitation'),
+        F('language', PLAIN),
+    ),
+    'PartnerInvitation': (
+        F('sender', REFERS, mark=Refers('person')),
+        F('rationale', TEXT),
+        F('resources_offered', TEXT),
+        F('power_sharing', TEXT),
+        F('what_is_different', TEXT),
+        F('sent', PLAIN),
+        F('response', PLAIN),
+    ),
+    'PersonEntry': (
+        F('id', PLAIN, required=True),
+        F('name', PLAIN, required=True, public=True),
+        F('organization', REFERS, public=True, mark=Refers('partner')),
+        F('title', TEXT, public=True),
+        F('pronouns', PLAIN, public=True),
+        F('bio', TEXT, public=True),
+        F('community_member', PLAIN, default=False),
+        F('compensated', PLAIN, default=False),
+        F('roles', TERMS, factory='list', public=True, mark=Terms('roles')),
+        F('working_groups', REFERS, factory='list', public=True, mark=Refers('working_group')),
+        F('champion', PLAIN, default=False, public=True),
+        F('email', PLAIN),
+        F('phone', PLAIN),
+        F('public', PLAIN, default=False),
+    ),
+    'PlaceEntry': (
+        F('name', PLAIN, public=True),
+        F('address', PLAIN, public=True),
+        F('online', PLAIN),
+    ),
+    'PrintSettings': (
+        F('paper', PLAIN, default='letter'),
+        F('duplex', PLAIN, default=False),
+    ),
+    'ReflectionEntry': (
+        F('prompt', PLAIN, required=True),
+        F('answer', PLAIN, required=True),
+    ),
+    'RosterFile': (
+        F('people', RECORD, factory='list', record='PersonEntry'),
+    ),
+    'SiteSettings': (
+        F('url', PLAIN),
+        F('language', PLAIN, default='en'),
+        F('languages', PLAIN, factory='list'),
+    ),
+    'StatementFile': (
+        F('kind', PLAIN, required=True, public=True),
+        F('author', PLAIN, required=True, public=True),
+        F('title', TEXT, public=True),
+        F('identities', MAP, factory='dict'),
+        F('reflections', RECORD, factory='list', record='ReflectionEntry'),
+        F('statement', TEXT, required=True, public=True),
+        F('public', PLAIN, default=False),
+    ),
+    'WorkingGroupEntry': (
+        F('id', PLAIN, required=True),
+        F('name', TEXT, required=True, public=True),
+        F('description', TEXT, public=True),
+        F('lead', REFERS, public=True, mark=Refers('person')),
+        F('areas', TERMS, factory='list', public=True, mark=Terms('areas')),
+        F('meets', TEXT, public=True),
+    ),
+}
+
+# The record of each kind of file.
+FILE_SCHEMAS = {'coalition': 'CoalitionFile', 'partner': 'PartnerFile', 'roster': 'RosterFile', 'positionality': 'StatementFile', 'page': 'PageFrontMatter', 'meeting': 'MeetingFile'}
+
+# Where each kind of file holds translatable text ("*": each item of a list).
+TRANSLATABLE_PATHS = {
+    'coalition': (('name',), ('mission',), ('data_points', '*', 'text'), ('data_points', '*', 'source'), ('invitation', 'what_is_different'), ('invitation', 'resources_offered'), ('invitation', 'power_sharing'), ('working_groups', '*', 'name'), ('working_groups', '*', 'description'), ('working_groups', '*', 'meets'), ('meetings', 'management_team'), ('meetings', 'working_groups'), ('meetings', 'champions'), ('agreement', 'norms', '*'), ('agreement', 'decisions')),
+    'partner': (('summary',), ('invitation', 'rationale'), ('invitation', 'resources_offered'), ('invitation', 'power_sharing'), ('invitation', 'what_is_different')),
+    'roster': (('people', '*', 'title'), ('people', '*', 'bio')),
+    'positionality': (('title',), ('statement',)),
+    'page': (),
+    'meeting': (('title',), ('accessibility', '*'), ('preparation',), ('agenda', '*', 'topic'), ('agenda', '*', 'notes')),
+}
