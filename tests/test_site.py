@@ -356,6 +356,26 @@ def test_link_checker_accepts_good_links_and_css_urls(tmp_path):
         check_links(site, files)
 
 
+def test_a_link_good_from_one_page_is_checked_again_where_it_depends_on_the_page(tmp_path):
+    # Pages at one depth share the links written from the site root; a link relative to its own
+    # folder, or a broken one, is checked (and reported) on every page that has it.
+    site = tmp_path / "site"
+    for folder in ("a", "a/x", "b", "c"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    shared = '<a href="../c/#top">c</a><a href="../c/#gone">g</a><a href="https://example.org/">e</a><a href="x/">x</a>'
+    (site / "a" / "index.html").write_text(shared, encoding="utf-8")
+    (site / "b" / "index.html").write_text(shared, encoding="utf-8")
+    (site / "a" / "x" / "index.html").write_text("", encoding="utf-8")
+    (site / "c" / "index.html").write_text('<p id="top"></p>', encoding="utf-8")
+    files = ["a/index.html", "a/x/index.html", "b/index.html", "c/index.html"]
+    with pytest.raises(BuildError) as caught:
+        check_links(site, files)
+    assert str(caught.value).splitlines()[1:] == [
+        "  a/index.html: broken link '../c/#gone' (no id 'gone' in c/index.html)",
+        "  b/index.html: broken link '../c/#gone' (no id 'gone' in c/index.html)",
+        "  b/index.html: broken link 'x/' (no such file: b/x/index.html)"]
+
+
 def test_the_links_and_ids_of_a_page_are_read_in_order():
     page = ('<a href="a/">A</a><img srcset="s.png 1x, t.png 2x" src="u.png"><p\nid="top" data-id="not" '
             'xid="not"></p><a\thref="b/?x=1&amp;y=2#c">B</a><a title="id=&#34;z&#34;">no</a>')

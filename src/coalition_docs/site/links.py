@@ -104,10 +104,16 @@ already, as `scan_html` found them).
     for path in pages:
         scan(path)
     problems: list[str] = []
+    # depth -> the links found good from a page at that depth that do not depend on its folder (from the
+    # site root, absolute, external): a thousand pages at one depth share their navigation's links.
+    good: dict[int, set[str]] = {}
     for path in pages:
         folder = path.rpartition("/")[0]
         root = "../" * path.count("/")
+        known_good = good.setdefault(path.count("/"), set())
         for link in scanned[path]:
+            if link in known_good:
+                continue
             if link in split:
                 link_path, fragment = split[link]
             elif EXTERNAL.match(link):
@@ -117,6 +123,7 @@ already, as `scan_html` found them).
                 parts = urlsplit(link)
                 link_path, fragment = split[link] = (unquote(parts.path), unquote(parts.fragment))
             if fragment == "\0external":
+                known_good.add(link)
                 continue
             if link.startswith("/"):
                 if not link_path.startswith(base):
@@ -144,6 +151,9 @@ already, as `scan_html` found them).
                     scan(rel)
                 if fragment not in ids[rel]:
                     problems.append(f"{path}: broken link '{link}' (no id '{fragment}' in {rel})")
+                    continue
+            if link.startswith("/") or link_path.startswith(root) and not link_path.startswith("../", len(root)):
+                known_good.add(link)
     if problems:
         shown = problems[:MAX_REPORTED_LINKS]
         if len(problems) > len(shown):
