@@ -15,7 +15,12 @@ from typing import Any, Callable
 import jinja2
 from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import _PassArg, internalcode
+from jinja2.utils import internalcode
+
+try:  # how Jinja 3.1 marks what a function is passed first (the context, ...)
+    from jinja2.utils import _PassArg
+except ImportError:  # another Jinja: every call takes the sandbox's own way
+    _PassArg = None
 
 
 _MISSING = object()
@@ -67,7 +72,8 @@ class Sandbox(SandboxedEnvironment):
             if previous is not None:
                 self._own.pop(id(previous), None)
             self.globals[name] = function
-            self._own[id(function)] = (function, _PassArg.from_obj(function))
+            if _PassArg is not None:
+                self._own[id(function)] = (function, _PassArg.from_obj(function))
 
     @internalcode
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
@@ -76,7 +82,7 @@ class Sandbox(SandboxedEnvironment):
         own = __self._own.get(id(__obj))
         if own is not None and own[0] is __obj:
             how = own[1]
-        elif type(__obj) is Macro:
+        elif type(__obj) is Macro and _MACRO_CALL is not None:
             how = _MACRO_CALL
         else:
             return super().call(__context, __obj, *args, **kwargs)
@@ -108,4 +114,5 @@ class Sandbox(SandboxedEnvironment):
         return safe
 
 
-_MACRO_CALL = _PassArg.from_obj(Macro.__call__)  # what a macro is called with (Jinja 3.1: the eval context)
+# What a macro is called with (Jinja 3.1: the eval context); None: macros take the sandbox's way.
+_MACRO_CALL = _PassArg.from_obj(Macro.__call__) if _PassArg is not None else None
