@@ -166,6 +166,10 @@ def test_the_site_is_published_in_every_language(built):
     about = (site / "es" / "about" / "index.html").read_text(encoding="utf-8")
     assert "Quiénes somos" in about and 'href="../members/"' in about  # a link of the Spanish pages
     assert not (site / "es" / "404.html").exists()
+    # Every page's language switcher names each language in that language.
+    for page in (english, spanish, about):
+        switcher = re.search(r'<nav class="language-switcher"(.*?)</nav>', page, re.S).group(1)
+        assert re.findall(r'lang="([^"]+)"[^>]*>([^<]+)</a>', switcher) == [("en", "English"), ("es", "Español")]
 
 
 def test_an_untranslated_text_is_marked_with_its_language(built):
